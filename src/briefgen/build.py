@@ -1,0 +1,140 @@
+"""Run the pipeline for each brief and language: load → validate → localise → render → typeset → write."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from briefgen import fonts
+from briefgen.document import build_document
+from briefgen.engines import Job, get_engine
+from briefgen.errors import BriefgenError, InputError, Problem, display_path
+from briefgen.localise import Catalog, load_catalog
+from briefgen.output import write_atomic
+from briefgen.render import builtin_templates, render, theme_dirs
+from briefgen.validate import LoadedBrief, find_briefs, load_brief
+
+log = logging.getLogger(__name__)
+
+FORMATS = ("pdf", "source")
+
+
+@dataclass(frozen=True)
+class Options:
+    engine: str = "weasyprint"
+    langs: tuple[str, ...] | None = None
+    out: Path = Path("out")
+    theme: str = "default"
+    templates: Path | None = None
+    format: str = "pdf"  # "pdf", or "source" for the engine's own source (.html, .typ, .tex)
+    extra: dict[str, object] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Task:
+    loaded: LoadedBrief
+    lang: str
+    catalog: Catalog
+
+
+@dataclass(frozen=True)
+class Written:
+    path: Path
+    pages: int
+    size: int
+    seconds: float
+    task: Task
+
+
+def plan(paths: list[Path], options: Options) -> list[Task]:
+    """Every (brief, language) to build. Validates all input first; raises InputError with every problem."""
+    if options.templates is not None and not options.templates.is_dir():
+        raise InputError(f"--templates: no such folder: {options.templates}")
+    get_engine(options.engine)  # an unknown engine is a usage error
+    theme_dirs(options.theme, options.engine, options.templates)
+    files = find_briefs(paths)
+    problems: list[Problem] = []
+    for path in paths:
+        if not path.exists():
+            problems.append(Problem(display_path(path), 0, 0, "no such file or folder"))
+    if not files and not problems:
+        problems.append(Problem(", ".join(map(display_path, paths)), 0, 0, "no brief found (*.yaml or */brief.yaml)"))
+    tasks: list[Task] = []
+    seen_ids: dict[str, Path] = {}
+    for file in files:
+        try:
+            loaded = load_brief(file)
+        except BriefgenError as exc:
+            problems += exc.problems
+            continue
+        brief = loaded.brief
+        if brief.id in seen_ids:
+            problems.append(
+                loaded.located.problem(("id",), f"id '{brief.id}' is also used by {display_path(seen_ids[brief.id])}")
+            )
+        seen_ids[brief.id] = file
+        langs = list(options.langs) if options.langs else brief.languages
+        for lang in langs:
+            if lang not in brief.languages:
+                problems.append(
+                    loaded.located.problem(("languages",), f"--lang {lang}: the brief declares {', '.join(brief.languages)}")
+                )
+                continue
+            try:
+                tasks.append(Task(loaded, lang, load_catalog(lang, options.templates)))
+            except BriefgenError as exc:
+                problems += [
+                    p if p.line else loaded.located.problem(("languages",), p.message) for p in exc.problems
+                ]
+    if problems:
+        raise InputError(problems)
+    return tasks
+
+
+def output_path(task: Task, options: Options, suffix: str = ".pdf") -> Path:
+    return options.out / f"{task.loaded.brief.id}.{task.lang}{suffix}"
+
+
+def run(task: Task, options: Options) -> Written:
+    """Build one language of one brief and write it. Raises BriefgenError; never leaves a partial file."""
+    started = time.perf_counter()
+    engine = get_engine(options.engine)
+    dirs = theme_dirs(options.theme, options.engine, options.templates)
+    doc = build_document(task.loaded, task.lang, task.catalog)
+    faces = fonts.faces()
+    source = render(options.engine, dirs, doc, task.catalog, fonts=faces)
+    if options.format == "source":
+        path = output_path(task, options, engine.source_suffix)
+        data = source.encode("utf-8")
+        pages = 0
+    else:
+        job = Job(source=source, doc=doc, template_dirs=dirs, font_dir=fonts.font_dir(), extra=options.extra)
+        typeset = engine.compile(job)
+        path, data, pages = output_path(task, options), typeset.pdf, typeset.pages
+        if pages > doc.page_budget:
+            log.warning(
+                "%s: %d pages, over the brief's page budget of %d", display_path(path), pages, doc.page_budget
+            )
+    write_atomic(path, data)
+    return Written(path, pages, len(data), time.perf_counter() - started, task)
+
+
+def build(paths: list[Path], options: Options, jobs: int = 1) -> Iterator[Written]:
+    """Plan everything (raising on any invalid input before writing), then build the tasks, `jobs` at a time."""
+    tasks = plan(paths, options)
+    if jobs <= 1 or len(tasks) <= 1:
+        for task in tasks:
+            yield run(task, options)
+        return
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+
+    with ProcessPoolExecutor(max_workers=min(jobs, len(tasks))) as pool:
+        futures = [pool.submit(run, task, options) for task in tasks]
+        for future in as_completed(futures):
+            yield future.result()
+
+
+__all__ = ["Options", "Written", "build", "builtin_templates", "plan", "run"]

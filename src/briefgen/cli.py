@@ -1,0 +1,135 @@
+"""The command line: parse arguments, run the pipeline, print one line per output or one line per problem."""
+
+from __future__ import annotations
+
+import logging
+import sys
+import traceback
+from collections.abc import Callable
+from functools import wraps
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from briefgen import __version__
+from briefgen.engines import ENGINES
+from briefgen.errors import BriefgenError
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class _Handler(logging.Handler):
+    def emit(self, record: logging.LogRecord) -> None:
+        click.echo(f"{record.levelname.lower()}: {record.getMessage()}", err=True)
+
+
+def _setup_logging(verbosity: int) -> None:
+    logger = logging.getLogger("briefgen")
+    logger.handlers[:] = [_Handler()]
+    logger.setLevel({-1: logging.ERROR, 0: logging.WARNING}.get(verbosity, logging.INFO))
+    logger.propagate = False
+
+
+def _reports_errors(func: F) -> F:
+    """Turn briefgen errors into `path:line:col: message` lines and the error's exit code."""
+
+    @wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        debug = kwargs.get("debug", False)
+        try:
+            return func(*args, **kwargs)
+        except BriefgenError as exc:
+            if debug:
+                traceback.print_exc()
+            click.echo(exc.format(), err=True)
+            sys.exit(exc.exit_code)
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _split_langs(_ctx: click.Context, _param: click.Parameter, value: str | None) -> tuple[str, ...] | None:
+    if not value:
+        return None
+    langs = tuple(v.strip() for v in value.split(",") if v.strip())
+    if not langs:
+        raise click.BadParameter("give language codes, e.g. fr,en")
+    return langs
+
+
+def _human(size: int) -> str:
+    return f"{size / 1024:.0f} KiB" if size < 1024 * 1024 else f"{size / 1024 / 1024:.1f} MiB"
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "--version", prog_name="briefgen", message="%(prog)s %(version)s")
+def main() -> None:
+    """Turn structured notes about an announcement into polished PDF briefings."""
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--lang", "langs", callback=_split_langs, help="Languages to build, e.g. fr,en (default: all the brief declares).")
+@click.option("--engine", type=click.Choice(ENGINES), default="weasyprint", show_default=True)
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("out"), show_default=True)
+@click.option("--theme", default="default", show_default=True)
+@click.option("--templates", type=click.Path(path_type=Path), help="A folder searched before the built-in themes.")
+@click.option("--format", "fmt", type=click.Choice(["pdf", "html", "typ", "tex"]), default="pdf", show_default=True,
+              help="pdf, or the engine's source (html for weasyprint, typ for typst, tex for latex).")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=1, show_default=True, help="Builds run in parallel.")
+@click.option("-q", "--quiet", count=True, help="Print only errors.")
+@click.option("-v", "--verbose", count=True, help="Say more.")
+@click.option("--debug", is_flag=True, help="Show Python tracebacks.")
+@_reports_errors
+def build(paths: tuple[Path, ...], langs: tuple[str, ...] | None, engine: str, out: Path, theme: str,
+          templates: Path | None, fmt: str, jobs: int, quiet: int, verbose: int, debug: bool) -> None:
+    """Build PDF briefings from briefs (files or folders; default: briefs/)."""
+    from briefgen.build import Options, build as run_build
+    from briefgen.engines import get_engine
+
+    _setup_logging(-1 if quiet else verbose)
+    if fmt != "pdf":
+        suffix = get_engine(engine).source_suffix.lstrip(".")
+        if fmt != suffix:
+            raise click.UsageError(f"--format {fmt} needs the engine that reads it (--engine {engine} writes {suffix})")
+    options = Options(engine=engine, langs=langs, out=out, theme=theme, templates=templates,
+                      format="pdf" if fmt == "pdf" else "source")
+    for written in run_build(list(paths) or [Path("briefs")], options, jobs=jobs):
+        if not quiet:
+            pages = f"{written.pages} page{'s' if written.pages != 1 else ''}  " if written.pages else ""
+            click.echo(f"{written.path}  {pages}{_human(written.size)}  {written.seconds:.2f} s")
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--strict", is_flag=True, help="Treat warnings as errors.")
+@click.option("--debug", is_flag=True, help="Show Python tracebacks.")
+@_reports_errors
+def check(paths: tuple[Path, ...], strict: bool, debug: bool) -> None:
+    """Validate briefs without writing anything."""
+    from briefgen.build import Options, plan
+
+    _setup_logging(0)
+    tasks = plan(list(paths) or [Path("briefs")], Options())
+    briefs = {t.loaded.file for t in tasks}
+    click.echo(f"{len(briefs)} brief{'s' if len(briefs) != 1 else ''} checked, no problem found")
+
+
+@main.group()
+def templates() -> None:
+    """List the built-in themes or export one to customise it."""
+
+
+@templates.command("list")
+def templates_list() -> None:
+    """List the built-in themes and the engines each supports."""
+    from briefgen.render import FOLDER, builtin_templates
+
+    for theme in sorted(p for p in builtin_templates().iterdir() if p.is_dir() and p.name != "catalogs"):
+        engines = [e for e, folder in FOLDER.items() if (theme / folder).is_dir()]
+        click.echo(f"{theme.name}  ({', '.join(engines)})")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()
+

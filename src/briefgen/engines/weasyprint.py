@@ -1,0 +1,59 @@
+"""Typeset rendered HTML into PDF bytes with WeasyPrint, reading only the theme's files and the font package."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import unquote, urlparse
+
+from briefgen.engines import Job, Typeset
+from briefgen.errors import EngineError
+
+
+def _confined_fetcher(roots: list[Path]):  # noqa: ANN202 - the class comes from weasyprint, imported here
+    from weasyprint.urls import FatalURLFetchingError, URLFetcher
+
+    allowed = [r.resolve() for r in roots]
+
+    class Confined(URLFetcher):
+        """Serves files under the allowed folders and data: URLs; anything else stops the build."""
+
+        def fetch(self, url: str, headers: object = None) -> object:
+            parsed = urlparse(url)
+            if parsed.scheme == "data":
+                return super().fetch(url, headers)
+            if parsed.scheme == "file":
+                path = Path(unquote(parsed.path)).resolve()
+                if any(path.is_relative_to(root) for root in allowed) and path.is_file():
+                    return super().fetch(url, headers)
+            raise FatalURLFetchingError(f"the template asks for {url}, outside the theme and font folders")
+
+    return Confined(allowed_protocols=("file", "data"), fail_on_errors=True)
+
+
+class WeasyPrintEngine:
+    name = "weasyprint"
+    source_suffix = ".html"
+
+    def compile(self, job: Job) -> Typeset:
+        import weasyprint
+        from weasyprint.urls import FatalURLFetchingError
+
+        fetcher = _confined_fetcher([*job.template_dirs, job.font_dir])
+        base = job.template_dirs[-1].resolve().as_uri() + "/"
+        try:
+            html = weasyprint.HTML(string=job.source, base_url=base, url_fetcher=fetcher)
+            document = html.render()
+            pdf = document.write_pdf(
+                pdf_identifier=job.doc.id.encode(),
+                pdf_variant=job.extra.get("pdf_variant"),
+                pdf_tags=bool(job.extra.get("pdf_tags", False)),
+            )
+            return Typeset(pdf, len(document.pages))
+        except FatalURLFetchingError as exc:
+            cause = exc.__cause__ or exc
+            raise EngineError(f"weasyprint: {cause}") from exc
+        except Exception as exc:  # WeasyPrint raises many kinds; all mean the engine failed.
+            raise EngineError(f"weasyprint failed: {type(exc).__name__}: {exc}") from exc
+
+
+ENGINE = WeasyPrintEngine()

@@ -1,0 +1,62 @@
+"""The exception root: every error knows its exit code and how to present itself as `path:line:col: message`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+EXIT_ENGINE = 1
+EXIT_INPUT = 2
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One located problem. Line and column are 1-based; 0 means unknown."""
+
+    path: str
+    line: int
+    column: int
+    message: str
+
+    def __str__(self) -> str:
+        if self.line:
+            return f"{self.path}:{self.line}:{self.column}: {self.message}"
+        return f"{self.path}: {self.message}"
+
+
+def display_path(path: str | Path) -> str:
+    """A path as the user should read it: relative to the working folder when inside it."""
+    p = Path(path)
+    try:
+        return str(p.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(p)
+
+
+class BriefgenError(Exception):
+    """Root of briefgen's errors. Carries one or more located problems and an exit code."""
+
+    exit_code = EXIT_INPUT
+
+    def __init__(self, problems: list[Problem] | Problem | str) -> None:
+        if isinstance(problems, str):
+            problems = [Problem("briefgen", 0, 0, problems)]
+        elif isinstance(problems, Problem):
+            problems = [problems]
+        self.problems = sorted(problems)
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+    def format(self) -> str:
+        return "\n".join(str(p) for p in self.problems)
+
+
+class InputError(BriefgenError):
+    """The brief, a template choice or a command-line value is invalid: nothing is written."""
+
+    exit_code = EXIT_INPUT
+
+
+class EngineError(BriefgenError):
+    """An engine failed while typesetting a valid brief."""
+
+    exit_code = EXIT_ENGINE

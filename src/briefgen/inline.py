@@ -1,0 +1,99 @@
+"""Parse the light inline markup of prose (emphasis, strong, links, code) into a small tree; resolve fact references."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from functools import cache
+
+from markdown_it import MarkdownIt
+
+from briefgen.validate import FACT_REF
+
+_OPEN, _CLOSE = "\ue000", "\ue001"  # private-use marks standing for fact references while parsing
+ALLOWED_SCHEMES = ("https://", "http://", "mailto:")
+
+
+@dataclass(frozen=True)
+class Node:
+    """One inline element: `text`, `em`, `strong`, `link` (with `href`), `code`, or `break`."""
+
+    kind: str
+    text: str = ""
+    children: tuple[Node, ...] = ()
+    href: str = ""
+
+
+Inline = tuple[Node, ...]
+
+
+@cache
+def _parser() -> MarkdownIt:
+    md = MarkdownIt("zero").enable(["emphasis", "link", "backticks", "escape", "newline"])
+    md.validateLink = lambda url: url.lower().startswith(ALLOWED_SCHEMES)
+    return md
+
+
+def parse(text: str, resolve: Callable[[str, str], str] | None = None) -> Inline:
+    """The inline tree of `text`; `{{fact}}` references become text from `resolve(fact_id, style)`."""
+    refs: list[tuple[str, str]] = []
+
+    def hide(match: object) -> str:
+        refs.append((match.group(1), match.group(2) or ""))  # type: ignore[attr-defined]
+        return f"{_OPEN}{len(refs) - 1}{_CLOSE}"
+
+    hidden = FACT_REF.sub(hide, text.strip())
+    tokens = _parser().parseInline(hidden)[0].children or []
+    stack: list[tuple[str, str, list[Node]]] = [("root", "", [])]
+    for tok in tokens:
+        if tok.type == "text":
+            stack[-1][2].append(Node("text", tok.content))
+        elif tok.type == "code_inline":
+            stack[-1][2].append(Node("code", tok.content))
+        elif tok.type in ("softbreak", "hardbreak"):
+            stack[-1][2].append(Node("text", " ") if tok.type == "softbreak" else Node("break"))
+        elif tok.type.endswith("_open"):
+            href = str(tok.attrs.get("href", "")) if tok.type == "link_open" else ""
+            stack.append((tok.type[: -len("_open")], href, []))
+        elif tok.type.endswith("_close"):
+            kind, href, children = stack.pop()
+            stack[-1][2].append(Node(kind, children=tuple(children), href=href))
+    nodes = _merge(stack[0][2])
+
+    def unhide(s: str) -> str:
+        if _OPEN not in s:
+            return s
+        parts = s.split(_OPEN)
+        out = [parts[0]]
+        for part in parts[1:]:
+            index, _, rest = part.partition(_CLOSE)
+            fact_id, style = refs[int(index)]
+            out.append((resolve or (lambda f, _s: f))(fact_id, style) + rest)
+        return "".join(out)
+
+    return map_text(nodes, unhide)
+
+
+def _merge(nodes: Iterable[Node]) -> Inline:
+    out: list[Node] = []
+    for node in nodes:
+        if node.kind == "text" and out and out[-1].kind == "text":
+            out[-1] = Node("text", out[-1].text + node.text)
+        else:
+            out.append(node)
+    return tuple(out)
+
+
+def map_text(nodes: Inline, fn: Callable[[str], str]) -> Inline:
+    """The same tree with `fn` applied to every text node (never to URLs or code)."""
+    return tuple(
+        Node("text", fn(n.text))
+        if n.kind == "text"
+        else Node(n.kind, n.text, map_text(n.children, fn), n.href)
+        for n in nodes
+    )
+
+
+def plain(nodes: Inline) -> str:
+    """The words of the tree without markup (for PDF metadata and outlines)."""
+    return "".join(n.text if n.kind in ("text", "code") else " " if n.kind == "break" else plain(n.children) for n in nodes)

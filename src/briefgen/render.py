@@ -1,0 +1,128 @@
+"""Render a Document through a theme's Jinja2 templates into the source an engine typesets."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from markupsafe import Markup
+
+from briefgen import escape
+from briefgen.document import Document
+from briefgen.errors import InputError, Problem, display_path
+from briefgen.localise import Catalog
+
+
+def builtin_templates() -> Path:
+    """The built-in themes: inside the installed package, or the repository's templates/ folder."""
+    packaged = Path(__file__).parent / "templates"
+    return packaged if packaged.is_dir() else Path(__file__).resolve().parents[2] / "templates"
+
+
+@dataclass(frozen=True)
+class Syntax:
+    """How one engine's templates are written and how values are escaped into them."""
+
+    entry: str
+    inline: Any  # Inline -> markup of the engine
+    text: Any  # str -> markup of the engine (None for HTML: autoescape does it)
+    delimiters: dict[str, str]
+
+
+SYNTAX = {
+    "weasyprint": Syntax("brief.html.j2", escape.html, None, {}),
+    "typst": Syntax("brief.typ.j2", escape.typst, escape.typst_text, {}),
+    "latex": Syntax(
+        "brief.tex.j2",
+        escape.latex,
+        escape.latex_text,
+        {
+            "block_start_string": "<%",
+            "block_end_string": "%>",
+            "variable_start_string": "<<",
+            "variable_end_string": ">>",
+            "comment_start_string": "<#",
+            "comment_end_string": "#>",
+            "line_statement_prefix": "%%",
+            "line_comment_prefix": "%#",
+        },
+    ),
+}
+FOLDER = {"weasyprint": "html", "typst": "typst", "latex": "latex"}
+
+
+def theme_dirs(theme: str, engine: str, templates: Path | None) -> list[Path]:
+    """Template folders for a theme and engine, the user's first. Raises InputError for an unknown theme."""
+    roots = [templates, builtin_templates()] if templates else [builtin_templates()]
+    dirs = [root / theme / FOLDER[engine] for root in roots]
+    existing = [d for d in dirs if d.is_dir()]
+    if not (builtin_templates() / theme).is_dir() and not existing:
+        themes = ", ".join(sorted(p.name for p in builtin_templates().iterdir() if p.is_dir()))
+        raise InputError(f"unknown theme '{theme}' (available: {themes})")
+    if not existing:
+        raise InputError(f"theme '{theme}' has no templates for the {engine} engine")
+    return existing
+
+
+class _Finalize:
+    """Escape every value a template prints, unless it is already markup of the engine."""
+
+    def __init__(self, text: Any) -> None:
+        self.text = text
+
+    def __call__(self, value: Any) -> Any:
+        if isinstance(value, Markup):
+            return value
+        return Markup(self.text(str(value)))
+
+
+@cache
+def environment(engine: str, dirs: tuple[Path, ...]) -> jinja2.Environment:
+    syntax = SYNTAX[engine]
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader([str(d) for d in dirs]),
+        undefined=jinja2.StrictUndefined,
+        autoescape=engine == "weasyprint",
+        finalize=_Finalize(syntax.text) if syntax.text else None,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        auto_reload=True,
+        **syntax.delimiters,
+    )
+    env.filters["inline"] = lambda nodes: Markup(syntax.inline(nodes))
+    env.filters["text"] = lambda s: Markup(syntax.text(str(s))) if syntax.text else s
+    env.filters["css_string"] = escape.css_string
+    env.filters["typst_string"] = lambda s: Markup(escape.typst_string(str(s)))
+    return env
+
+
+def render(engine: str, dirs: list[Path], doc: Document, catalog: Catalog, **extra: Any) -> str:
+    """The engine source of `doc`. Template errors become EngineError at `template:line`."""
+    env = environment(engine, tuple(dirs))
+    try:
+        template = env.get_template(SYNTAX[engine].entry)
+        return template.render(doc=doc, t=catalog, **extra)
+    except jinja2.TemplateSyntaxError as exc:
+        where = display_path(exc.filename or exc.name or "template")
+        raise InputError(Problem(where, exc.lineno or 0, 1, f"template syntax error: {exc.message}")) from None
+    except jinja2.TemplateNotFound as exc:
+        raise InputError(f"template not found: {exc.name} (looked in {', '.join(map(str, dirs))})") from None
+    except jinja2.UndefinedError as exc:
+        line, name = _template_line(exc)
+        raise InputError(Problem(name, line, 1, f"template error: {exc.message}")) from None
+
+
+def _template_line(exc: BaseException) -> tuple[int, str]:
+    """The template file and line where a rendering error happened, from the traceback."""
+    tb = exc.__traceback__
+    found = (0, "template")
+    while tb is not None:
+        filename = tb.tb_frame.f_code.co_filename
+        if filename.endswith(".j2"):
+            found = (tb.tb_lineno, display_path(filename))
+        tb = tb.tb_next
+    return found
