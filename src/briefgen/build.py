@@ -61,7 +61,9 @@ def plan(paths: list[Path], options: Options) -> list[Task]:
         if not path.exists():
             problems.append(Problem(display_path(path), 0, 0, "no such file or folder"))
     if not files and not problems:
-        problems.append(Problem(", ".join(map(display_path, paths)), 0, 0, "no brief found (*.yaml or */brief.yaml)"))
+        problems.append(
+            Problem(", ".join(map(display_path, paths)), 0, 0, "no brief found (*.yaml or */brief.yaml)")
+        )
     tasks: list[Task] = []
     seen_ids: dict[str, Path] = {}
     for file in files:
@@ -73,14 +75,18 @@ def plan(paths: list[Path], options: Options) -> list[Task]:
         brief = loaded.brief
         if brief.id in seen_ids:
             problems.append(
-                loaded.located.problem(("id",), f"id '{brief.id}' is also used by {display_path(seen_ids[brief.id])}")
+                loaded.located.problem(
+                    ("id",), f"id '{brief.id}' is also used by {display_path(seen_ids[brief.id])}"
+                )
             )
         seen_ids[brief.id] = file
         langs = list(options.langs) if options.langs else brief.languages
         for lang in langs:
             if lang not in brief.languages:
                 problems.append(
-                    loaded.located.problem(("languages",), f"--lang {lang}: the brief declares {', '.join(brief.languages)}")
+                    loaded.located.problem(
+                        ("languages",), f"--lang {lang}: the brief declares {', '.join(brief.languages)}"
+                    )
                 )
                 continue
             try:

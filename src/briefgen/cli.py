@@ -69,31 +69,68 @@ def main() -> None:
 
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-@click.option("--lang", "langs", callback=_split_langs, help="Languages to build, e.g. fr,en (default: all the brief declares).")
+@click.option(
+    "--lang",
+    "langs",
+    callback=_split_langs,
+    help="Languages to build, e.g. fr,en (default: all the brief declares).",
+)
 @click.option("--engine", type=click.Choice(ENGINES), default="weasyprint", show_default=True)
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("out"), show_default=True)
+@click.option(
+    "--out", type=click.Path(file_okay=False, path_type=Path), default=Path("out"), show_default=True
+)
 @click.option("--theme", default="default", show_default=True)
-@click.option("--templates", type=click.Path(path_type=Path), help="A folder searched before the built-in themes.")
-@click.option("--format", "fmt", type=click.Choice(["pdf", "html", "typ", "tex"]), default="pdf", show_default=True,
-              help="pdf, or the engine's source (html for weasyprint, typ for typst, tex for latex).")
-@click.option("--jobs", "-j", type=click.IntRange(min=1), default=1, show_default=True, help="Builds run in parallel.")
+@click.option(
+    "--templates", type=click.Path(path_type=Path), help="A folder searched before the built-in themes."
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["pdf", "html", "typ", "tex"]),
+    default="pdf",
+    show_default=True,
+    help="pdf, or the engine's source (html for weasyprint, typ for typst, tex for latex).",
+)
+@click.option(
+    "--jobs", "-j", type=click.IntRange(min=1), default=1, show_default=True, help="Builds run in parallel."
+)
 @click.option("-q", "--quiet", count=True, help="Print only errors.")
 @click.option("-v", "--verbose", count=True, help="Say more.")
 @click.option("--debug", is_flag=True, help="Show Python tracebacks.")
 @_reports_errors
-def build(paths: tuple[Path, ...], langs: tuple[str, ...] | None, engine: str, out: Path, theme: str,
-          templates: Path | None, fmt: str, jobs: int, quiet: int, verbose: int, debug: bool) -> None:
+def build(
+    paths: tuple[Path, ...],
+    langs: tuple[str, ...] | None,
+    engine: str,
+    out: Path,
+    theme: str,
+    templates: Path | None,
+    fmt: str,
+    jobs: int,
+    quiet: int,
+    verbose: int,
+    debug: bool,
+) -> None:
     """Build PDF briefings from briefs (files or folders; default: briefs/)."""
-    from briefgen.build import Options, build as run_build
+    from briefgen.build import Options
+    from briefgen.build import build as run_build
     from briefgen.engines import get_engine
 
     _setup_logging(-1 if quiet else verbose)
     if fmt != "pdf":
         suffix = get_engine(engine).source_suffix.lstrip(".")
         if fmt != suffix:
-            raise click.UsageError(f"--format {fmt} needs the engine that reads it (--engine {engine} writes {suffix})")
-    options = Options(engine=engine, langs=langs, out=out, theme=theme, templates=templates,
-                      format="pdf" if fmt == "pdf" else "source")
+            raise click.UsageError(
+                f"--format {fmt} needs the engine that reads it (--engine {engine} writes {suffix})"
+            )
+    options = Options(
+        engine=engine,
+        langs=langs,
+        out=out,
+        theme=theme,
+        templates=templates,
+        format="pdf" if fmt == "pdf" else "source",
+    )
     for written in run_build(list(paths) or [Path("briefs")], options, jobs=jobs):
         if not quiet:
             pages = f"{written.pages} page{'s' if written.pages != 1 else ''}  " if written.pages else ""
@@ -132,4 +169,3 @@ def templates_list() -> None:
 
 if __name__ == "__main__":  # pragma: no cover
     main()
-

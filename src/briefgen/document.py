@@ -105,7 +105,11 @@ def build_document(loaded: LoadedBrief, lang: str, catalog: Catalog) -> Document
             title=prose(s.title),
             blocks=blocks(s.blocks),
             subsections=tuple(
-                SectionView(anchor=sub.id or f"section-{i + 1}-{j + 1}", title=prose(sub.title), blocks=blocks(sub.blocks))
+                SectionView(
+                    anchor=sub.id or f"section-{i + 1}-{j + 1}",
+                    title=prose(sub.title),
+                    blocks=blocks(sub.blocks),
+                )
                 for j, sub in enumerate(s.subsections)
             ),
         )
@@ -132,7 +136,10 @@ def build_document(loaded: LoadedBrief, lang: str, catalog: Catalog) -> Document
         Field(catalog("title"), words(src.title) if src.title else unknown),
         Field(catalog("publication"), words(src.publication) if src.publication else unknown),
         Field(catalog("published"), words(format_day(src.published, catalog)) if src.published else unknown),
-        Field(catalog("url"), (Node("link", href=src.url, children=(Node("text", src.url),)),) if src.url else unknown),
+        Field(
+            catalog("url"),
+            (Node("link", href=src.url, children=(Node("text", src.url),)),) if src.url else unknown,
+        ),
     ]
 
     meta = [

@@ -96,4 +96,7 @@ def map_text(nodes: Inline, fn: Callable[[str], str]) -> Inline:
 
 def plain(nodes: Inline) -> str:
     """The words of the tree without markup (for PDF metadata and outlines)."""
-    return "".join(n.text if n.kind in ("text", "code") else " " if n.kind == "break" else plain(n.children) for n in nodes)
+    return "".join(
+        n.text if n.kind in ("text", "code") else " " if n.kind == "break" else plain(n.children)
+        for n in nodes
+    )

@@ -93,7 +93,9 @@ def _load_catalog(lang: str, templates: Path | None) -> Catalog:
         reference = _load_catalog(REFERENCE_LANG, None).strings
         for key in reference:
             if not isinstance(strings.get(key), str) or not strings[key].strip():
-                problems.append(located.problem(("strings",), f"missing string '{key}' (see catalogs/en.yaml)"))
+                problems.append(
+                    located.problem(("strings",), f"missing string '{key}' (see catalogs/en.yaml)")
+                )
     try:
         locale = Locale.parse(str(data.get("locale", lang)))
     except (UnknownLocaleError, ValueError) as exc:
@@ -131,7 +133,9 @@ def format_money(fact: model.Money, catalog: Catalog, style: str = "") -> str:
         number = number.replace(" ", "\u00a0")  # 100 millions: never broken between number and scale
         currency = get_currency_name(fact.currency, count=fact.amount, locale=loc)
         pattern = str(catalog.money.get("scaled", "{number} {currency}"))
-        text = pattern.format(number=number, currency=currency, symbol=get_currency_symbol(fact.currency, loc))
+        text = pattern.format(
+            number=number, currency=currency, symbol=get_currency_symbol(fact.currency, loc)
+        )
         if catalog.money.get("elide"):
             text = re.sub(rf"\b([dl])e (?=[{_VOWELS}])", r"\1’", text)
         return text

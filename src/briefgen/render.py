@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import importlib
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -10,10 +10,10 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-from briefgen import escape
 from briefgen.document import Document
 from briefgen.errors import InputError, Problem, display_path
 from briefgen.localise import Catalog
+from briefgen.markup import Syntax
 
 
 def builtin_templates() -> Path:
@@ -22,35 +22,6 @@ def builtin_templates() -> Path:
     return packaged if packaged.is_dir() else Path(__file__).resolve().parents[2] / "templates"
 
 
-@dataclass(frozen=True)
-class Syntax:
-    """How one engine's templates are written and how values are escaped into them."""
-
-    entry: str
-    inline: Any  # Inline -> markup of the engine
-    text: Any  # str -> markup of the engine (None for HTML: autoescape does it)
-    delimiters: dict[str, str]
-
-
-SYNTAX = {
-    "weasyprint": Syntax("brief.html.j2", escape.html, None, {}),
-    "typst": Syntax("brief.typ.j2", escape.typst, escape.typst_text, {}),
-    "latex": Syntax(
-        "brief.tex.j2",
-        escape.latex,
-        escape.latex_text,
-        {
-            "block_start_string": "<%",
-            "block_end_string": "%>",
-            "variable_start_string": "<<",
-            "variable_end_string": ">>",
-            "comment_start_string": "<#",
-            "comment_end_string": "#>",
-            "line_statement_prefix": "%%",
-            "line_comment_prefix": "%#",
-        },
-    ),
-}
 FOLDER = {"weasyprint": "html", "typst": "typst", "latex": "latex"}
 
 
@@ -80,23 +51,28 @@ class _Finalize:
 
 
 @cache
+def syntax(engine: str) -> Syntax:
+    """The template syntax and escaping of an engine's markup (briefgen.markup.<folder>)."""
+    return importlib.import_module(f"briefgen.markup.{FOLDER[engine]}").SYNTAX
+
+
+@cache
 def environment(engine: str, dirs: tuple[Path, ...]) -> jinja2.Environment:
-    syntax = SYNTAX[engine]
+    syntax_ = syntax(engine)
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader([str(d) for d in dirs]),
         undefined=jinja2.StrictUndefined,
         autoescape=engine == "weasyprint",
-        finalize=_Finalize(syntax.text) if syntax.text else None,
+        finalize=_Finalize(syntax_.text) if syntax_.text else None,
         keep_trailing_newline=True,
         trim_blocks=True,
         lstrip_blocks=True,
         auto_reload=True,
-        **syntax.delimiters,
+        **syntax_.delimiters,
     )
-    env.filters["inline"] = lambda nodes: Markup(syntax.inline(nodes))
-    env.filters["text"] = lambda s: Markup(syntax.text(str(s))) if syntax.text else s
-    env.filters["css_string"] = escape.css_string
-    env.filters["typst_string"] = lambda s: Markup(escape.typst_string(str(s)))
+    env.filters["inline"] = lambda nodes: Markup(syntax_.inline(nodes))
+    env.filters["text"] = lambda value: Markup(syntax_.text(str(value))) if syntax_.text else value
+    env.filters.update(syntax_.filters)
     return env
 
 
@@ -104,11 +80,13 @@ def render(engine: str, dirs: list[Path], doc: Document, catalog: Catalog, **ext
     """The engine source of `doc`. Template errors become EngineError at `template:line`."""
     env = environment(engine, tuple(dirs))
     try:
-        template = env.get_template(SYNTAX[engine].entry)
+        template = env.get_template(syntax(engine).entry)
         return template.render(doc=doc, t=catalog, **extra)
     except jinja2.TemplateSyntaxError as exc:
         where = display_path(exc.filename or exc.name or "template")
-        raise InputError(Problem(where, exc.lineno or 0, 1, f"template syntax error: {exc.message}")) from None
+        raise InputError(
+            Problem(where, exc.lineno or 0, 1, f"template syntax error: {exc.message}")
+        ) from None
     except jinja2.TemplateNotFound as exc:
         raise InputError(f"template not found: {exc.name} (looked in {', '.join(map(str, dirs))})") from None
     except jinja2.UndefinedError as exc:

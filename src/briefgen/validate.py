@@ -204,21 +204,26 @@ def _check_semantics(brief: Brief, located: Located, source_text: str | None) ->
         if isinstance(node, Localised | LocalisedList):
             for lang in declared:
                 if lang not in node.root:
-                    problems.append(located.problem(path, f"missing '{lang}' text (languages: {', '.join(declared)})"))
+                    problems.append(
+                        located.problem(path, f"missing '{lang}' text (languages: {', '.join(declared)})")
+                    )
             for lang in node.root:
                 if lang not in declared:
                     problems.append(
-                        located.problem((*path, lang), f"language '{lang}' is not declared in 'languages'", at_key=True)
+                        located.problem(
+                            (*path, lang), f"language '{lang}' is not declared in 'languages'", at_key=True
+                        )
                     )
             if isinstance(node, Localised):
                 for lang, text in node.root.items():
                     problems += _check_refs(brief, located, (*path, lang), text)
-        elif isinstance(node, Block):
-            if (node.text is None) == (node.items is None):
-                problems.append(located.problem(path, "a block holds either 'text' or 'items', not both or neither"))
-        if normalised_source is not None and isinstance(node, str) and _is_excerpt(path):
-            if _squash(node) not in normalised_source:
-                problems.append(located.problem(path, "excerpt not found word for word in the source file"))
+        elif isinstance(node, Block) and (node.text is None) == (node.items is None):
+            problems.append(
+                located.problem(path, "a block holds either 'text' or 'items', not both or neither")
+            )
+        is_excerpt = isinstance(node, str) and _is_excerpt(path)
+        if is_excerpt and normalised_source is not None and _squash(node) not in normalised_source:
+            problems.append(located.problem(path, "excerpt not found word for word in the source file"))
     for i, fact_id in enumerate(brief.key_facts):
         if fact_id not in brief.facts:
             problems.append(located.problem(("key_facts", i), _unknown_fact(brief, fact_id)))

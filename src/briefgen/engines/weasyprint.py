@@ -9,7 +9,7 @@ from briefgen.engines import Job, Typeset
 from briefgen.errors import EngineError
 
 
-def _confined_fetcher(roots: list[Path]):  # noqa: ANN202 - the class comes from weasyprint, imported here
+def _confined_fetcher(roots: list[Path]):
     from weasyprint.urls import FatalURLFetchingError, URLFetcher
 
     allowed = [r.resolve() for r in roots]

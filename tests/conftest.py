@@ -1,0 +1,54 @@
+"""Shared fixtures: the repository's briefs, small fixture briefs, and a CLI runner that reports like a user sees."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from briefgen.cli import main
+
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURES = Path(__file__).parent / "fixtures"
+KYUTAI = ROOT / "briefs" / "kyutai-launch" / "brief.yaml"
+IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+
+
+def run_cli(*args: str | Path) -> tuple[int, str, str]:
+    """Run `briefgen ARGS` in-process; return exit code, stdout and stderr."""
+    result = CliRunner().invoke(main, [str(a) for a in args], catch_exceptions=False)
+    return result.exit_code, result.stdout, result.stderr
+
+
+def require_tool(name: str, why: str) -> None:
+    """Skip with a visible reason when a tool is missing locally; fail under CI, where everything is installed."""
+    if shutil.which(name) is None:
+        if IN_CI:
+            pytest.fail(f"{name} is missing in CI ({why})")
+        pytest.skip(f"{name} is not installed ({why})")
+
+
+@pytest.fixture(scope="session")
+def kyutai_pdfs(tmp_path_factory: pytest.TempPathFactory):
+    """Build the Kyutai brief with an engine once per session: `kyutai_pdfs(engine)` → {lang: pdf path}."""
+    built: dict[str, dict[str, Path]] = {}
+
+    def build(engine: str = "weasyprint") -> dict[str, Path]:
+        if engine not in built:
+            out = tmp_path_factory.mktemp(f"kyutai-{engine}")
+            code, _stdout, stderr = run_cli("build", KYUTAI, "--engine", engine, "--out", out)
+            assert code == 0, stderr
+            built[engine] = {p.name.split(".")[-2]: p for p in sorted(out.glob("*.pdf"))}
+        return built[engine]
+
+    return build
+
+
+@pytest.fixture
+def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """An empty working folder, made current for the test."""
+    monkeypatch.chdir(tmp_path)
+    return tmp_path

@@ -1,0 +1,100 @@
+"""Read back what a reader of a PDF sees: its words, metadata, language, fonts and outline."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import unicodedata
+from pathlib import Path
+
+from pypdf import PdfReader
+
+
+def text(pdf: Path, layout: bool = False) -> str:
+    """The text of the PDF as poppler's pdftotext extracts it (reading order, ligatures expanded)."""
+    tool = shutil.which("pdftotext")
+    assert tool, "pdftotext is missing: install poppler-utils"
+    args = [tool, "-enc", "UTF-8", *(["-layout"] if layout else []), str(pdf), "-"]
+    return subprocess.run(args, check=True, capture_output=True, text=True).stdout
+
+
+def words(pdf: Path) -> list[str]:
+    """The words of the PDF, normalised for comparing engines: hyphenation joined, NFKC, no punctuation."""
+    raw = text(pdf)
+    raw = re.sub(r"(\w)[-\u00ad]\n(\w)", r"\1\2", raw)  # words hyphenated across lines
+    raw = unicodedata.normalize("NFKC", raw).replace("’", "'")
+    return re.findall(r"[\w€$%]+(?:['.,][\w]+)*", raw)
+
+
+def reader(pdf: Path) -> PdfReader:
+    return PdfReader(str(pdf))
+
+
+def metadata(pdf: Path) -> dict[str, str]:
+    info = reader(pdf).metadata or {}
+    return {k.lstrip("/"): str(v) for k, v in info.items()}
+
+
+def lang(pdf: Path) -> str | None:
+    root = reader(pdf).trailer["/Root"]
+    value = root.get("/Lang")
+    return str(value) if value is not None else None
+
+
+def fonts(pdf: Path) -> dict[str, bool]:
+    """Every font used by the pages: base name (subset prefix removed) → embedded."""
+    found: dict[str, bool] = {}
+
+    def visit(resources: object, seen: set[int]) -> None:
+        if resources is None:
+            return
+        resources = resources.get_object()
+        for font in (resources.get("/Font") or {}).values():
+            font = font.get_object()
+            descendants = font.get("/DescendantFonts")
+            descriptor_owner = descendants[0].get_object() if descendants else font
+            descriptor = descriptor_owner.get("/FontDescriptor")
+            embedded = bool(descriptor) and any(
+                k in descriptor.get_object() for k in ("/FontFile", "/FontFile2", "/FontFile3")
+            )
+            name = str(font.get("/BaseFont", "?")).lstrip("/")
+            found[re.sub(r"^[A-Z]{6}\+", "", name)] = embedded
+        for xobject in (resources.get("/XObject") or {}).values():
+            xobject = xobject.get_object()
+            if id(xobject) not in seen and "/Resources" in xobject:
+                seen.add(id(xobject))
+                visit(xobject["/Resources"], seen)
+
+    for page in reader(pdf).pages:
+        visit(page.get("/Resources"), set())
+    return found
+
+
+def outline(pdf: Path) -> list[tuple[int, str]]:
+    """The bookmarks as (level, title), level 1 at the top."""
+    out: list[tuple[int, str]] = []
+
+    def visit(items: list, level: int) -> None:
+        for item in items:
+            if isinstance(item, list):
+                visit(item, level + 1)
+            else:
+                out.append((level, str(item.title)))
+
+    visit(reader(pdf).outline, 1)
+    return out
+
+
+def link_uris(pdf: Path) -> list[str]:
+    uris = []
+    for page in reader(pdf).pages:
+        for annot in page.get("/Annots") or []:
+            action = annot.get_object().get("/A")
+            if action and "/URI" in action:
+                uris.append(str(action["/URI"]))
+    return uris
+
+
+def pages(pdf: Path) -> int:
+    return len(reader(pdf).pages)
