@@ -11,11 +11,11 @@ from pathlib import Path
 from pypdf import PdfReader
 
 
-def text(pdf: Path, layout: bool = False) -> str:
-    """The text of the PDF as poppler's pdftotext extracts it (reading order, ligatures expanded)."""
+def text(pdf: Path, mode: str = "") -> str:
+    """The text of the PDF as poppler's pdftotext extracts it; mode "raw" keeps content order, "layout" columns."""
     tool = shutil.which("pdftotext")
     assert tool, "pdftotext is missing: install poppler-utils"
-    args = [tool, "-enc", "UTF-8", *(["-layout"] if layout else []), str(pdf), "-"]
+    args = [tool, "-enc", "UTF-8", *([f"-{mode}"] if mode else []), str(pdf), "-"]
     return subprocess.run(args, check=True, capture_output=True, text=True).stdout
 
 
@@ -98,3 +98,39 @@ def link_uris(pdf: Path) -> list[str]:
 
 def pages(pdf: Path) -> int:
     return len(reader(pdf).pages)
+
+
+def body_words(pdf: Path, running: list[str], page_pattern: str) -> list[str]:
+    """The words of the PDF without its running header and footer, lower-cased, for comparing engines.
+
+    `running` are the strings repeated on every page (title, kicker, classification); `page_pattern` is the
+    catalog's "Page {page} of {pages}" pattern.
+    """
+    page_re = re.compile(
+        re.escape(page_pattern).replace(r"\{page\}", r"\d+").replace(r"\{pages\}", r"\d+"), re.IGNORECASE
+    )
+    running_keys = {_key(r) for r in running}
+    lines = []
+    for line in text(pdf, "raw").splitlines():
+        stripped = page_re.sub("", line).strip()
+        if _key(stripped) in running_keys:
+            continue
+        lines.append(stripped)
+    raw = re.sub(r"(\w)[-\u00ad]\n(\w)", r"\1\2", "\n".join(lines))
+    raw = unicodedata.normalize("NFKC", raw).replace("’", "'").lower()
+    return re.findall(r"[\w€$%]+(?:['.,][\w]+)*", raw)
+
+
+def _key(line: str) -> str:
+    return " ".join(unicodedata.normalize("NFKC", line).casefold().split())
+
+
+def word_diff(a: list[str], b: list[str]) -> list[str]:
+    """Human-readable differences between two word sequences (empty when they are the same)."""
+    import difflib
+
+    out = []
+    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+        if op != "equal":
+            out.append(f"{op}: {' '.join(a[i1:i2])!r} -> {' '.join(b[j1:j2])!r}")
+    return out
