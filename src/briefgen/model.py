@@ -3,15 +3,102 @@
 from __future__ import annotations
 
 import datetime as dt
+import difflib
+import re
 from decimal import Decimal
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, RootModel, StringConstraints
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    RootModel,
+    StringConstraints,
+    ValidationInfo,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError
+
+FACT_REF = re.compile(r"\{\{\s*([a-z][a-z0-9_]*)\s*(?::\s*([a-z]+)\s*)?\}\}")
+FACT_STYLES = ("compact", "long", "short")
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 LangCode = Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}(-[A-Z]{2})?$")]
 FactId = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$")]
 KebabId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")]
+
+
+def _context(info: ValidationInfo) -> dict:
+    """What the whole brief tells each part: its languages, its fact ids, its source text (when known)."""
+    return info.context or {}
+
+
+def _unknown_fact(fact_id: str, known: list[str], **where: str) -> PydanticCustomError:
+    close = difflib.get_close_matches(fact_id, known, n=1, cutoff=0.6)
+    hint = f" (did you mean '{close[0]}'?)" if close else ""
+    return PydanticCustomError("unknown_fact", "unknown fact '{fact}'" + hint, {"fact": fact_id, **where})
+
+
+def _check_languages(mapping: dict, info: ValidationInfo) -> None:
+    declared = _context(info).get("languages")
+    if not declared:
+        return
+    for lang in mapping:
+        if lang not in declared:
+            raise PydanticCustomError(
+                "lang_undeclared", "language '{lang}' is not declared in 'languages'", {"lang": lang}
+            )
+    missing = [lang for lang in declared if lang not in mapping]
+    if missing:
+        raise PydanticCustomError(
+            "lang_missing",
+            "missing {missing} text (languages: {declared})",
+            {"missing": ", ".join(f"'{m}'" for m in missing), "declared": ", ".join(declared)},
+        )
+
+
+def _check_refs(text: str, lang: str, info: ValidationInfo) -> None:
+    """Fact references in `text` name known facts and styles. Errors carry `lang` to point at the text."""
+    facts = _context(info).get("facts")
+    for match in FACT_REF.finditer(text):
+        fact_id, style = match.group(1), match.group(2)
+        if facts is not None and fact_id not in facts:
+            raise _unknown_fact(fact_id, facts, lang=lang)
+        if style and style not in FACT_STYLES:
+            styles = ", ".join(FACT_STYLES)
+            raise PydanticCustomError(
+                "fact_style",
+                "unknown style ':{style}' (use {styles})",
+                {"style": style, "styles": styles, "lang": lang},
+            )
+    if "{{" in FACT_REF.sub("", text):
+        raise PydanticCustomError(
+            "fact_ref", "'{{' opens no fact reference (write {{fact_id}})", {"lang": lang}
+        )
+
+
+def _known_fact(fact_id: str, info: ValidationInfo) -> str:
+    facts = _context(info).get("facts")
+    if facts is not None and fact_id not in facts:
+        raise _unknown_fact(fact_id, facts)
+    return fact_id
+
+
+def _in_source(excerpt: str, info: ValidationInfo) -> str:
+    source = _context(info).get("source_text")
+    if source is not None and squash(excerpt) not in source:
+        raise PydanticCustomError("excerpt", "excerpt not found word for word in the source file")
+    return excerpt
+
+
+def squash(text: str) -> str:
+    """Text with every run of spaces (no-break ones included) made one space, for excerpt matching."""
+    return " ".join(text.replace("\u00a0", " ").replace("\u202f", " ").split())
+
+
+Excerpt = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1), AfterValidator(_in_source)]
+FactRef = Annotated[str, AfterValidator(_known_fact)]
 
 
 class Strict(BaseModel):
@@ -23,6 +110,13 @@ class Localised(RootModel[dict[LangCode, Text]]):
 
     model_config = ConfigDict(frozen=True)
 
+    @model_validator(mode="after")
+    def _complete(self, info: ValidationInfo) -> Localised:
+        _check_languages(self.root, info)
+        for lang, text in self.root.items():
+            _check_refs(text, lang, info)
+        return self
+
     def __getitem__(self, lang: str) -> str:
         return self.root[lang]
 
@@ -32,17 +126,22 @@ class LocalisedList(RootModel[dict[LangCode, list[Text]]]):
 
     model_config = ConfigDict(frozen=True)
 
+    @model_validator(mode="after")
+    def _complete(self, info: ValidationInfo) -> LocalisedList:
+        _check_languages(self.root, info)
+        return self
+
     def __getitem__(self, lang: str) -> list[str]:
         return self.root[lang]
 
 
-Basis = list[Text]
+Basis = list[Excerpt]
 
 
 class FactBase(Strict):
     label: Localised | None = None
     note: Localised | None = None
-    basis: Text | None = None
+    basis: Excerpt | None = None
 
 
 class Money(FactBase):
@@ -124,6 +223,14 @@ class Block(Strict):
     items: Annotated[list[Localised], Field(min_length=1)] | None = None
     basis: Basis = []
 
+    @model_validator(mode="after")
+    def _one_kind(self) -> Block:
+        if (self.text is None) == (self.items is None):
+            raise PydanticCustomError(
+                "block_kind", "a block holds either 'text' or 'items', not both or neither"
+            )
+        return self
+
 
 class Subsection(Strict):
     id: KebabId | None = None
@@ -140,7 +247,7 @@ class Section(Strict):
 
 class Flag(Strict):
     kind: Literal["off-topic", "doubtful", "ambiguous", "unverified"]
-    quote: Text
+    quote: Excerpt
     note: Localised
 
 
@@ -157,8 +264,14 @@ class Brief(Strict):
     keywords: LocalisedList | None = None
     source: Source
     facts: dict[FactId, Fact] = {}
-    key_facts: list[FactId] = []
+    key_facts: list[FactRef] = []
     headline: Localised
     summary: Localised
     sections: Annotated[list[Section], Field(min_length=1)]
     flags: list[Flag] = []
+
+    @model_validator(mode="after")
+    def _distinct_languages(self) -> Brief:
+        if len(set(self.languages)) != len(self.languages):
+            raise PydanticCustomError("lang_twice", "a language is listed twice in 'languages'")
+        return self

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import difflib
-import re
 import types
 import typing
 from collections.abc import Iterator
@@ -15,11 +14,10 @@ from pydantic import BaseModel, RootModel, ValidationError
 
 from briefgen.errors import InputError, Problem
 from briefgen.load import Located, Path_, load_yaml
-from briefgen.model import Block, Brief, Localised, LocalisedList
+from briefgen.model import Brief, squash
 
-FACT_REF = re.compile(r"\{\{\s*([a-z][a-z0-9_]*)\s*(?::\s*([a-z]+)\s*)?\}\}")
-FACT_STYLES = {"", "compact", "long", "short"}
 BRIEF_NAMES = ("brief.yaml", "brief.yml")
+CUSTOM = {"lang_missing", "unknown_fact", "fact_style", "fact_ref", "excerpt", "block_kind", "lang_twice"}
 
 
 @dataclass(frozen=True)
@@ -54,27 +52,44 @@ def load_brief(file: Path) -> LoadedBrief:
     """Load and validate one brief. Raises InputError listing every problem found."""
     located = load_yaml(file)
     problems = list(located.problems)
-    if not isinstance(located.data, dict):
+    data = located.data
+    if not isinstance(data, dict):
         problems.append(located.problem((), "a brief is a mapping of keys (id, version, …)"))
         raise InputError(problems)
+    source_text, source_problem = _read_source(file, located)
+    if source_problem:
+        problems.append(source_problem)
     try:
-        brief = Brief.model_validate(located.data)
+        brief = Brief.model_validate(data, context=_context(data, source_text))
     except ValidationError as exc:
         problems += [_problem_from(located, err) for err in exc.errors()]
-        raise InputError(problems) from None
-    source_text = None
-    if brief.source.file:
-        source_file = file.parent / brief.source.file
-        try:
-            source_text = source_file.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError):
-            problems.append(
-                located.problem(("source", "file"), f"cannot read source file '{brief.source.file}'")
-            )
-    problems += _check_semantics(brief, located, source_text)
     if problems:
         raise InputError(problems)
     return LoadedBrief(brief, file, located, source_text)
+
+
+def _read_source(file: Path, located: Located) -> tuple[str | None, Problem | None]:
+    """The source text the brief names in `source.file`, if it names one."""
+    source = located.data.get("source")
+    name = source.get("file") if isinstance(source, dict) else None
+    if not isinstance(name, str) or not name.strip():
+        return None, None
+    try:
+        return (file.parent / name).read_text(encoding="utf-8"), None
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = getattr(exc, "strerror", None) or "not UTF-8 text"
+        return None, located.problem(("source", "file"), f"cannot read source file '{name}': {reason}")
+
+
+def _context(data: dict[str, Any], source_text: str | None) -> dict[str, Any]:
+    """What validators of each part need to know about the whole brief."""
+    languages = data.get("languages")
+    facts = data.get("facts")
+    return {
+        "languages": [x for x in languages if isinstance(x, str)] if isinstance(languages, list) else None,
+        "facts": [k for k in facts if isinstance(k, str)] if isinstance(facts, dict) else None,
+        "source_text": squash(source_text) if source_text is not None else None,
+    }
 
 
 # -- pydantic errors -------------------------------------------------------------------------------
@@ -136,6 +151,11 @@ def _problem_from(located: Located, err: dict[str, Any]) -> Problem:
     path, owner = _resolve(loc)
     kind = err["type"]
     name = str(path[-1]) if path else "brief"
+    if kind == "lang_undeclared":
+        return located.problem((*path, err["ctx"]["lang"]), err["msg"], at_key=True)
+    if kind in CUSTOM:
+        lang = err.get("ctx", {}).get("lang")
+        return located.problem((*path, lang) if lang else path, err["msg"])
     if kind == "extra_forbidden":
         message = f"unknown key '{name}'"
         if owner is not None:
@@ -170,7 +190,7 @@ def _problem_from(located: Located, err: dict[str, Any]) -> Problem:
     return located.problem(path, f"'{name}': {err['msg'][0].lower()}{err['msg'][1:]}")
 
 
-# -- checks that need the whole brief --------------------------------------------------------------
+# -- walking a valid brief -------------------------------------------------------------------------
 
 
 def walk(node: Any, path: Path_ = ()) -> Iterator[tuple[Path_, Any]]:
@@ -191,71 +211,4 @@ def walk(node: Any, path: Path_ = ()) -> Iterator[tuple[Path_, Any]]:
             yield from walk(item, (*path, key))
 
 
-def _check_semantics(brief: Brief, located: Located, source_text: str | None) -> list[Problem]:
-    problems: list[Problem] = []
-    declared = brief.languages
-    seen: set[str] = set()
-    for i, lang in enumerate(declared):
-        if lang in seen:
-            problems.append(located.problem(("languages", i), f"language '{lang}' is listed twice"))
-        seen.add(lang)
-    normalised_source = _squash(source_text) if source_text is not None else None
-    for path, node in walk(brief):
-        if isinstance(node, Localised | LocalisedList):
-            for lang in declared:
-                if lang not in node.root:
-                    problems.append(
-                        located.problem(path, f"missing '{lang}' text (languages: {', '.join(declared)})")
-                    )
-            for lang in node.root:
-                if lang not in declared:
-                    problems.append(
-                        located.problem(
-                            (*path, lang), f"language '{lang}' is not declared in 'languages'", at_key=True
-                        )
-                    )
-            if isinstance(node, Localised):
-                for lang, text in node.root.items():
-                    problems += _check_refs(brief, located, (*path, lang), text)
-        elif isinstance(node, Block) and (node.text is None) == (node.items is None):
-            problems.append(
-                located.problem(path, "a block holds either 'text' or 'items', not both or neither")
-            )
-        is_excerpt = isinstance(node, str) and _is_excerpt(path)
-        if is_excerpt and normalised_source is not None and _squash(node) not in normalised_source:
-            problems.append(located.problem(path, "excerpt not found word for word in the source file"))
-    for i, fact_id in enumerate(brief.key_facts):
-        if fact_id not in brief.facts:
-            problems.append(located.problem(("key_facts", i), _unknown_fact(brief, fact_id)))
-    return problems
-
-
-def _is_excerpt(path: Path_) -> bool:
-    return bool(path) and (path[-1] in ("basis", "quote") or (len(path) > 1 and path[-2] == "basis"))
-
-
-def _squash(text: str) -> str:
-    return " ".join(text.replace("\u00a0", " ").replace("\u202f", " ").split())
-
-
-def _unknown_fact(brief: Brief, fact_id: str) -> str:
-    message = f"unknown fact '{fact_id}'"
-    close = difflib.get_close_matches(fact_id, list(brief.facts), n=1, cutoff=0.6)
-    return message + (f" (did you mean '{close[0]}'?)" if close else "")
-
-
-def _check_refs(brief: Brief, located: Located, path: Path_, text: str) -> list[Problem]:
-    problems = []
-    for match in FACT_REF.finditer(text):
-        fact_id, style = match.group(1), match.group(2) or ""
-        if fact_id not in brief.facts:
-            problems.append(located.problem(path, _unknown_fact(brief, fact_id)))
-        elif style not in FACT_STYLES:
-            styles = ", ".join(sorted(s for s in FACT_STYLES if s))
-            problems.append(located.problem(path, f"unknown style ':{style}' for '{fact_id}' ({styles})"))
-    if "{{" in FACT_REF.sub("", text):
-        problems.append(located.problem(path, "'{{' opens no fact reference (write {{fact_id}})"))
-    return problems
-
-
-__all__ = ["LoadedBrief", "find_briefs", "load_brief", "load_yaml", "walk"]
+__all__ = ["LoadedBrief", "find_briefs", "load_brief", "walk"]
