@@ -43,7 +43,7 @@ def find_briefs(paths: list[Path]) -> list[Path]:
                     found.append(child)
                 elif child.is_dir():
                     found += [child / n for n in BRIEF_NAMES if (child / n).is_file()]
-        else:
+        elif path.exists():
             found.append(path)
     return found
 

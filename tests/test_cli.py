@@ -1,0 +1,116 @@
+"""The command line as a user meets it: output lines, exit codes, atomic writes, --version, python -m."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+from briefgen import __version__
+from tests import pdfcheck
+from tests.conftest import FIXTURES, ROOT, run_cli
+
+MINIMAL = FIXTURES / "minimal.yaml"
+
+
+def test_build_writes_one_pdf_per_language_and_one_line_each(tmp_path: Path) -> None:
+    code, stdout, stderr = run_cli("build", MINIMAL, "--out", tmp_path)
+    assert code == 0, stderr
+    lines = stdout.splitlines()
+    assert len(lines) == 2
+    for line, lang in zip(lines, ("fr", "en"), strict=True):
+        assert re.fullmatch(
+            rf"{re.escape(str(tmp_path))}/minimal-brief\.{lang}\.pdf  1 page  \d+ KiB  \d+\.\d\d s", line
+        )
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["minimal-brief.en.pdf", "minimal-brief.fr.pdf"]
+
+
+def test_lang_option_selects_languages(tmp_path: Path) -> None:
+    code, _, stderr = run_cli("build", MINIMAL, "--lang", "en", "--out", tmp_path)
+    assert code == 0, stderr
+    assert [p.name for p in tmp_path.iterdir()] == ["minimal-brief.en.pdf"]
+
+
+def test_undeclared_lang_is_a_usage_error(tmp_path: Path) -> None:
+    code, _, stderr = run_cli("build", MINIMAL, "--lang", "de", "--out", tmp_path / "out")
+    assert code == 2
+    line = next(
+        i for i, text in enumerate(MINIMAL.read_text().splitlines(), 1) if text.startswith("languages:")
+    )
+    assert stderr.strip().endswith(f"minimal.yaml:{line}:12: --lang de: the brief declares fr, en")
+    assert not (tmp_path / "out").exists()
+
+
+def test_failed_build_leaves_a_good_pdf_untouched(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    assert run_cli("build", MINIMAL, "--out", out)[0] == 0
+    good = {p.name: p.read_bytes() for p in out.iterdir()}
+    broken = tmp_path / "minimal.yaml"
+    broken.write_text(MINIMAL.read_text().replace("value: 1200", "value: lots"), encoding="utf-8")
+    code, stdout, stderr = run_cli("build", broken, "--out", out)
+    assert code == 2 and stdout == ""
+    assert "value" in stderr and "Traceback" not in stderr
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == good, "outputs are replaced only by good builds"
+
+
+def test_engine_failure_exits_1_and_writes_nothing(tmp_path: Path) -> None:
+    templates = tmp_path / "templates" / "default" / "html"
+    templates.mkdir(parents=True)
+    (templates / "summary.html.j2").write_text('<img src="file:///etc/passwd">\n', encoding="utf-8")
+    out = tmp_path / "out"
+    code, _, stderr = run_cli("build", MINIMAL, "--templates", tmp_path / "templates", "--out", out)
+    assert code == 1
+    assert "file:///etc/passwd" in stderr and "outside the theme and font folders" in stderr
+    assert not list(out.glob("*.pdf"))
+
+
+def test_template_error_names_the_template_line(tmp_path: Path) -> None:
+    templates = tmp_path / "templates" / "default" / "html"
+    templates.mkdir(parents=True)
+    (templates / "summary.html.j2").write_text("<p>\n{{ doc.nonexistent }}\n</p>\n", encoding="utf-8")
+    code, _, stderr = run_cli(
+        "build", MINIMAL, "--templates", tmp_path / "templates", "--out", tmp_path / "o"
+    )
+    assert code == 2
+    assert f"{templates / 'summary.html.j2'}:2:1: template error:" in stderr
+    assert "nonexistent" in stderr
+
+
+def test_user_template_overrides_one_file(tmp_path: Path) -> None:
+    templates = tmp_path / "templates" / "default" / "html"
+    templates.mkdir(parents=True)
+    (templates / "summary.html.j2").write_text(
+        '<section class="summary"><h2>Overridden {{ t("summary") }}</h2><p>{{ doc.summary | inline }}</p></section>\n',
+        encoding="utf-8",
+    )
+    code, _, stderr = run_cli(
+        "build", MINIMAL, "--lang", "en", "--templates", tmp_path / "templates", "--out", tmp_path
+    )
+    assert code == 0, stderr
+    text = pdfcheck.text(tmp_path / "minimal-brief.en.pdf")
+    assert "OVERRIDDEN BOTTOM LINE" in text  # the theme sets headings in capitals
+    assert "KEY FACTS" in text, "the other templates still come from the built-in theme"
+
+
+def test_unknown_theme_and_missing_path(tmp_path: Path) -> None:
+    code, _, stderr = run_cli("build", MINIMAL, "--theme", "nope", "--out", tmp_path / "o")
+    assert code == 2 and "unknown theme 'nope' (available: default" in stderr
+    code, _, stderr = run_cli("build", tmp_path / "missing.yaml", "--out", tmp_path / "o")
+    assert code == 2 and stderr.strip() == f"{tmp_path / 'missing.yaml'}: no such file or folder"
+
+
+def test_version_and_python_m() -> None:
+    code, stdout, _ = run_cli("--version")
+    assert code == 0 and stdout.strip() == f"briefgen {__version__}"
+    result = subprocess.run(
+        [sys.executable, "-m", "briefgen", "--version"], capture_output=True, text=True, check=False, cwd=ROOT
+    )
+    assert result.returncode == 0 and result.stdout.strip() == f"briefgen {__version__}"
+
+
+def test_debug_shows_the_traceback(tmp_path: Path) -> None:
+    broken = tmp_path / "b.yaml"
+    broken.write_text("id: [\n", encoding="utf-8")
+    code, _, stderr = run_cli("build", broken, "--debug", "--out", tmp_path / "o")
+    assert code == 2 and "Traceback" in stderr and "YAML syntax error" in stderr

@@ -1,0 +1,116 @@
+"""Facts are formatted by Babel for each locale; fixed strings come from one catalog per language."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from briefgen import model
+from briefgen.errors import InputError
+from briefgen.localise import format_fact, load_catalog
+from tests.conftest import FIXTURES, run_cli
+
+NBSP, NNBSP = "\u00a0", "\u202f"
+LABEL = {"fr": "x", "en": "x"}
+
+
+def money(amount: str, currency: str = "EUR") -> model.Money:
+    return model.Money(type="money", amount=Decimal(amount), currency=currency, label=LABEL)
+
+
+@pytest.mark.parametrize(
+    ("fact", "style", "fr", "en"),
+    [
+        (money("100000000"), "", f"100{NBSP}millions d’euros", f"€100{NBSP}million"),
+        (money("100000000"), "compact", f"100{NBSP}M{NBSP}€", "€100M"),
+        (money("1500000000"), "", f"1,5{NBSP}milliard d’euros", f"€1.5{NBSP}billion"),
+        (money("2500"), "", f"2{NNBSP}500{NBSP}€", "€2,500"),
+        (money("12.5"), "", f"12,50{NBSP}€", "€12.50"),
+        (money("3000000", "USD"), "", f"3{NBSP}millions de dollars des États-Unis", f"US$3{NBSP}million"),
+        (model.Count(type="count", value=1200, label=LABEL), "", f"1{NNBSP}200", "1,200"),
+        (model.Percent(type="percent", value=Decimal("0.25"), label=LABEL), "", f"25{NBSP}%", "25%"),
+        (
+            model.DateFact(type="date", value=dt.date(2023, 11, 17), label=LABEL),
+            "",
+            "17 novembre 2023",
+            "17 November 2023",
+        ),
+        (model.Place(type="place", name="Paris"), "", "Paris", "Paris"),
+    ],
+)
+def test_facts_read_correctly_in_each_language(fact: model.Fact, style: str, fr: str, en: str) -> None:
+    assert format_fact(fact, load_catalog("fr"), style) == fr
+    assert format_fact(fact, load_catalog("en"), style) == en
+
+
+def test_catalogs_hold_the_fixed_strings() -> None:
+    fr, en = load_catalog("fr"), load_catalog("en")
+    assert (fr("key_facts"), en("key_facts")) == ("Chiffres clés", "Key facts")
+    assert fr("page_x_of_y", page=2, pages=3) == "Page 2 sur 3"
+    assert en("page_x_of_y", page=2, pages=3) == "Page 2 of 3"
+    assert set(fr.strings) == set(en.strings)
+
+
+def test_a_language_without_catalog_is_a_clear_error() -> None:
+    with pytest.raises(InputError) as info:
+        load_catalog("de")
+    assert "no catalog for language 'de' (available: en, fr)" in str(info.value)
+
+
+def test_a_third_language_is_a_catalog_and_texts(tmp_path: Path) -> None:
+    """German: a test catalog in --templates DIR/catalogs and the brief's texts are all it takes."""
+    catalogs = tmp_path / "templates" / "catalogs"
+    catalogs.mkdir(parents=True)
+    english = (load_catalog("en").file).read_text(encoding="utf-8")
+    german = {
+        "Key facts": "Eckdaten",
+        "Page {page} of {pages}": "Seite {page} von {pages}",
+        "Bottom line": "Das Wichtigste",
+        "locale: en_IE": "locale: de_DE",
+        "tag: en-GB": "tag: de",
+        'scaled: "{symbol}{number}"': 'scaled: "{number} {currency}"',
+    }
+    for old, new in german.items():
+        english = english.replace(old, new)
+    (catalogs / "de.yaml").write_text(english, encoding="utf-8")
+    brief = (
+        (FIXTURES / "minimal.yaml")
+        .read_text(encoding="utf-8")
+        .replace("languages: [fr, en]", "languages: [de]")
+    )
+    brief = brief.replace("{fr: Équipe test, en: Test team}", "{de: Testteam}")
+    brief = re.sub(r"\{fr: ([^{}]*?), en: ([^{}]*?)\}", r"{de: \2}", brief)
+    brief = re.sub(r'\{fr: "([^"]*)", en: "([^"]*)"\}', r'{de: "\2"}', brief)
+    (tmp_path / "de.yaml").write_text(brief, encoding="utf-8")
+
+    code, _, stderr = run_cli("build", tmp_path / "de.yaml", "--out", tmp_path / "no-catalog")
+    assert code == 2 and "no catalog for language 'de'" in stderr
+    assert not (tmp_path / "no-catalog").exists()
+
+    code, _, stderr = run_cli(
+        "build", tmp_path / "de.yaml", "--templates", tmp_path / "templates", "--out", tmp_path
+    )
+    assert code == 0, stderr
+    from tests import pdfcheck
+
+    pdf = tmp_path / "minimal-brief.de.pdf"
+    text = pdfcheck.text(pdf)
+    assert "ECKDATEN" in text and "Seite 1 von 1" in text
+    assert "2,5\u00a0Millionen Euro" in text  # CLDR's German long form, through the same formatting code
+    assert pdfcheck.lang(pdf) == "de"
+
+
+def test_a_catalog_missing_strings_is_reported_with_its_file(tmp_path: Path) -> None:
+    catalogs = tmp_path / "catalogs"
+    catalogs.mkdir()
+    (catalogs / "fr.yaml").write_text(
+        "locale: fr_FR\ntag: fr\nstrings:\n  summary: Résumé\n", encoding="utf-8"
+    )
+    with pytest.raises(InputError) as info:
+        load_catalog("fr", tmp_path)
+    message = str(info.value)
+    assert f"{catalogs / 'fr.yaml'}:4:3: missing string 'key_facts'" in message
