@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from functools import partial
 
 from briefgen import model
-from briefgen.inline import Inline, Node, map_text, parse, plain
+from briefgen.inline import Inline, Node, parse, plain
 from briefgen.localise import Catalog, format_day, format_fact, language_name
-from briefgen.typography import typeset
+from briefgen.typography import typeset, typeset_text
 from briefgen.validate import LoadedBrief
 
 
@@ -86,10 +85,10 @@ def build_document(loaded: LoadedBrief, lang: str, catalog: Catalog) -> Document
 
     def prose(text: model.Localised | str) -> Inline:
         raw = text if isinstance(text, str) else text[lang]
-        return map_text(parse(raw, fact_text), partial(typeset, lang=lang))
+        return typeset(parse(raw, fact_text), lang)
 
     def words(text: str) -> Inline:
-        return (Node("text", typeset(text, lang)),)
+        return (Node("text", typeset_text(text, lang)),)
 
     def blocks(items: list[model.Block]) -> tuple[BlockView, ...]:
         return tuple(
@@ -166,7 +165,7 @@ def build_document(loaded: LoadedBrief, lang: str, catalog: Catalog) -> Document
             FlagView(
                 kind=f.kind,
                 label=words(catalog("flag." + f.kind)),
-                quote=(Node("text", typeset(f.quote, src.language)),),
+                quote=(Node("text", typeset_text(f.quote, src.language)),),
                 quote_lang=src.language,
                 note=prose(f.note),
             )

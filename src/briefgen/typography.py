@@ -1,33 +1,126 @@
-"""Apply each language's typographic conventions to plain text, before any engine sees it."""
+"""Apply each language's typographic conventions to the text of an inline tree, before any engine sees it.
+
+French (Imprimerie nationale, house choice): a no-break space before `:` and inside « », a narrow no-break
+space before `; ! ?`, straight quotes made « » (“ ” when nested), the apostrophe ’, the ellipsis …, numbers
+kept with their unit, currency or scale word, and `M.`/`Mme`/`Dr` kept with the name that follows.
+English: no space before `; : ! ?`, curly quotes “ ” and ‘ ’, the apostrophe ’, en dashes in number ranges.
+Every rule is idempotent, and URLs, e-mail addresses, code and link targets are never touched.
+"""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+
+from briefgen.inline import Inline, Node
 
 NBSP = "\u00a0"
 NNBSP = "\u202f"
+SPACES = " \u00a0\u202f\u2009"
+_B = "\ue002"  # stands for a boundary between inline nodes while a whole tree is processed as one string
+_KEPT = "\ue003"  # brackets the index of a URL or address set aside while the rules run
 
-_APOSTROPHE = re.compile(r"(?<=\w)'(?=\w)")
+_PROTECTED = re.compile(r"(?:https?://|mailto:|www\.)[^\s" + _B + r"]+|[\w.+-]+@[\w-]+\.[\w.-]+")
+_UNITS = (
+    r"€|\$|£|%|‰|M€|k€|Md€|millions?|milliards?|milliers?|mille|km|kg|cm|mm|m²|m|g|t|h|min|s|Go|To|Mo|Ko|"
+    r"GW|MW|kW|W|GWh|MWh|kWh|ans?|jours?|mois|heures?|euros?|dollars?|chercheurs?|personnes?|salariés?"
+)
+
+
+def _quotes(text: str, outer: tuple[str, str], inner: tuple[str, str], pad: str) -> str:
+    """Straight double quotes to curly ones: opening after a space, a bracket or the start, closing elsewhere."""
+    out: list[str] = []
+    depth = 0
+    for i, char in enumerate(text):
+        if char != '"':
+            out.append(char)
+            continue
+        before = text[i - 1] if i else " "
+        opening = before in SPACES + "([{\u2014\u2013-/" + "\n" or (
+            before == _B and (i < 2 or text[i - 2] in SPACES)
+        )
+        pair = outer if depth % 2 == 0 else inner
+        if opening:
+            out.append(pair[0] + (pad if pair is outer else ""))
+            depth += 1
+        else:
+            depth = max(depth - 1, 0)
+            pair = outer if depth % 2 == 0 else inner
+            out.append((pad if pair is outer else "") + pair[1])
+    return "".join(out)
 
 
 def french(text: str) -> str:
-    text = _APOSTROPHE.sub("’", text)
-    text = re.sub(r"[ \u00a0\u202f]*([;!?])", NNBSP + r"\1", text)
-    text = re.sub(r"(?<=\S)[ \u00a0\u202f]*:(?=\s|$)", NBSP + ":", text)
-    text = re.sub(r"«[ \u00a0\u202f]*", "«" + NBSP, text)
-    text = re.sub(r"[ \u00a0\u202f]*»", NBSP + "»", text)
+    text = re.sub(r"(?<=[\w" + _B + r"])'(?=[\w" + _B + r"])", "’", text)
+    text = text.replace("...", "…")
+    text = _quotes(text, ("«", "»"), ("“", "”"), NBSP)
+    text = re.sub(r"«[" + SPACES + r"]*", "«" + NBSP, text)
+    text = re.sub(r"[" + SPACES + r"]*»", NBSP + "»", text)
+    text = re.sub(
+        r"(?<=[^\s" + SPACES + r"])[" + SPACES + r"]*([;!?]+)(?=[\s" + _B + r"»)\]]|$)", NNBSP + r"\1", text
+    )
+    text = re.sub(r"(?<=[^\s" + SPACES + r"])[" + SPACES + r"]*:(?=[\s" + _B + r"]|$)", NBSP + ":", text)
+    text = re.sub(r"(?<=\d)[ \u2009](?=\d{3}(?!\d))", NNBSP, text)
+    text = re.sub(r"(?<=\d)[ \u2009\u202f](?=(?:" + _UNITS + r")(?![\w]))", NBSP, text)
+    text = re.sub(r"\b(M\.|Mme|Mmes|Mlle|MM\.|Dr|Pr|Me) (?=[A-ZÀ-Ý])", r"\1" + NBSP, text)
     return text
 
 
 def english(text: str) -> str:
-    text = _APOSTROPHE.sub("’", text)
-    return re.sub(r"[ \u00a0\u202f]+([;:!?])", r"\1", text)
+    text = re.sub(r"(?<=[\w" + _B + r"])'(?=[\w" + _B + r"])", "’", text)
+    text = re.sub(r"(?<![\w" + _B + r"])'(?=\d\ds\b)", "’", text)  # the ’90s
+    text = text.replace("...", "…")
+    text = _quotes(text, ("“", "”"), ("‘", "’"), "")
+    text = re.sub(r"(?<![\w" + _B + r"])'", "‘", text)
+    text = text.replace("'", "’")
+    text = re.sub(r"[" + SPACES + r"]+(?=[;:!?]+(?:[\s" + _B + r"]|$))", "", text)
+    text = re.sub(r"(?<![\d.,-])(\d+)-(\d+)(?![\d-])", "\\1\u2013\\2", text)
+    return text
 
 
-_RULES = {"fr": french, "en": english}
+RULES: dict[str, Callable[[str], str]] = {"fr": french, "en": english}
 
 
-def typeset(text: str, lang: str) -> str:
-    """`text` with the conventions of `lang` (its primary subtag); unknown languages are left as they are."""
-    rule = _RULES.get(lang.split("-")[0])
-    return rule(text) if rule else text
+def typeset_text(text: str, lang: str) -> str:
+    """`text` with the conventions of `lang` (its primary subtag), URLs and addresses left alone."""
+    rule = RULES.get(lang.split("-")[0])
+    if rule is None:
+        return text
+    kept: list[str] = []
+
+    def keep(match: re.Match[str]) -> str:
+        kept.append(match.group())
+        return f"{_KEPT}{len(kept) - 1}{_KEPT}"
+
+    done = rule(_PROTECTED.sub(keep, text))
+    return re.sub(f"{_KEPT}(\\d+){_KEPT}", lambda m: kept[int(m.group(1))], done)
+
+
+def typeset(nodes: Inline, lang: str) -> Inline:
+    """The tree with its text typeset as one string, so that quotes and spaces see across emphasis and links."""
+    texts: list[str] = []
+
+    def collect(items: Inline) -> None:
+        for node in items:
+            if node.kind == "text":
+                texts.append(node.text)
+            elif node.kind != "code":
+                collect(node.children)
+
+    collect(nodes)
+    if not texts:
+        return nodes
+    done = iter(typeset_text(_B.join(texts), lang).split(_B))
+
+    def rebuild(items: Inline) -> Inline:
+        out = []
+        for node in items:
+            if node.kind == "text":
+                out.append(Node("text", next(done)))
+            elif node.kind == "code":
+                out.append(node)
+            else:
+                out.append(Node(node.kind, node.text, rebuild(node.children), node.href))
+        return tuple(out)
+
+    return rebuild(nodes)
