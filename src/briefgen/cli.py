@@ -14,7 +14,7 @@ import click
 
 from briefgen import __version__
 from briefgen.engines import ENGINES
-from briefgen.errors import BriefgenError
+from briefgen.errors import EXIT_INPUT, BriefgenError
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -140,16 +140,25 @@ def build(
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
+@click.option("--templates", type=click.Path(path_type=Path), help="A folder with extra catalogs.")
 @click.option("--debug", is_flag=True, help="Show Python tracebacks.")
 @_reports_errors
-def check(paths: tuple[Path, ...], strict: bool, debug: bool) -> None:
-    """Validate briefs without writing anything."""
+def check(paths: tuple[Path, ...], strict: bool, templates: Path | None, debug: bool) -> None:
+    """Validate briefs and compare their languages; write nothing."""
     from briefgen.build import Options, plan
+    from briefgen.parity import compare
 
-    _setup_logging(0)
-    tasks = plan(list(paths) or [Path("briefs")], Options())
-    briefs = {t.loaded.file for t in tasks}
-    click.echo(f"{len(briefs)} brief{'s' if len(briefs) != 1 else ''} checked, no problem found")
+    tasks = plan(list(paths) or [Path("briefs")], Options(templates=templates))
+    briefs = {task.loaded.file: task.loaded for task in tasks}
+    findings = [p for loaded in briefs.values() for p in compare(loaded, templates)]
+    for finding in findings:
+        click.echo(str(finding), err=True)
+    errors = [p for p in findings if strict or not p.warning]
+    warnings = len(findings) - len(errors)
+    summary = f"{len(briefs)} brief{'s' if len(briefs) != 1 else ''} checked: {len(errors)} error(s), {warnings} warning(s)"
+    click.echo(summary, err=bool(errors))
+    if errors:
+        sys.exit(EXIT_INPUT)
 
 
 @main.group()

@@ -17,11 +17,13 @@ class Problem:
     line: int
     column: int
     message: str
+    warning: bool = False
 
     def __str__(self) -> str:
+        message = f"warning: {self.message}" if self.warning else self.message
         if self.line:
-            return f"{self.path}:{self.line}:{self.column}: {self.message}"
-        return f"{self.path}: {self.message}"
+            return f"{self.path}:{self.line}:{self.column}: {message}"
+        return f"{self.path}: {message}"
 
 
 def display_path(path: str | Path) -> str:

@@ -23,14 +23,14 @@ class Located:
     keys: dict[Path_, tuple[int, int]] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
 
-    def problem(self, path: Path_, message: str, *, at_key: bool = False) -> Problem:
+    def problem(self, path: Path_, message: str, *, at_key: bool = False, warning: bool = False) -> Problem:
         """A problem located at `path`, or at the nearest ancestor whose position is known."""
         table = self.keys if at_key else self.values
         probe = tuple(path)
         while probe and probe not in table and probe not in self.values:
             probe = probe[:-1]
         line, col = table.get(probe) or self.values.get(probe, (1, 1))
-        return Problem(display_path(self.file), line, col, message)
+        return Problem(display_path(self.file), line, col, message, warning)
 
 
 def _mark(node: yaml.Node) -> tuple[int, int]:

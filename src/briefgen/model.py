@@ -4,17 +4,21 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import hashlib
 import re
 from decimal import Decimal
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     AfterValidator,
     BaseModel,
     ConfigDict,
     Field,
+    PrivateAttr,
     RootModel,
     StringConstraints,
+    TypeAdapter,
+    ValidationError,
     ValidationInfo,
     model_validator,
 )
@@ -105,10 +109,44 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
 
 
+Fingerprint = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{8}$")]
+
+
+def fingerprint(text: str) -> str:
+    """A short fingerprint of a text, recorded with a translation to tell when its original changed."""
+    return hashlib.sha256(squash(text).encode("utf-8")).hexdigest()[:8]
+
+
 class Localised(RootModel[dict[LangCode, Text]]):
-    """One text in every declared language: `{fr: "…", en: "…"}`."""
+    """One text in every declared language: `{fr: "…", en: "…"}`.
+
+    `translated: {en: 1a2b3c4d}` may record the fingerprint of the original-language text that the English
+    was translated from, so that `briefgen check` can tell a translation older than its original.
+    """
 
     model_config = ConfigDict(frozen=True)
+    _translated: dict[str, str] = PrivateAttr(default_factory=dict)
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _split_translated(cls, data: Any, handler: Any) -> Localised:
+        translated = None
+        if isinstance(data, dict) and "translated" in data:
+            data = dict(data)
+            translated = data.pop("translated")
+        value = handler(data)
+        if translated is not None:
+            try:
+                value._translated = _TRANSLATED.validate_python(translated)
+            except ValidationError:
+                raise PydanticCustomError(
+                    "translated", "'translated' maps a language to the 8-hex-digit fingerprint of its original"
+                ) from None
+        return value
+
+    @property
+    def translated(self) -> dict[str, str]:
+        return self._translated
 
     @model_validator(mode="after")
     def _complete(self, info: ValidationInfo) -> Localised:
@@ -119,6 +157,9 @@ class Localised(RootModel[dict[LangCode, Text]]):
 
     def __getitem__(self, lang: str) -> str:
         return self.root[lang]
+
+
+_TRANSLATED = TypeAdapter(dict[LangCode, Fingerprint])
 
 
 class LocalisedList(RootModel[dict[LangCode, list[Text]]]):
@@ -256,6 +297,7 @@ class Brief(Strict):
     version: Text
     date: dt.date
     languages: Annotated[list[LangCode], Field(min_length=1)]
+    original: LangCode | None = None  # the language the prose is written in first (default: the first one)
     author: Text
     organisation: Text | None = None
     classification: Literal["public", "internal", "restricted", "confidential"] = "public"
