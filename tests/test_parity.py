@@ -107,3 +107,11 @@ def test_missing_text_is_an_error_and_nothing_is_written(tmp_path: Path) -> None
         == f"{brief}:{line}:{col_of(brief, line, '{fr')}: missing 'en' text (languages: fr, en)"
     )
     assert sorted(p.name for p in tmp_path.iterdir()) == ["brief.yaml"]
+
+
+def test_the_kyutai_brief_passes_cleanly() -> None:
+    from tests.conftest import KYUTAI
+
+    code, stdout, stderr = run_cli("check", "--strict", KYUTAI)
+    assert code == 0, stderr
+    assert stdout.strip() == "1 brief checked: 0 error(s), 0 warning(s)"

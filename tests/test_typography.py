@@ -82,3 +82,15 @@ def test_rules_see_across_emphasis_and_never_touch_links_or_code() -> None:
 
 def test_unknown_language_is_left_alone() -> None:
     assert typeset_text('a "b" : c', "de") == 'a "b" : c'
+
+
+def test_the_fonts_cover_every_character_the_pass_emits() -> None:
+    from fontTools.ttLib import TTFont
+
+    from briefgen import fonts
+
+    emitted = "\u00a0\u202f«»“”‘’–—…€"
+    for face in fonts.faces():
+        cmap = TTFont(face.file).getBestCmap()
+        missing = [f"U+{ord(c):04X}" for c in emitted if ord(c) not in cmap]
+        assert not missing, f"{face.file.name} lacks {missing}"

@@ -1,0 +1,163 @@
+"""The Kyutai briefing through WeasyPrint: what a reader sees in each language, and the PDF's metadata."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from pathlib import Path
+
+import pytest
+
+from briefgen.inline import parse, plain
+from briefgen.localise import format_fact, load_catalog
+from briefgen.typography import typeset
+from briefgen.validate import load_brief
+from tests import pdfcheck
+from tests.conftest import KYUTAI
+
+LANGS = ("fr", "en")
+OTHER = {"fr": "en", "en": "fr"}
+
+
+def flat(text: str) -> str:
+    """Text with no-break spaces as spaces and runs of white space as one, for comparing with pdftotext."""
+    text = unicodedata.normalize("NFC", text).replace("\u00a0", " ").replace("\u202f", " ")
+    return " ".join(re.sub(r"(\w)-\n(\w)", r"\1\2", text).split())
+
+
+@pytest.fixture(scope="module")
+def brief():
+    return load_brief(KYUTAI).brief
+
+
+@pytest.fixture(scope="module")
+def pdfs(kyutai_pdfs):
+    return kyutai_pdfs("weasyprint")
+
+
+def without_quotes(text: str, brief) -> str:
+    """The text without the source excerpts quoted in the caveats (they stay in the source's language)."""
+    for flag in brief.flags:
+        text = text.replace(flat(typeset(parse(flag.quote), brief.source.language)[0].text), "")
+    return text
+
+
+def heading(text: str, lang: str) -> str:
+    return plain(typeset(parse(text), lang))
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_headings_and_fixed_strings_are_in_the_document_language(pdfs, brief, lang: str) -> None:
+    text = flat(pdfcheck.text(pdfs[lang])).casefold()
+    catalog, other = load_catalog(lang), load_catalog(OTHER[lang])
+    for key in ("key_facts", "summary", "sources", "source_caveats", "not_stated", "briefing"):
+        assert flat(catalog(key)).casefold() in text, key
+        if catalog(key) != other(key):
+            assert flat(other(key)).casefold() not in text, f"{key} of the other language"
+    for section in brief.sections:
+        assert flat(heading(section.title[lang], lang)).casefold() in text
+        assert flat(heading(section.title[OTHER[lang]], OTHER[lang])).casefold() not in text
+        for sub in section.subsections:
+            assert flat(heading(sub.title[lang], lang)).casefold() in text
+    pages = pdfcheck.pages(pdfs[lang])
+    assert catalog("page_x_of_y", page=1, pages=pages).casefold() in text
+    assert catalog("page_x_of_y", page=pages, pages=pages).casefold() in text
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_every_paragraph_is_on_the_page(pdfs, brief, lang: str) -> None:
+    text = flat(pdfcheck.text(pdfs[lang]))
+    catalog = load_catalog(lang)
+
+    def resolve(fact_id: str, style: str) -> str:
+        return format_fact(brief.facts[fact_id], catalog, style)
+
+    for section in brief.sections:
+        for block in [*section.blocks, *(b for sub in section.subsections for b in sub.blocks)]:
+            for item in [block.text] if block.text else block.items:
+                words = flat(plain(typeset(parse(item[lang], resolve), lang)))
+                assert words in text, words[:80]
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_key_facts_are_formatted_for_the_locale(pdfs, brief, lang: str) -> None:
+    text = flat(pdfcheck.text(pdfs[lang]))
+    catalog = load_catalog(lang)
+    for fact_id in brief.key_facts:
+        assert flat(format_fact(brief.facts[fact_id], catalog)) in text
+    money = next(f for f in brief.facts.values() if f.type == "money")
+    own, other = flat(format_fact(money, catalog)), flat(format_fact(money, load_catalog(OTHER[lang])))
+    assert own in text and other not in without_quotes(text, brief)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_metadata_language_and_creation_date(pdfs, brief, lang: str) -> None:
+    pdf = pdfs[lang]
+    meta = pdfcheck.metadata(pdf)
+    assert flat(meta["Title"]) == flat(heading(brief.headline[lang], lang))
+    assert brief.author in meta["Author"]
+    assert meta["Keywords"] == ", ".join(brief.keywords[lang])
+    assert flat(meta["Subject"]).startswith(
+        flat(plain(typeset(parse(brief.summary[lang].split("{{")[0]), lang)))
+    )
+    assert meta["CreationDate"].startswith("D:" + brief.date.strftime("%Y%m%d"))
+    assert pdfcheck.lang(pdf) == load_catalog(lang).tag
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_fonts_are_embedded_lato_faces_only(pdfs, lang: str) -> None:
+    fonts = pdfcheck.fonts(pdfs[lang])
+    assert fonts, "the PDF uses fonts"
+    assert all(fonts.values()), f"not embedded: {[f for f, e in fonts.items() if not e]}"
+    assert all(name.startswith("Lato") for name in fonts), f"a glyph fell back to another font: {fonts}"
+    assert {"Lato", "Lato-Bold", "Lato-Italic"} <= set(fonts), "real bold and italic faces"
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_outline_follows_the_headings(pdfs, brief, lang: str) -> None:
+    catalog = load_catalog(lang)
+    expected = [(1, catalog("summary")), (1, catalog("key_facts"))]
+    for section in brief.sections:
+        expected.append((1, heading(section.title[lang], lang)))
+        expected += [(2, heading(sub.title[lang], lang)) for sub in section.subsections]
+    expected += [(1, catalog("source_caveats")), (1, catalog("sources")), (2, catalog("not_stated"))]
+    assert [(level, flat(title)) for level, title in pdfcheck.outline(pdfs[lang])] == [
+        (level, flat(title)) for level, title in expected
+    ]
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_page_count_is_within_the_budget(pdfs, brief, lang: str) -> None:
+    assert 1 <= pdfcheck.pages(pdfs[lang]) <= brief.page_budget
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_flags_are_shown_as_caveats_not_facts(pdfs, brief, lang: str) -> None:
+    text = flat(pdfcheck.text(pdfs[lang]))
+    caveats = text.casefold().index(flat(load_catalog(lang)("source_caveats")).casefold())
+    off_topic = next(f for f in brief.flags if f.kind == "off-topic")
+    quote = flat(off_topic.quote)
+    assert text.count(quote) == 1, "the off-topic clause appears once, quoted in the caveats"
+    assert text.index(quote) > caveats
+
+
+def test_typography_reaches_the_page(pdfs, brief) -> None:
+    fr, en = pdfcheck.text(pdfs["fr"]), pdfcheck.text(pdfs["en"])
+    for text in (fr, en):
+        for line in text.splitlines():
+            stripped = line.strip()
+            assert stripped[:1] not in (";", ":", "!", "?", "»"), line
+            assert not stripped.endswith("«"), line
+    assert "«" in fr and "»" in fr
+    english = without_quotes(flat(en), brief)
+    assert "«" not in english and "»" not in english and "“" in english
+    prose = [line for line in (fr + en).splitlines() if not re.search(r"https?://", line)]
+    assert not [line for line in prose if "'" in line or '"' in line]
+
+
+def test_links_are_clickable(tmp_path: Path) -> None:
+    from tests.conftest import FIXTURES, run_cli
+
+    code, _, stderr = run_cli("build", FIXTURES / "minimal.yaml", "--lang", "en", "--out", tmp_path)
+    assert code == 0, stderr
+    assert pdfcheck.link_uris(tmp_path / "minimal-brief.en.pdf") == ["https://example.org/a_b"]
