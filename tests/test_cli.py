@@ -114,3 +114,16 @@ def test_debug_shows_the_traceback(tmp_path: Path) -> None:
     broken.write_text("id: [\n", encoding="utf-8")
     code, _, stderr = run_cli("build", broken, "--debug", "--out", tmp_path / "o")
     assert code == 2 and "Traceback" in stderr and "YAML syntax error" in stderr
+
+
+def test_parallel_jobs_write_the_same_bytes(tmp_path: Path) -> None:
+    """--jobs N builds languages in worker processes; the PDFs are byte-identical to a serial build."""
+    from tests.conftest import KYUTAI
+
+    serial, parallel = tmp_path / "serial", tmp_path / "parallel"
+    assert run_cli("build", KYUTAI, "--out", serial, "-q")[0] == 0
+    code, stdout, stderr = run_cli("build", KYUTAI, "--out", parallel, "--jobs", "2")
+    assert code == 0, stderr
+    assert len(stdout.splitlines()) == 2
+    for pdf in serial.iterdir():
+        assert (parallel / pdf.name).read_bytes() == pdf.read_bytes()
