@@ -22,7 +22,7 @@ def text(pdf: Path, mode: str = "") -> str:
 def words(pdf: Path) -> list[str]:
     """The words of the PDF, normalised for comparing engines: hyphenation joined, NFKC, no punctuation."""
     raw = text(pdf)
-    raw = re.sub(r"(\w)[-\u00ad]\n(\w)", r"\1\2", raw)  # words hyphenated across lines
+    raw = re.sub(r"(\w)[-\u00ad\u2010]\n(\w)", r"\1\2", raw)  # words hyphenated across lines
     raw = unicodedata.normalize("NFKC", raw).replace("’", "'")
     return re.findall(r"[\w€$%]+(?:['.,][\w]+)*", raw)
 
@@ -116,7 +116,7 @@ def body_words(pdf: Path, running: list[str], page_pattern: str) -> list[str]:
         if _key(stripped) in running_keys:
             continue
         lines.append(stripped)
-    raw = re.sub(r"(\w)[-\u00ad]\n(\w)", r"\1\2", "\n".join(lines))
+    raw = re.sub(r"(\w)[-\u00ad\u2010]\n(\w)", r"\1\2", "\n".join(lines))
     raw = unicodedata.normalize("NFKC", raw).replace("’", "'").lower()
     return re.findall(r"[\w€$%]+(?:['.,][\w]+)*", raw)
 

@@ -22,7 +22,7 @@ OTHER = {"fr": "en", "en": "fr"}
 def flat(text: str) -> str:
     """Text with no-break spaces as spaces and runs of white space as one, for comparing with pdftotext."""
     text = unicodedata.normalize("NFC", text).replace("\u00a0", " ").replace("\u202f", " ")
-    return " ".join(re.sub(r"(\w)-\n(\w)", r"\1\2", text).split())
+    return " ".join(re.sub(r"(\w)[-\u2010\u00ad]\n(\w)", r"\1\2", text).split())
 
 
 @pytest.fixture(scope="module")

@@ -1,8 +1,17 @@
-"""Typst markup: every character with a meaning in Typst is escaped; inline trees become #emph, #strong, #link."""
+"""Typst markup: brief text escaped so it is always shown literally; inline trees become #emph, #strong, #link.
+
+Checked against the Typst compiler (0.15): in markup, `\\` followed by any punctuation shows that character,
+so every character that starts markup, a shorthand or a comment is written with a backslash:
+`\\ # [ ] * _ ` $ < > @ ~ ' " = +` always; `-` unless it joins two letters (`--`, `-?` and `-1` are
+shorthands, `-` at a line start a list); `/` unless it joins two letters or digits (`//` and `/*` start
+comments, `http://` a link, `/ term:` a term list); `.` in a run of dots (`...` is an ellipsis) and after the
+digits that open a line, before a space (`1. ` an enumeration). Line breaks (for Typst, also U+000B, U+000C,
+U+0085, U+2028 and U+2029) become spaces: a blank line would start a paragraph, a new line a heading or a list.
+Embedded calls end with `;` so that text following them (`.x`, `(x)`) cannot continue the call.
+"""
 
 from __future__ import annotations
 
-import json
 import re
 
 from markupsafe import Markup
@@ -10,36 +19,52 @@ from markupsafe import Markup
 from briefgen.inline import Inline
 from briefgen.markup import Syntax
 
-_TYPST_SPECIAL = re.compile(r"([\\#\[\]*_`$<>@~=\-+/\"'])")
+_ALWAYS = r"\\#\[\]*_`$<>@~'\"=+"
+_SPECIAL = re.compile(
+    rf"[{_ALWAYS}]"
+    r"|(?<![^\W\d_])-|-(?![^\W\d_])"  # a hyphen unless between two letters
+    r"|(?<!\w)/|/(?!\w)"  # a slash unless between two letters or digits
+    r"|(?<=\.)\.|\.(?=\.)"  # dots in a run
+)
+_ENUM_MARKER = re.compile(r"^(\s*\d+)\.(?=\s|$)")
+_LINE_BREAK = re.compile(r"\s*[\n\x0b\x0c\r\x85\u2028\u2029]+\s*")  # what Typst takes for a new line
+_STRING_ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"}
 
 
 def typst_text(text: str) -> str:
-    """Typst markup that shows `text` literally: every character with a meaning in markup is escaped."""
-    escaped = _TYPST_SPECIAL.sub(r"\\\1", text)
-    # A digit run followed by '.' at line start would be an enumeration marker.
-    return re.sub(r"(?m)^(\s*\d+)\.", r"\1\\.", escaped)
+    """Typst markup that shows `text` literally, whatever it holds."""
+    escaped = _SPECIAL.sub(lambda m: "\\" + m.group(), _LINE_BREAK.sub(" ", text))
+    return _ENUM_MARKER.sub(r"\1\\.", escaped)
 
 
 def typst_string(text: str) -> str:
-    """A Typst string literal (for code positions such as metadata), quotes included."""
-    return json.dumps(text, ensure_ascii=False)
+    """A Typst string literal (for code positions such as metadata and link targets), quotes included.
+
+    `@` is written `\\u{40}` so that no string built from brief text can look like a package import
+    (`"@preview/…"`) to the engine's offline check.
+    """
+    body = "".join(
+        _STRING_ESCAPES.get(c) or (f"\\u{{{ord(c):x}}}" if ord(c) < 32 or c in "@\x7f" else c) for c in text
+    )
+    return f'"{body}"'
 
 
 def typst(nodes: Inline) -> str:
+    """Typst markup of an inline tree; calls are closed by `;` so the text after them stays text."""
     out = []
     for n in nodes:
         if n.kind == "text":
             out.append(typst_text(n.text))
         elif n.kind == "code":
-            out.append(f"#raw({typst_string(n.text)})")
+            out.append(f"#raw({typst_string(n.text)});")
         elif n.kind == "break":
-            out.append("#linebreak()")
+            out.append("#linebreak();")
         elif n.kind == "em":
-            out.append(f"#emph[{typst(n.children)}]")
+            out.append(f"#emph[{typst(n.children)}];")
         elif n.kind == "strong":
-            out.append(f"#strong[{typst(n.children)}]")
+            out.append(f"#strong[{typst(n.children)}];")
         elif n.kind == "link":
-            out.append(f"#link({typst_string(n.href)})[{typst(n.children)}]")
+            out.append(f"#link({typst_string(n.href)})[{typst(n.children)}];")
     return "".join(out)
 
 

@@ -1,0 +1,238 @@
+"""Typeset rendered Typst markup into PDF bytes with the `typst` wheel, offline and confined to a build folder."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import re
+import tempfile
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from briefgen.engines import Job, Typeset
+from briefgen.errors import EngineError, Problem, display_path
+
+log = logging.getLogger(__name__)
+
+MAIN = "main.typ"  # the only file of the build folder, which is the compile root
+# Where Typst looks for packages and would store downloads: a path inside this module's file, which no folder can
+# ever be, so no package is found and none can be stored. Package imports are refused before (_check_offline).
+NO_PACKAGES = Path(__file__) / "packages"
+# A string naming a package, "@preview/name:1.0.0": Typst would download it.
+_PACKAGE = re.compile(r'"@[^"\s]*')
+_OFFLINE = (
+    "typst: {}: a string starting with @ names a Typst package, which Typst would download; "
+    "briefgen builds offline: put what the template needs in the template itself"
+)
+
+
+class TypstCompiler:
+    """One `typst.Compiler` for a font folder, reused for every document the process builds.
+
+    Fonts come only from `font_dir`: no system font, no font bundled with Typst. Packages come from nowhere:
+    neither the user's Typst packages nor their download cache are read.
+    """
+
+    def __init__(self, font_dir: Path) -> None:
+        import typst
+
+        fonts = typst.Fonts(include_system_fonts=False, include_embedded_fonts=False, font_paths=[font_dir])
+        self.compiler = typst.Compiler(
+            font_paths=fonts,
+            ignore_system_fonts=True,
+            package_path=NO_PACKAGES,
+            package_cache_path=NO_PACKAGES,
+        )
+        self.compiles = 0
+
+    def compile(self, main: Path, date: dt.date, standards: list[str], tags: bool) -> tuple[bytes, list[Any]]:
+        """The PDF of `main` and Typst's warnings. Only files beside `main` can be read."""
+        self.compiles += 1
+        return self.compiler.compile_with_warnings(
+            input=main,
+            root=main.parent,
+            format="pdf",
+            timestamp=dt.datetime(date.year, date.month, date.day, tzinfo=dt.UTC),
+            pdf_standards=standards,
+            pdf_tags=tags,
+        )
+
+
+@cache
+def compiler(font_dir: Path) -> TypstCompiler:
+    """The process's compiler for `font_dir`, created on first use."""
+    return TypstCompiler(font_dir)
+
+
+class TypstEngine:
+    name = "typst"
+    source_suffix = ".typ"
+
+    def compile(self, job: Job) -> Typeset:
+        import typst
+
+        _check_offline(job)
+        variant = job.extra.get("pdf_variant")
+        with tempfile.TemporaryDirectory(prefix="briefgen-typst-") as build:
+            main = Path(build) / MAIN
+            main.write_text(job.source, encoding="utf-8")
+            try:
+                pdf, warnings = compiler(job.font_dir).compile(
+                    main,
+                    date=job.doc.date,
+                    standards=[str(variant).removeprefix("pdf/")] if variant else [],
+                    tags=bool(job.extra.get("pdf_tags", True)),
+                )
+            except typst.TypstError as exc:
+                found = diagnostics(exc.diagnostic or str(exc))
+                _warn([d for d in found if d.severity == "warning"], job)
+                errors = [d for d in found if d.severity == "error"] or [Diagnostic("error", str(exc))]
+                raise EngineError([_problem(d, job) for d in errors]) from exc
+        _warn([d for w in warnings for d in diagnostics(w.diagnostic or str(w))], job)
+        return Typeset(pdf, page_count(pdf))
+
+
+ENGINE = TypstEngine()
+
+
+def _check_offline(job: Job) -> None:
+    """Refuse package imports before Typst sees them. Brief text never matches: it is escaped."""
+    problems = [
+        _locate(job, number, match.start() + 1, _OFFLINE.format(match.group()))
+        for number, line in enumerate(job.source.splitlines(), 1)
+        for match in _PACKAGE.finditer(line)
+    ]
+    if problems:
+        raise EngineError(problems)
+
+
+# -- Typst's diagnostics, placed in the templates ------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    severity: str
+    message: str
+    line: int = 0
+    column: int = 0
+    hints: tuple[str, ...] = ()
+
+
+_HEAD = re.compile(r"(error|warning): (.*)")
+_WHERE = re.compile(r"┌─ .*?:(\d+):(\d+)\s*$")
+_HINT = "= hint: "
+
+
+def diagnostics(text: str) -> list[Diagnostic]:
+    """Typst's rendered diagnostics (`error: …`, `┌─ file:line:col`, `= hint: …`), one record each."""
+    found: list[Diagnostic] = []
+    for line in (raw.strip() for raw in text.splitlines()):
+        if head := _HEAD.match(line):
+            found.append(Diagnostic(head.group(1), head.group(2)))
+        elif not found:
+            continue
+        elif (where := _WHERE.search(line)) and not found[-1].line:
+            d = found[-1]  # typst-py, like typst-cli, writes 0-based columns: briefgen's are 1-based
+            found[-1] = Diagnostic(
+                d.severity, d.message, int(where.group(1)), int(where.group(2)) + 1, d.hints
+            )
+        elif line.startswith(_HINT):
+            d = found[-1]
+            found[-1] = Diagnostic(d.severity, d.message, d.line, d.column, (*d.hints, line[len(_HINT) :]))
+    return found or [Diagnostic("error", text.strip() or "typst failed")]
+
+
+def _problem(d: Diagnostic, job: Job) -> Problem:
+    hints = list(d.hints)
+    if d.message.startswith("file not found"):
+        hints.append("a template reads no file: the compile root holds only the generated source")
+    return _locate(job, d.line, d.column, f"typst: {d.message}" + "".join(f" (hint: {h})" for h in hints))
+
+
+def _warn(found: list[Diagnostic], job: Job) -> None:
+    for d in found:
+        log.warning("%s", _problem(d, job))
+
+
+def _locate(job: Job, line: int, column: int, message: str) -> Problem:
+    """A problem at the template line that wrote line `line` of the source, else in the generated source."""
+    lines = job.source.splitlines()
+    if not 0 < line <= len(lines):
+        return Problem(MAIN, line, column, message)
+    found = template_position(lines[line - 1], column, job.template_dirs)
+    if found is None:
+        return Problem(MAIN, line, column, f"{message}; in the generated source: {lines[line - 1].strip()!r}")
+    path, template_line, template_column = found
+    return Problem(display_path(path), template_line, template_column, message)
+
+
+_JINJA_TAG = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}")
+
+
+def template_position(text: str, column: int, dirs: list[Path]) -> tuple[Path, int, int] | None:
+    """Where a line of the generated source was written: the template line whose fixed text matches it best.
+
+    Templates are searched in lookup order, a user's folder first. A line made of substituted values alone
+    cannot be placed: None.
+    """
+    best: tuple[int, Path, int, int] | None = None
+    for path in _templates(dirs):
+        for number, template_line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            matched = _match(template_line, text, column)
+            if matched is not None and (best is None or matched[0] > best[0]):
+                best = (matched[0], path, number, matched[1])
+    if best is None or best[0] < 3:
+        return None
+    return best[1], best[2], best[3]
+
+
+def _templates(dirs: list[Path]) -> list[Path]:
+    """The files Jinja can load, each name once: a user's file shadows the built-in one."""
+    seen: dict[str, Path] = {}
+    for folder in dirs:
+        for path in sorted(folder.rglob("*")):
+            if path.is_file():
+                seen.setdefault(path.relative_to(folder).as_posix(), path)
+    return list(seen.values())
+
+
+def _match(template_line: str, text: str, column: int) -> tuple[int, int] | None:
+    """(fixed characters matched, template column of `column`) when `text` can come from `template_line`."""
+    pieces: list[tuple[int, str]] = []  # the fixed text between Jinja tags, with its template offset
+    start = 0
+    for tag in [*_JINJA_TAG.finditer(template_line), None]:
+        piece = template_line[start : tag.start() if tag else len(template_line)]
+        if piece.strip():
+            pieces.append((start + len(piece) - len(piece.lstrip()), piece.strip()))
+        start = tag.end() if tag else start
+    if not pieces:
+        return None
+    at, mapped = 0, pieces[0][0] + 1
+    for offset, piece in pieces:
+        found = text.find(piece, at)
+        if found < 0:
+            return None
+        if found < column:
+            mapped = offset + min(column - 1 - found, len(piece)) + 1
+        at = found + len(piece)
+    return sum(len(piece) for _, piece in pieces), mapped
+
+
+# -- the PDF ---------------------------------------------------------------------------------------------
+
+
+def page_count(pdf: bytes) -> int:
+    """The page count of a PDF written by Typst: trailer → catalog → page tree → /Count."""
+
+    def body(ref: bytes) -> bytes:
+        found = re.search(rb"(?<!\d)" + ref + rb"\s+0\s+obj(.*?)endobj", pdf, re.S)
+        return found.group(1) if found else b""
+
+    roots = re.findall(rb"/Root\s+(\d+)\s+0\s+R", pdf)
+    pages = re.search(rb"/Pages\s+(\d+)\s+0\s+R", body(roots[-1])) if roots else None
+    count = re.search(rb"/Count\s+(\d+)", body(pages.group(1))) if pages else None
+    if count is None:
+        raise EngineError("typst: the PDF has no page tree that briefgen can read")
+    return int(count.group(1))
