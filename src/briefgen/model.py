@@ -140,7 +140,8 @@ class Localised(RootModel[dict[LangCode, Text]]):
                 value._translated = _TRANSLATED.validate_python(translated)
             except ValidationError:
                 raise PydanticCustomError(
-                    "translated", "'translated' maps a language to the 8-hex-digit fingerprint of its original"
+                    "translated",
+                    "'translated' maps a language to the 8-hex-digit fingerprint of its original",
                 ) from None
         return value
 

@@ -17,7 +17,16 @@ from briefgen.load import Located, Path_, load_yaml
 from briefgen.model import Brief, squash
 
 BRIEF_NAMES = ("brief.yaml", "brief.yml")
-CUSTOM = {"translated", "lang_missing", "unknown_fact", "fact_style", "fact_ref", "excerpt", "block_kind", "lang_twice"}
+CUSTOM = {
+    "translated",
+    "lang_missing",
+    "unknown_fact",
+    "fact_style",
+    "fact_ref",
+    "excerpt",
+    "block_kind",
+    "lang_twice",
+}
 
 
 @dataclass(frozen=True)
@@ -154,7 +163,9 @@ def _problem_from(located: Located, err: dict[str, Any]) -> Problem:
     if "[key]" in path:
         index = path.index("[key]")
         key = path[index - 1]
-        return located.problem(path[:index], f"'{key}' is not a language code (like fr or en-GB)", at_key=True)
+        return located.problem(
+            path[:index], f"'{key}' is not a language code (like fr or en-GB)", at_key=True
+        )
     if kind == "lang_undeclared":
         return located.problem((*path, err["ctx"]["lang"]), err["msg"], at_key=True)
     if kind in CUSTOM:
