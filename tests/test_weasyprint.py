@@ -141,20 +141,6 @@ def test_flags_are_shown_as_caveats_not_facts(pdfs, brief, lang: str) -> None:
     assert text.index(quote) > caveats
 
 
-def test_typography_reaches_the_page(pdfs, brief) -> None:
-    fr, en = pdfcheck.text(pdfs["fr"]), pdfcheck.text(pdfs["en"])
-    for text in (fr, en):
-        for line in text.splitlines():
-            stripped = line.strip()
-            assert stripped[:1] not in (";", ":", "!", "?", "»"), line
-            assert not stripped.endswith("«"), line
-    assert "«" in fr and "»" in fr
-    english = without_quotes(flat(en), brief)
-    assert "«" not in english and "»" not in english and "“" in english
-    prose = [line for line in (fr + en).splitlines() if not re.search(r"https?://", line)]
-    assert not [line for line in prose if "'" in line or '"' in line]
-
-
 def test_links_are_clickable(tmp_path: Path) -> None:
     from tests.conftest import FIXTURES, run_cli
 

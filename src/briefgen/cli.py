@@ -176,5 +176,16 @@ def templates_list() -> None:
         click.echo(f"{theme.name}  ({', '.join(engines)})")
 
 
+@main.command()
+def doctor() -> None:
+    """Say which engines and tools are installed, and how to install the missing ones."""
+    from briefgen.doctor import report
+
+    lines, complete = report()
+    for line in lines:
+        click.echo(line)
+    sys.exit(0 if complete else 1)
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

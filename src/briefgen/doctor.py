@@ -1,0 +1,107 @@
+"""Look at the machine and say, for each engine and tool briefgen uses, what is installed and how to get the rest."""
+
+from __future__ import annotations
+
+import importlib
+import importlib.metadata
+import shutil
+import subprocess
+from collections.abc import Callable
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Check:
+    """One thing briefgen needs: found (with its version) or missing (with how to install it)."""
+
+    name: str
+    ok: bool
+    detail: str
+    required: bool = True  # False for what only the tests use
+
+    def __str__(self) -> str:
+        return f"{'ok' if self.ok else 'missing':<8} {self.name:<11} {self.detail}"
+
+
+def _version(distribution: str) -> str:
+    try:
+        return importlib.metadata.version(distribution)
+    except importlib.metadata.PackageNotFoundError:
+        return "?"
+
+
+def _python_engine(name: str, module: str, distribution: str) -> Check:
+    """An engine that is a Python library: it must import (WeasyPrint also needs Pango from the system)."""
+    try:
+        importlib.import_module(module)
+    except Exception as exc:  # an import can fail in many ways (missing library, missing system library)
+        return Check(name, False, f"cannot import {module}: {exc} (pip install {distribution})")
+    return Check(name, True, f"{distribution} {_version(distribution)}")
+
+
+def _first_line(command: list[str]) -> str:
+    """The first line a tool prints about itself (some print their version on stderr)."""
+    try:
+        result = subprocess.run(command, capture_output=True, text=True, timeout=30, check=False)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        return f"({exc})"
+    output = (result.stdout or result.stderr).strip()
+    return output.splitlines()[0] if output else ""
+
+
+def weasyprint() -> Check:
+    return _python_engine("weasyprint", "weasyprint", "weasyprint")
+
+
+def typst() -> Check:
+    return _python_engine("typst", "typst", "typst")
+
+
+def latex() -> Check:
+    """LuaLaTeX and the TeX Live packages the default LaTeX theme uses."""
+    from briefgen.engines.latex import INSTALL_HINT, missing_files
+
+    tool = shutil.which("lualatex")
+    if tool is None:
+        return Check("latex", False, f"lualatex is not on PATH ({INSTALL_HINT})")
+    missing = missing_files()
+    if missing:
+        files = ", ".join(f"{file} ({package})" for file, package in missing.items())
+        packages = " ".join(sorted(set(missing.values())))
+        return Check("latex", False, f"{tool} lacks {files} (apt-get install {packages})")
+    return Check("latex", True, f"{tool}: {_first_line([tool, '--version'])}")
+
+
+def fonts() -> Check:
+    """The font package every engine reads its fonts from."""
+    from briefgen import fonts as font_package
+    from briefgen.errors import EngineError
+
+    distribution = font_package.PACKAGE.replace("_", "-")
+    try:
+        folder = font_package.font_dir()
+    except EngineError as exc:
+        return Check("fonts", False, str(exc))
+    return Check("fonts", True, f"{distribution} {_version(distribution)} in {folder}")
+
+
+def pdftotext() -> Check:
+    """Poppler's pdftotext, which the tests use to read PDFs back."""
+    tool = shutil.which("pdftotext")
+    if tool is None:
+        return Check("pdftotext", False, "for the tests (apt-get install poppler-utils)", required=False)
+    return Check("pdftotext", True, f"{tool}: {_first_line([tool, '-v'])}", required=False)
+
+
+CHECKS: tuple[Callable[[], Check], ...] = (weasyprint, typst, latex, fonts, pdftotext)
+
+
+def checks() -> list[Check]:
+    """Every check, in the order of the report."""
+    return [check() for check in CHECKS]
+
+
+def report() -> tuple[list[str], bool]:
+    """The lines of the report, and whether everything the engines need is there."""
+    results = checks()
+    return [str(c) for c in results], all(c.ok for c in results if c.required)

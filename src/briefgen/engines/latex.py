@@ -1,0 +1,284 @@
+"""Typeset rendered LaTeX into PDF bytes with LuaLaTeX, sandboxed in a throwaway folder."""
+
+from __future__ import annotations
+
+import calendar
+import contextlib
+import hashlib
+import logging
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+from collections.abc import Iterator
+from dataclasses import replace
+from pathlib import Path
+
+from briefgen.engines import Job, Typeset
+from briefgen.errors import EngineError, Problem, display_path
+
+log = logging.getLogger(__name__)
+
+# What `apt-get install` needs on Debian for this engine and the default theme (the same list is in .ci/run);
+# texlive-lang-english holds the British hyphenation patterns of en-GB documents.
+TEXLIVE_PACKAGES = (
+    "texlive-luatex",
+    "texlive-latex-recommended",
+    "texlive-latex-extra",
+    "texlive-lang-french",
+    "texlive-lang-english",
+)
+INSTALL_HINT = "apt-get install " + " ".join(TEXLIVE_PACKAGES)
+# A file of each package the default theme uses, to tell which package is missing.
+REQUIRED_FILES = {
+    "luaotfload.sty": "texlive-luatex",
+    "lua-ul.sty": "texlive-luatex",
+    "fontspec.sty": "texlive-latex-recommended",
+    "microtype.sty": "texlive-latex-recommended",
+    "tcolorbox.sty": "texlive-latex-extra",
+    "lastpage.sty": "texlive-latex-extra",
+    "enumitem.sty": "texlive-latex-extra",
+    "french.ldf": "texlive-lang-french",
+    "hyph-fr.tex": "texlive-lang-french",
+    "hyph-en-gb.tex": "texlive-lang-english",
+}
+TIMEOUT = 120.0  # seconds for one lualatex run
+MAX_RUNS = 4  # page references settle in two runs; a third when a reference moves a page break
+
+
+def lualatex() -> str:
+    """The path of lualatex. Raises EngineError naming the packages to install when it is missing."""
+    found = shutil.which("lualatex")
+    if found is None:
+        raise EngineError(f"lualatex is not installed: install TeX Live ({INSTALL_HINT})")
+    return found
+
+
+def missing_files() -> dict[str, str]:
+    """The files of REQUIRED_FILES that TeX cannot find, with the Debian package that has each."""
+    kpsewhich = shutil.which("kpsewhich")
+    if kpsewhich is None:
+        return dict(REQUIRED_FILES)
+    result = subprocess.run(
+        [kpsewhich, *REQUIRED_FILES], capture_output=True, text=True, timeout=60, check=False
+    )
+    found = {Path(line).name for line in result.stdout.splitlines()}
+    return {file: package for file, package in REQUIRED_FILES.items() if file not in found}
+
+
+def cache_dir() -> Path:
+    """Where LuaTeX keeps its font cache between builds (luaotfload's names database and font tables)."""
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "briefgen" / "texmf-var"
+
+
+def sandbox_env(build: Path, job: Job) -> dict[str, str]:
+    """The environment of a run: no shell escape, no file read or written outside `build`, dates of the brief."""
+    epoch = calendar.timegm(job.doc.date.timetuple())
+    cache = str(cache_dir())
+    return {
+        **os.environ,
+        "shell_escape": "f",
+        "openin_any": "p",
+        "openout_any": "p",
+        "TEXMFOUTPUT": str(build),
+        "TEXMFVAR": cache,
+        "TEXMFCACHE": cache,
+        "SOURCE_DATE_EPOCH": str(epoch),
+        "FORCE_SOURCE_DATE": "1",
+        "max_print_line": "10000",
+        "error_line": "254",
+        "half_error_line": "238",
+    }
+
+
+@contextlib.contextmanager
+def _cache_lock() -> Iterator[None]:
+    """Serialise builds while the font cache is being made, so parallel jobs do not write it at once."""
+    cache = cache_dir()
+    cache.mkdir(parents=True, exist_ok=True)
+    if any(cache.glob("luatex-cache/generic/names/luaotfload-names.*")):
+        yield
+        return
+    import fcntl
+
+    with open(cache / ".lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def _run(command: list[str], build: Path, env: dict[str, str], timeout: float) -> str | None:
+    """One lualatex run: None when it succeeded, else what it printed on the terminal."""
+    try:
+        result = subprocess.run(
+            command, cwd=build, env=env, stdin=subprocess.DEVNULL, capture_output=True, timeout=timeout
+        )
+    except subprocess.TimeoutExpired:
+        raise EngineError(f"lualatex timed out after {timeout:g} s") from None
+    if result.returncode == 0:
+        return None
+    return (result.stdout + result.stderr).decode("utf-8", "replace")
+
+
+def _digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else ""
+
+
+def _read_log(build: Path) -> str:
+    path = build / "main.log"
+    return path.read_text(encoding="utf-8", errors="replace") if path.is_file() else ""
+
+
+class LatexEngine:
+    name = "latex"
+    source_suffix = ".tex"
+    command = (
+        "-no-shell-escape",
+        "-halt-on-error",
+        "-interaction=nonstopmode",
+        "-file-line-error",
+        "main.tex",
+    )
+
+    def compile(self, job: Job) -> Typeset:
+        command = [lualatex(), *self.command]
+        with tempfile.TemporaryDirectory(prefix="briefgen-latex-") as tmp, _cache_lock():
+            build = Path(tmp)
+            (build / "main.tex").write_text(job.source, encoding="utf-8")
+            log_text = _runs(command, build, job)
+            return Typeset((build / "main.pdf").read_bytes(), page_count(log_text) or 0)
+
+
+def _runs(command: list[str], build: Path, job: Job) -> str:
+    """Run lualatex until the page references in main.aux settle; the last log. Raises EngineError."""
+    env = sandbox_env(build, job)
+    timeout = float(job.extra.get("latex_timeout", TIMEOUT))  # type: ignore[arg-type]
+    for run in range(1, MAX_RUNS + 1):
+        before = _digest(build / "main.aux")
+        terminal = _run(command, build, env, timeout)
+        log_text = _read_log(build)
+        if terminal is not None:
+            raise EngineError(failure(log_text, terminal, job))
+        missing = missing_characters(log_text)
+        if missing:
+            raise EngineError(f"lualatex: the font has no glyph for {missing}")
+        if run > 1 and _digest(build / "main.aux") == before:
+            break
+    log.debug("lualatex: %d runs", run)
+    return log_text
+
+
+# -- reading the log -------------------------------------------------------------------------------------
+
+_ERROR = re.compile(r"^(?:(?P<file>[^\s:(][^:\n]*):(?P<line>\d+): |! )(?P<message>.+)$", re.MULTILINE)
+_REFUSED = re.compile(r"Not (?P<verb>reading from|writing to) (?P<path>.+) \(open(?:in|out)_any = p\)")
+_CONTEXT = re.compile(r"^l\.(?P<line>\d+) (?P<before>.*)$", re.MULTILINE)
+_MISSING = re.compile(
+    r"^Missing character: There is no (?P<char>.+?) \((?P<code>U\+[0-9A-F]+)\) in font (?P<font>.*)$",
+    re.MULTILINE,
+)
+_PAGES = re.compile(r"^Output written on .*? \((?P<pages>\d+) pages?", re.MULTILINE)
+_COMMAND = re.compile(r"\\(?:[A-Za-z@]+|.)$")
+_TAG = re.compile(r"<<.*?>>|<%.*?%>|<#.*?#>")
+
+
+def page_count(log_text: str) -> int | None:
+    match = _PAGES.search(log_text)
+    return int(match["pages"]) if match else None
+
+
+def missing_characters(log_text: str) -> str:
+    """The characters the fonts lack, as `‑ (U+2011) in Lato-Regular.ttf`, each once; empty when none."""
+    found = dict.fromkeys(
+        f"{m['char']} ({m['code']}) in {Path(m['font'].split(']')[0].lstrip('[')).name}"
+        for m in _MISSING.finditer(log_text)
+    )
+    return ", ".join(found)
+
+
+def failure(log_text: str, terminal: str, job: Job) -> Problem | str:
+    """Why a run failed, as one problem at its template line: a file the sandbox refused, or the first error."""
+    problem = first_error(log_text, job.source, job.template_dirs)
+    refused = _REFUSED.search(terminal)
+    if refused:
+        verb = "read" if refused["verb"] == "reading from" else "write"
+        message = (
+            f"lualatex: may not {verb} {refused['path']}: LaTeX reads and writes only in its build folder"
+        )
+        return replace(problem, message=message) if problem else message
+    if problem is None:
+        return "lualatex failed without an error in its log (look at the source: --format tex)"
+    missing = missing_files() if "not found" in problem.message else {}
+    if missing:
+        packages = " ".join(sorted(set(missing.values())))
+        return replace(problem, message=f"{problem.message} (apt-get install {packages})")
+    return problem
+
+
+def first_error(log_text: str, source: str, template_dirs: list[Path]) -> Problem | None:
+    """The first error of a TeX log as a Problem, located in the template that wrote the failing line."""
+    error = _ERROR.search(log_text)
+    if error is None:
+        return None
+    message = error["message"].strip()
+    context = _CONTEXT.search(log_text, error.end())
+    culprit = ""
+    if context and message.startswith("Undefined control sequence"):
+        command = _COMMAND.search(context["before"].rstrip())
+        culprit = command.group() if command else ""
+        message = f"{message.rstrip('.')} {culprit}".rstrip()
+    generated = error["file"] in (None, "./main.tex", "main.tex")
+    line = int(error["line"]) if error["line"] else int(context["line"]) if context else 0
+    if not generated:
+        return Problem(error["file"], line, 1, f"lualatex: {message}")
+    lines = source.splitlines()
+    if 0 < line <= len(lines):
+        where = locate(lines[line - 1], culprit, template_dirs)
+        if where is not None:
+            path, template_line, column = where
+            return Problem(display_path(path), template_line, column, f"lualatex: {message}")
+    return Problem(
+        "main.tex", line, 1, f"lualatex: {message} (in the generated LaTeX: see it with --format tex)"
+    )
+
+
+def locate(generated: str, culprit: str, template_dirs: list[Path]) -> tuple[Path, int, int] | None:
+    """The template file, line and column that wrote `generated`, a line of main.tex; None when unsure.
+
+    Each template line becomes a pattern (its text, with any Jinja tag matching anything); the line that matches
+    with the most literal text wins, and one holding the failing command wins over all.
+    """
+    target = generated.strip()
+    best: tuple[int, Path, int, int] | None = None
+    for path, number, text in _template_lines(template_dirs):
+        stripped = text.strip()
+        if not stripped or stripped.startswith(("%%", "%#")):
+            continue
+        literals = _TAG.split(stripped)
+        if not re.fullmatch(".*?".join(map(re.escape, literals)), target, re.DOTALL):
+            continue
+        score = sum(map(len, literals)) + (10_000 if culprit and culprit in text else 0)
+        column = text.find(culprit) + 1 if culprit and culprit in text else len(text) - len(text.lstrip()) + 1
+        if score > 0 and (best is None or score > best[0]):
+            best = (score, path, number, column)
+    return best[1:] if best else None
+
+
+def _template_lines(template_dirs: list[Path]) -> Iterator[tuple[Path, int, str]]:
+    """Every line of the templates Jinja would load: a user's file hides the built-in one of the same name."""
+    seen: set[str] = set()
+    for folder in template_dirs:
+        for path in sorted(folder.rglob("*.j2")):
+            name = path.relative_to(folder).as_posix()
+            if name in seen:
+                continue
+            seen.add(name)
+            for number, text in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+                yield path, number, text
+
+
+ENGINE = LatexEngine()
