@@ -62,3 +62,18 @@ def test_amounts_and_dates_read_as_babel_formats_them(pdfs, brief, lang) -> None
     for fact in brief.facts.values():
         if fact.type in ("money", "count", "date", "percent", "number"):
             assert flat(format_fact(fact, catalog)) in text, fact
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_hyphenation_is_on_but_never_in_proper_names(engine, tmp_path) -> None:
+    from tests.conftest import FIXTURES, run_cli
+
+    if engine == "latex":
+        require_tool("lualatex", "the LaTeX engine runs LuaLaTeX from TeX Live")
+    code, _, stderr = run_cli("build", FIXTURES / "names.yaml", "--engine", engine, "--out", tmp_path)
+    assert code == 0, stderr
+    for lang in ("fr", "en"):
+        lines = [line.strip() for line in pdfcheck.text(tmp_path / f"names.{lang}.pdf", "raw").splitlines()]
+        broken = [line.split()[-1] for line in lines if line and line[-1] in "-\u2010\u00ad"]
+        assert any(word.startswith("Super") for word in broken), f"{engine} {lang}: hyphenation is on"
+        assert not [word for word in broken if word.startswith("Anti")], f"{engine} {lang}: {broken}"

@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from briefgen import model
-from briefgen.inline import Inline, Node, parse, plain
+from briefgen.inline import Inline, Node, keep_together, parse, plain
 from briefgen.localise import Catalog, format_day, format_fact, language_name
 from briefgen.typography import typeset, typeset_text
 from briefgen.validate import LoadedBrief
@@ -83,12 +83,18 @@ def build_document(loaded: LoadedBrief, lang: str, catalog: Catalog) -> Document
     def fact_text(fact_id: str, style: str) -> str:
         return format_fact(brief.facts[fact_id], catalog, style)
 
+    names = [
+        f.name
+        for f in brief.facts.values()
+        if isinstance(f, model.Person | model.Organisation | model.Place | model.Event)
+    ]
+
     def prose(text: model.Localised | str) -> Inline:
         raw = text if isinstance(text, str) else text[lang]
-        return typeset(parse(raw, fact_text), lang)
+        return keep_together(typeset(parse(raw, fact_text), lang), names)
 
     def words(text: str) -> Inline:
-        return (Node("text", typeset_text(text, lang)),)
+        return keep_together((Node("text", typeset_text(text, lang)),), names)
 
     def blocks(items: list[model.Block]) -> tuple[BlockView, ...]:
         return tuple(
@@ -123,7 +129,9 @@ def build_document(loaded: LoadedBrief, lang: str, catalog: Catalog) -> Document
             KeyFact(
                 id=fact_id,
                 label=prose(label) if label else words(fact_id),
-                value=words(format_fact(fact, catalog)),
+                value=(
+                    Node("keep", children=(Node("text", typeset_text(format_fact(fact, catalog), lang)),)),
+                ),
                 note=prose(fact.note) if fact.note else None,
             )
         )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cache
@@ -16,7 +17,10 @@ ALLOWED_SCHEMES = ("https://", "http://", "mailto:")
 
 @dataclass(frozen=True)
 class Node:
-    """One inline element: `text`, `em`, `strong`, `link` (with `href`), `code`, or `break`."""
+    """One inline element: `text`, `em`, `strong`, `link` (with `href`), `code`, `break`, or `keep`.
+
+    `keep` holds a fact's value or a proper name: engines never hyphenate it.
+    """
 
     kind: str
     text: str = ""
@@ -59,19 +63,15 @@ def parse(text: str, resolve: Callable[[str, str], str] | None = None) -> Inline
             kind, href, children = stack.pop()
             stack[-1][2].append(Node(kind, children=tuple(children), href=href))
     nodes = _merge(stack[0][2])
+    if not refs:
+        return nodes
 
-    def unhide(s: str) -> str:
-        if _OPEN not in s:
-            return s
-        parts = s.split(_OPEN)
-        out = [parts[0]]
-        for part in parts[1:]:
-            index, _, rest = part.partition(_CLOSE)
-            fact_id, style = refs[int(index)]
-            out.append((resolve or (lambda f, _s: f))(fact_id, style) + rest)
-        return "".join(out)
+    def value(index: str) -> Node:
+        fact_id, style = refs[int(index)]
+        text = resolve(fact_id, style) if resolve else fact_id
+        return Node("keep", children=(Node("text", text),))
 
-    return map_text(nodes, unhide)
+    return split_text(nodes, re.compile(f"{_OPEN}(\\d+){_CLOSE}"), lambda m: value(m.group(1)))
 
 
 def _merge(nodes: Iterable[Node]) -> Inline:
@@ -82,6 +82,35 @@ def _merge(nodes: Iterable[Node]) -> Inline:
         else:
             out.append(node)
     return tuple(out)
+
+
+def split_text(nodes: Inline, pattern: re.Pattern[str], make: Callable[[re.Match[str]], Node]) -> Inline:
+    """The tree with each match of `pattern` in its text nodes replaced by the node `make` returns."""
+    out: list[Node] = []
+    for node in nodes:
+        if node.kind == "text":
+            last = 0
+            for match in pattern.finditer(node.text):
+                if match.start() > last:
+                    out.append(Node("text", node.text[last : match.start()]))
+                out.append(make(match))
+                last = match.end()
+            if last < len(node.text):
+                out.append(Node("text", node.text[last:]))
+        elif node.kind in ("code", "keep"):
+            out.append(node)
+        else:
+            out.append(Node(node.kind, node.text, split_text(node.children, pattern, make), node.href))
+    return tuple(out)
+
+
+def keep_together(nodes: Inline, names: list[str]) -> Inline:
+    """The tree with every occurrence of `names` (proper names) in a `keep` node: never hyphenated."""
+    if not names:
+        return nodes
+    alternatives = "|".join(re.escape(n) for n in sorted(set(names), key=len, reverse=True))
+    pattern = re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)")
+    return split_text(nodes, pattern, lambda m: Node("keep", children=(Node("text", m.group()),)))
 
 
 def map_text(nodes: Inline, fn: Callable[[str], str]) -> Inline:

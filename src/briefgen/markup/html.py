@@ -21,8 +21,12 @@ def html(nodes: Inline) -> Markup:
             out.append(Markup("<em>%s</em>") % html(n.children))
         elif n.kind == "strong":
             out.append(Markup("<strong>%s</strong>") % html(n.children))
+        elif n.kind == "keep":
+            out.append(Markup('<span class="keep">%s</span>') % html(n.children))
         elif n.kind == "link":
             out.append(Markup('<a href="%s">%s</a>') % (n.href, html(n.children)))
+        else:
+            raise ValueError(f"no HTML for inline node {n.kind!r}")
     return Markup("").join(out)
 
 

@@ -85,8 +85,12 @@ def latex(nodes: Inline) -> str:
             out.append(rf"\emph{{{latex(n.children)}}}")
         elif n.kind == "strong":
             out.append(rf"\textbf{{{latex(n.children)}}}")
+        elif n.kind == "keep":  # each word in an \mbox: never hyphenated, still free to break between words
+            out.append(" ".join(rf"\mbox{{{word}}}" for word in latex(n.children).split(" ") if word))
         elif n.kind == "link":
             out.append(rf"\href{{{latex_url(n.href)}}}{{{latex(n.children)}}}")
+        else:
+            raise ValueError(f"no LaTeX for inline node {n.kind!r}")
     return "".join(out)
 
 

@@ -63,8 +63,12 @@ def typst(nodes: Inline) -> str:
             out.append(f"#emph[{typst(n.children)}];")
         elif n.kind == "strong":
             out.append(f"#strong[{typst(n.children)}];")
+        elif n.kind == "keep":
+            out.append(f"#text(hyphenate: false)[{typst(n.children)}];")
         elif n.kind == "link":
             out.append(f"#link({typst_string(n.href)})[{typst(n.children)}];")
+        else:
+            raise ValueError(f"no Typst for inline node {n.kind!r}")
     return "".join(out)
 
 
