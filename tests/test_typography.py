@@ -46,6 +46,7 @@ ENGLISH = [
     ("on 2023-11-17", "on 2023-11-17"),
     ("COVID-19", "COVID-19"),
     ("wait...", "wait…"),
+    ("say ''yes'' now", "say “yes” now"),
     ("see https://ex.org/?a=1 : done", "see https://ex.org/?a=1: done"),
 ]
 

@@ -51,6 +51,7 @@ def _quotes(text: str, outer: tuple[str, str], inner: tuple[str, str], pad: str)
 
 
 def french(text: str) -> str:
+    text = text.replace("''", '"')  # two straight single quotes are a double quote
     text = re.sub(r"(?<=[\w" + _B + r"])'(?=[\w" + _B + r"])", "’", text)
     text = text.replace("...", "…")
     text = _quotes(text, ("«", "»"), ("“", "”"), NBSP)
@@ -67,6 +68,7 @@ def french(text: str) -> str:
 
 
 def english(text: str) -> str:
+    text = text.replace("''", '"')  # two straight single quotes are a double quote
     text = re.sub(r"(?<=[\w" + _B + r"])'(?=[\w" + _B + r"])", "’", text)
     text = re.sub(r"(?<![\w" + _B + r"])'(?=\d\ds\b)", "’", text)  # the ’90s
     text = text.replace("...", "…")
