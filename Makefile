@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 
-.PHONY: all build test lint format pictures clean
+.PHONY: all build test lint format pictures bench clean
 
 all: build
 
@@ -25,11 +25,11 @@ build: $(STAMP)
 	$(BIN)/briefgen build briefs
 
 test: $(TEST_STAMP)
-	$(BIN)/ruff check src tests
+	$(BIN)/ruff check src tests scripts
 	$(BIN)/python -m pytest
 
 lint: $(TEST_STAMP)
-	$(BIN)/ruff check src tests
+	$(BIN)/ruff check src tests scripts
 	$(BIN)/ruff format --check src tests
 
 format: $(TEST_STAMP)
@@ -38,6 +38,9 @@ format: $(TEST_STAMP)
 
 pictures: $(STAMP)
 	$(BIN)/python scripts/pictures.py
+
+bench: $(STAMP)
+	$(BIN)/python scripts/bench.py
 
 clean:
 	rm -rf out/*.pdf out/*.html out/*.typ out/*.tex .pytest_cache
