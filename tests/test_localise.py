@@ -47,6 +47,17 @@ def test_facts_read_correctly_in_each_language(fact: model.Fact, style: str, fr:
     assert format_fact(fact, load_catalog("en"), style) == en
 
 
+def test_groups_are_lists_in_each_language() -> None:
+    facts = {
+        "a": model.Organisation(type="organisation", name="Iliad"),
+        "b": model.Organisation(type="organisation", name="CMA CGM"),
+        "c": model.Organisation(type="organisation", name="Schmidt Futures"),
+    }
+    group = model.Group(type="group", members=["a", "b", "c"], label=LABEL)
+    assert format_fact(group, load_catalog("fr"), "", facts) == "Iliad, CMA CGM et Schmidt Futures"
+    assert format_fact(group, load_catalog("en"), "", facts) == "Iliad, CMA CGM and Schmidt Futures"
+
+
 def test_catalogs_hold_the_fixed_strings() -> None:
     fr, en = load_catalog("fr"), load_catalog("en")
     assert (fr("key_facts"), en("key_facts")) == ("Chiffres clés", "Key facts")

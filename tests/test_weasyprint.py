@@ -70,7 +70,7 @@ def test_every_paragraph_is_on_the_page(pdfs, brief, lang: str) -> None:
     catalog = load_catalog(lang)
 
     def resolve(fact_id: str, style: str) -> str:
-        return format_fact(brief.facts[fact_id], catalog, style)
+        return format_fact(brief.facts[fact_id], catalog, style, brief.facts)
 
     for section in brief.sections:
         for block in [*section.blocks, *(b for sub in section.subsections for b in sub.blocks)]:

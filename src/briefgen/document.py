@@ -81,7 +81,7 @@ def build_document(loaded: LoadedBrief, lang: str, catalog: Catalog) -> Document
     brief = loaded.brief
 
     def fact_text(fact_id: str, style: str) -> str:
-        return format_fact(brief.facts[fact_id], catalog, style)
+        return format_fact(brief.facts[fact_id], catalog, style, brief.facts)
 
     names = [
         f.name
@@ -130,7 +130,12 @@ def build_document(loaded: LoadedBrief, lang: str, catalog: Catalog) -> Document
                 id=fact_id,
                 label=prose(label) if label else words(fact_id),
                 value=(
-                    Node("keep", children=(Node("text", typeset_text(format_fact(fact, catalog), lang)),)),
+                    Node(
+                        "keep",
+                        children=(
+                            Node("text", typeset_text(format_fact(fact, catalog, "", brief.facts), lang)),
+                        ),
+                    ),
                 ),
                 note=prose(fact.note) if fact.note else None,
             )

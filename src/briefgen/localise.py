@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import string
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
@@ -145,10 +146,15 @@ def format_money(fact: model.Money, catalog: Catalog, style: str = "") -> str:
     return format_currency(fact.amount, fact.currency, locale=loc)
 
 
-def format_fact(fact: model.Fact, catalog: Catalog, style: str = "") -> str:
-    """The value of a fact as the reader of `catalog`'s language writes it."""
+def format_fact(
+    fact: model.Fact, catalog: Catalog, style: str = "", facts: Mapping[str, model.Fact] | None = None
+) -> str:
+    """The value of a fact as the reader of `catalog`'s language writes it (`facts`: for groups' members)."""
     loc = catalog.locale
     match fact:
+        case model.Group():
+            members = [format_fact((facts or {})[m], catalog, style, facts) for m in fact.members]
+            return format_list(members, locale=loc)
         case model.Money():
             return format_money(fact, catalog, style)
         case model.Count():
@@ -166,10 +172,6 @@ def format_fact(fact: model.Fact, catalog: Catalog, style: str = "") -> str:
         case model.Place() | model.Organisation() | model.Person():
             return fact.name
     raise AssertionError(f"unhandled fact {fact!r}")
-
-
-def format_names(names: list[str], catalog: Catalog) -> str:
-    return format_list(names, locale=catalog.locale)
 
 
 def format_day(value: object, catalog: Catalog) -> str:

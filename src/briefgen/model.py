@@ -241,8 +241,16 @@ class Event(FactBase):
     date: dt.date | None = None
 
 
+class Group(FactBase):
+    """Several facts named together, e.g. the founders: written as a list in each language's way."""
+
+    type: Literal["group"]
+    members: Annotated[list[FactRef], Field(min_length=2)]
+    label: Localised
+
+
 Fact = Annotated[
-    Money | Count | Number | Percent | DateFact | Place | Organisation | Person | Event,
+    Money | Count | Number | Percent | DateFact | Place | Organisation | Person | Event | Group,
     Field(discriminator="type"),
 ]
 
