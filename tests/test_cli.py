@@ -127,3 +127,21 @@ def test_parallel_jobs_write_the_same_bytes(tmp_path: Path) -> None:
     assert len(stdout.splitlines()) == 2
     for pdf in serial.iterdir():
         assert (parallel / pdf.name).read_bytes() == pdf.read_bytes()
+
+
+def test_the_wheel_ships_the_themes_and_catalogs(tmp_path: Path) -> None:
+    import zipfile
+
+    result = subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "-w", str(tmp_path), str(ROOT)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    names = zipfile.ZipFile(next(tmp_path.glob("briefgen-*.whl"))).namelist()
+    for engine in ("html", "typst", "latex"):
+        shipped = {Path(n).name for n in names if n.startswith(f"briefgen/templates/default/{engine}/")}
+        expected = {p.name for p in (ROOT / "templates" / "default" / engine).iterdir()}
+        assert shipped == expected, engine
+    assert {"briefgen/catalogs/fr.yaml", "briefgen/catalogs/en.yaml"} <= set(names)
