@@ -134,3 +134,20 @@ def word_diff(a: list[str], b: list[str]) -> list[str]:
         if op != "equal":
             out.append(f"{op}: {' '.join(a[i1:i2])!r} -> {' '.join(b[j1:j2])!r}")
     return out
+
+
+def briefing_words(pdf: Path, brief: Path, lang: str) -> list[str]:
+    """`body_words` of a briefing built from `brief` in `lang`, its running header and footer removed.
+
+    The header's two halves share a baseline, so pdftotext's raw mode joins them into one line, which each
+    engine draws at another point of the page: that joined line is removed too.
+    """
+    from briefgen.document import build_document
+    from briefgen.localise import load_catalog
+    from briefgen.validate import load_brief
+
+    catalog = load_catalog(lang)
+    doc = build_document(load_brief(brief), lang, catalog)
+    header = f"{catalog('briefing')} {doc.classification}"
+    running = [doc.title, catalog("briefing"), doc.classification, header]
+    return body_words(pdf, running, catalog.strings["page_x_of_y"])
