@@ -145,3 +145,23 @@ def test_the_wheel_ships_the_themes_and_catalogs(tmp_path: Path) -> None:
         expected = {p.name for p in (ROOT / "templates" / "default" / engine).iterdir()}
         assert shipped == expected, engine
     assert {"briefgen/catalogs/fr.yaml", "briefgen/catalogs/en.yaml"} <= set(names)
+
+
+def test_templates_list_and_export_then_override(tmp_path: Path) -> None:
+    code, stdout, _ = run_cli("templates", "list")
+    assert code == 0 and stdout.strip() == "default  (weasyprint, typst, latex)"
+    mine = tmp_path / "mine"
+    code, stdout, stderr = run_cli("templates", "export", "default", mine, "--engine", "weasyprint")
+    assert code == 0, stderr
+    assert f"{mine / 'default' / 'html' / 'style.css'}" in stdout.splitlines()
+    css = mine / "default" / "html" / "style.css"
+    css.write_text(css.read_text().replace("--navy: #15325b;", "--navy: #ff0000;"), encoding="utf-8")
+    code, _, stderr = run_cli(
+        "build", MINIMAL, "--lang", "en", "--templates", mine, "--out", tmp_path / "out"
+    )
+    assert code == 0, stderr
+    content = pdfcheck.reader(tmp_path / "out" / "minimal-brief.en.pdf").pages[0].get_contents().get_data()
+    assert b"1 0 0 rg" in content, "the exported style sheet, edited, is the one used"
+    code, _, stderr = run_cli("templates", "export", "default", mine, "--engine", "weasyprint")
+    assert code == 2 and "already exists; not overwritten" in stderr
+    assert css.read_text().count("#ff0000") == 1, "an export never overwrites the user's files"

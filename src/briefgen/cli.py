@@ -163,7 +163,7 @@ def check(paths: tuple[Path, ...], strict: bool, templates: Path | None, debug: 
 
 @main.group()
 def templates() -> None:
-    """List the built-in themes or export one to customise it."""
+    """List the built-in themes, or export one to customise it."""
 
 
 @templates.command("list")
@@ -174,6 +174,20 @@ def templates_list() -> None:
     for theme in sorted(p for p in builtin_templates().iterdir() if p.is_dir() and p.name != "catalogs"):
         engines = [e for e, folder in FOLDER.items() if (theme / folder).is_dir()]
         click.echo(f"{theme.name}  ({', '.join(engines)})")
+
+
+@templates.command("export")
+@click.argument("theme")
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--engine", type=click.Choice(ENGINES), help="Export only this engine's templates.")
+@click.option("--debug", is_flag=True, help="Show Python tracebacks.")
+@_reports_errors
+def templates_export(theme: str, directory: Path, engine: str | None, debug: bool) -> None:
+    """Copy a built-in THEME into DIRECTORY, to edit and use with --templates DIRECTORY."""
+    from briefgen.render import export_theme
+
+    for path in export_theme(theme, directory, engine):
+        click.echo(str(path))
 
 
 @main.command()

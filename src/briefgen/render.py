@@ -38,6 +38,26 @@ def theme_dirs(theme: str, engine: str, templates: Path | None) -> list[Path]:
     return existing
 
 
+def export_theme(theme: str, directory: Path, engine: str | None = None) -> list[Path]:
+    """Copy a built-in theme (or one engine of it) to `directory`/`theme`. Never overwrites a file."""
+    source = builtin_templates() / theme
+    if not source.is_dir():
+        themes = ", ".join(sorted(p.name for p in builtin_templates().iterdir() if p.is_dir()))
+        raise InputError(f"unknown theme '{theme}' (available: {themes})")
+    folders = [source / FOLDER[engine]] if engine else sorted(p for p in source.iterdir() if p.is_dir())
+    files = [f for folder in folders for f in sorted(folder.rglob("*")) if f.is_file()]
+    targets = [directory / theme / f.relative_to(source) for f in files]
+    existing = [t for t in targets if t.exists()]
+    if existing:
+        raise InputError(
+            [Problem(display_path(t), 0, 0, "already exists; not overwritten") for t in existing]
+        )
+    for file, target in zip(files, targets, strict=True):
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(file.read_bytes())
+    return targets
+
+
 class _Finalize:
     """Escape every value a template prints, unless it is already markup of the engine."""
 
