@@ -147,3 +147,32 @@ def test_links_are_clickable(tmp_path: Path) -> None:
     code, _, stderr = run_cli("build", FIXTURES / "minimal.yaml", "--lang", "en", "--out", tmp_path)
     assert code == 0, stderr
     assert pdfcheck.link_uris(tmp_path / "minimal-brief.en.pdf") == ["https://example.org/a_b"]
+
+
+def test_html_and_template_syntax_in_a_brief_are_printed_as_text(tmp_path: Path) -> None:
+    """Brief text is escaped for HTML and never evaluated as a template: what is typed is what is printed."""
+    from tests.conftest import FIXTURES, run_cli
+
+    probes = [
+        "<b>not bold</b>",
+        '<img src="file:///etc/passwd">',
+        "a & b",
+        "{% if true %}x{% endif %}",
+        "{# c #}",
+        "${x}",
+    ]
+    text = (FIXTURES / "minimal.yaml").read_text(encoding="utf-8")
+    summary = " | ".join(probes).replace('"', '\\"')
+    text = text.replace(
+        'summary: {fr: "Le budget atteint {{budget}} pour {{staff}} salariés.", en: "The budget reaches {{budget}} for {{staff}} staff."}',
+        f'summary: {{fr: "{summary}", en: "{summary}"}}',
+    )
+    assert summary in text
+    brief = tmp_path / "html.yaml"
+    brief.write_text(text, encoding="utf-8")
+    code, _, stderr = run_cli("build", brief, "--lang", "en", "--out", tmp_path)
+    assert code == 0, stderr
+    shown = "".join(pdfcheck.text(tmp_path / "minimal-brief.en.pdf").split())  # lines may break anywhere
+    for probe in probes:
+        assert "".join(plain(typeset(parse(probe), "en")).split()) in shown, probe
+    assert Path("/etc/passwd").read_text().splitlines()[0] not in shown
