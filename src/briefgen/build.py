@@ -14,7 +14,7 @@ from briefgen.engines import Job, get_engine
 from briefgen.errors import BriefgenError, InputError, Problem, display_path
 from briefgen.localise import Catalog, load_catalog
 from briefgen.output import write_atomic
-from briefgen.render import builtin_templates, render, theme_dirs
+from briefgen.render import render, theme_dirs
 from briefgen.validate import LoadedBrief, find_briefs, load_brief
 
 log = logging.getLogger(__name__)
@@ -143,4 +143,4 @@ def build(paths: list[Path], options: Options, jobs: int = 1) -> Iterator[Writte
             yield future.result()
 
 
-__all__ = ["Options", "Written", "build", "builtin_templates", "plan", "run"]
+__all__ = ["Options", "Written", "build", "plan", "run"]

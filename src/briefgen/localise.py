@@ -24,7 +24,7 @@ from babel.numbers import (
 )
 
 from briefgen import model
-from briefgen.errors import InputError, Problem, display_path
+from briefgen.errors import InputError, Problem
 from briefgen.load import load_yaml
 
 BUILTIN_CATALOGS = Path(__file__).parent / "catalogs"
@@ -184,4 +184,4 @@ def language_name(code: str, catalog: Catalog) -> str:
     return name
 
 
-__all__ = ["Catalog", "available_languages", "display_path", "format_fact", "load_catalog"]
+__all__ = ["Catalog", "available_languages", "format_day", "format_fact", "language_name", "load_catalog"]
