@@ -169,11 +169,11 @@ def templates() -> None:
 @templates.command("list")
 def templates_list() -> None:
     """List the built-in themes and the engines each supports."""
-    from briefgen.render import FOLDER, builtin_templates
+    from briefgen.render import FOLDER, builtin_templates, builtin_themes
 
-    for theme in sorted(p for p in builtin_templates().iterdir() if p.is_dir() and p.name != "catalogs"):
-        engines = [e for e, folder in FOLDER.items() if (theme / folder).is_dir()]
-        click.echo(f"{theme.name}  ({', '.join(engines)})")
+    for theme in builtin_themes():
+        engines = [e for e, folder in FOLDER.items() if (builtin_templates() / theme / folder).is_dir()]
+        click.echo(f"{theme}  ({', '.join(engines)})")
 
 
 @templates.command("export")

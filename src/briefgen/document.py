@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from briefgen import model
-from briefgen.inline import Inline, Node, keep_together, parse, plain
+from briefgen.inline import Inline, Node, keep, keep_together, parse, plain
 from briefgen.localise import Catalog, format_day, format_fact, language_name
 from briefgen.typography import typeset, typeset_text
 from briefgen.validate import LoadedBrief
@@ -129,14 +129,7 @@ def build_document(loaded: LoadedBrief, lang: str, catalog: Catalog) -> Document
             KeyFact(
                 id=fact_id,
                 label=prose(label) if label else words(fact_id),
-                value=(
-                    Node(
-                        "keep",
-                        children=(
-                            Node("text", typeset_text(format_fact(fact, catalog, "", brief.facts), lang)),
-                        ),
-                    ),
-                ),
+                value=(keep(typeset_text(format_fact(fact, catalog, "", brief.facts), lang)),),
                 note=prose(fact.note) if fact.note else None,
             )
         )

@@ -69,7 +69,7 @@ def parse(text: str, resolve: Callable[[str, str], str] | None = None) -> Inline
     def value(index: str) -> Node:
         fact_id, style = refs[int(index)]
         text = resolve(fact_id, style) if resolve else fact_id
-        return Node("keep", children=(Node("text", text),))
+        return keep(text)
 
     return split_text(nodes, re.compile(f"{_OPEN}(\\d+){_CLOSE}"), lambda m: value(m.group(1)))
 
@@ -82,6 +82,11 @@ def _merge(nodes: Iterable[Node]) -> Inline:
         else:
             out.append(node)
     return tuple(out)
+
+
+def keep(text: str) -> Node:
+    """A `keep` node holding `text`: engines never hyphenate it."""
+    return Node("keep", children=(Node("text", text),))
 
 
 def split_text(nodes: Inline, pattern: re.Pattern[str], make: Callable[[re.Match[str]], Node]) -> Inline:
@@ -110,7 +115,7 @@ def keep_together(nodes: Inline, names: list[str]) -> Inline:
         return nodes
     alternatives = "|".join(re.escape(n) for n in sorted(set(names), key=len, reverse=True))
     pattern = re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)")
-    return split_text(nodes, pattern, lambda m: Node("keep", children=(Node("text", m.group()),)))
+    return split_text(nodes, pattern, lambda m: keep(m.group()))
 
 
 def map_text(nodes: Inline, fn: Callable[[str], str]) -> Inline:

@@ -25,14 +25,22 @@ def builtin_templates() -> Path:
 FOLDER = {"weasyprint": "html", "typst": "typst", "latex": "latex"}
 
 
+def builtin_themes() -> list[str]:
+    """The names of the built-in themes."""
+    return sorted(p.name for p in builtin_templates().iterdir() if p.is_dir())
+
+
+def _unknown_theme(theme: str) -> InputError:
+    return InputError(f"unknown theme '{theme}' (available: {', '.join(builtin_themes())})")
+
+
 def theme_dirs(theme: str, engine: str, templates: Path | None) -> list[Path]:
     """Template folders for a theme and engine, the user's first. Raises InputError for an unknown theme."""
     roots = [templates, builtin_templates()] if templates else [builtin_templates()]
     dirs = [root / theme / FOLDER[engine] for root in roots]
     existing = [d for d in dirs if d.is_dir()]
     if not (builtin_templates() / theme).is_dir() and not existing:
-        themes = ", ".join(sorted(p.name for p in builtin_templates().iterdir() if p.is_dir()))
-        raise InputError(f"unknown theme '{theme}' (available: {themes})")
+        raise _unknown_theme(theme)
     if not existing:
         raise InputError(f"theme '{theme}' has no templates for the {engine} engine")
     return existing
@@ -42,8 +50,7 @@ def export_theme(theme: str, directory: Path, engine: str | None = None) -> list
     """Copy a built-in theme (or one engine of it) to `directory`/`theme`. Never overwrites a file."""
     source = builtin_templates() / theme
     if not source.is_dir():
-        themes = ", ".join(sorted(p.name for p in builtin_templates().iterdir() if p.is_dir()))
-        raise InputError(f"unknown theme '{theme}' (available: {themes})")
+        raise _unknown_theme(theme)
     folders = [source / FOLDER[engine]] if engine else sorted(p for p in source.iterdir() if p.is_dir())
     files = [f for folder in folders for f in sorted(folder.rglob("*")) if f.is_file()]
     targets = [directory / theme / f.relative_to(source) for f in files]
@@ -97,7 +104,7 @@ def environment(engine: str, dirs: tuple[Path, ...]) -> jinja2.Environment:
 
 
 def render(engine: str, dirs: list[Path], doc: Document, catalog: Catalog, **extra: Any) -> str:
-    """The engine source of `doc`. Template errors become EngineError at `template:line`."""
+    """The engine source of `doc`. Template errors become InputError at `template:line`."""
     env = environment(engine, tuple(dirs))
     try:
         template = env.get_template(syntax(engine).entry)
