@@ -121,8 +121,9 @@ def _is_scaled(amount: Decimal) -> bool:
     """Amounts of a million or more that are round in their scale read better as '100 million'."""
     if amount < 1_000_000:
         return False
-    scale = Decimal(10) ** (len(str(int(amount))) - 1 - (len(str(int(amount))) - 1) % 3)
-    return (amount / scale) == (amount / scale).quantize(Decimal("0.1"))
+    digits = amount.adjusted()  # 8 for 100 000 000
+    in_scale = amount.scaleb(-(digits - digits % 3))  # 100 (millions)
+    return in_scale == in_scale.quantize(Decimal("0.1"))
 
 
 def format_money(fact: model.Money, catalog: Catalog, style: str = "") -> str:
