@@ -17,12 +17,12 @@ import tempfile
 import time
 from pathlib import Path
 
-from briefgen import fonts
+from briefgen.backends import Job, get_backend
 from briefgen.build import Options, plan
-from briefgen.document import build_document
-from briefgen.engines import Job, get_engine
+from briefgen.document.view import build_document
 from briefgen.output import write_atomic
 from briefgen.render import render, theme_dirs
+from briefgen.themes import fonts
 
 ROOT = Path(__file__).resolve().parents[1]
 BRIEF = ROOT / "briefs" / "kyutai-launch" / "brief.yaml"
@@ -35,7 +35,7 @@ def stages(engine: str, out: Path) -> dict[str, float]:
     tasks = plan([BRIEF], Options(engine=engine))
     times["load+validate"] += time.perf_counter() - start
     dirs = theme_dirs("default", engine, None)
-    eng = get_engine(engine)
+    eng = get_backend(engine)
     for task in tasks:
         t0 = time.perf_counter()
         doc = build_document(task.loaded, task.lang, task.catalog)

@@ -142,9 +142,9 @@ def briefing_words(pdf: Path, brief: Path, lang: str) -> list[str]:
     The header's two halves share a baseline, so pdftotext's raw mode joins them into one line, which each
     engine draws at another point of the page: that joined line is removed too.
     """
-    from briefgen.document import build_document
-    from briefgen.localise import load_catalog
-    from briefgen.validate import load_brief
+    from briefgen.brief.validate import load_brief
+    from briefgen.document.view import build_document
+    from briefgen.language.catalog import load_catalog
 
     catalog = load_catalog(lang)
     doc = build_document(load_brief(brief), lang, catalog)

@@ -144,7 +144,7 @@ def test_the_wheel_ships_the_themes_and_catalogs(tmp_path: Path) -> None:
         shipped = {Path(n).name for n in names if n.startswith(f"briefgen/templates/default/{engine}/")}
         expected = {p.name for p in (ROOT / "templates" / "default" / engine).iterdir()}
         assert shipped == expected, engine
-    assert {"briefgen/catalogs/fr.yaml", "briefgen/catalogs/en.yaml"} <= set(names)
+    assert {"briefgen/language/catalogs/fr.yaml", "briefgen/language/catalogs/en.yaml"} <= set(names)
 
 
 def test_templates_list_and_export_then_override(tmp_path: Path) -> None:

@@ -10,14 +10,14 @@ from pathlib import Path
 
 import pytest
 
-from briefgen import fonts
-from briefgen.document import Document, build_document
-from briefgen.engines import Job, latex
+from briefgen.backends import Job, latex
+from briefgen.backends.latex.markup import babel_language, latex_text, latex_url
+from briefgen.brief.validate import load_brief
+from briefgen.document.inline import plain
+from briefgen.document.view import Document, build_document
 from briefgen.errors import EngineError
-from briefgen.inline import plain
-from briefgen.localise import load_catalog
-from briefgen.markup.latex import babel_language, latex_text, latex_url
-from briefgen.validate import load_brief
+from briefgen.language.catalog import load_catalog
+from briefgen.themes import fonts
 from tests import pdfcheck
 from tests.conftest import FIXTURES, KYUTAI, ROOT, require_tool, run_cli
 

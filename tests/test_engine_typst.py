@@ -12,13 +12,13 @@ import pytest
 import typst
 from fontTools.ttLib import TTFont
 
-from briefgen import fonts
-from briefgen.document import Document, build_document
-from briefgen.engines import typst as engine
-from briefgen.inline import plain
-from briefgen.localise import load_catalog
-from briefgen.markup.typst import typst_string, typst_text
-from briefgen.validate import load_brief
+from briefgen.backends import typst as engine
+from briefgen.backends.typst.markup import typst_string, typst_text
+from briefgen.brief.validate import load_brief
+from briefgen.document.inline import plain
+from briefgen.document.view import Document, build_document
+from briefgen.language.catalog import load_catalog
+from briefgen.themes import fonts
 from tests import pdfcheck
 from tests.conftest import FIXTURES, KYUTAI, run_cli
 

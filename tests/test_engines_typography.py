@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from briefgen.localise import format_day, format_fact, load_catalog
-from briefgen.validate import load_brief
+from briefgen.brief.validate import load_brief
+from briefgen.language.catalog import load_catalog
+from briefgen.language.facts import format_day, format_fact
 from tests import pdfcheck
 from tests.conftest import KYUTAI, require_tool
 from tests.test_weasyprint import flat, without_quotes

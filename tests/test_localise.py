@@ -9,9 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from briefgen import model
+from briefgen.brief import model
 from briefgen.errors import InputError
-from briefgen.localise import format_fact, load_catalog
+from briefgen.language.catalog import load_catalog
+from briefgen.language.facts import format_fact
 from tests.conftest import FIXTURES, run_cli
 
 NBSP, NNBSP = "\u00a0", "\u202f"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from briefgen.model import fingerprint
+from briefgen.brief.model import fingerprint
 from tests.conftest import FIXTURES, run_cli
 
 GOOD = (FIXTURES / "minimal.yaml").read_text(encoding="utf-8")

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from briefgen.inline import Node, parse
-from briefgen.typography import typeset, typeset_text
+from briefgen.document.inline import Node, parse
+from briefgen.language.typography import typeset, typeset_text
 
 NB, NN = "\u00a0", "\u202f"
 
@@ -88,7 +88,7 @@ def test_unknown_language_is_left_alone() -> None:
 def test_the_fonts_cover_every_character_the_pass_emits() -> None:
     from fontTools.ttLib import TTFont
 
-    from briefgen import fonts
+    from briefgen.themes import fonts
 
     emitted = "\u00a0\u202f«»“”‘’–—…€"
     for face in fonts.faces():

@@ -8,10 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from briefgen.inline import parse, plain
-from briefgen.localise import format_fact, load_catalog
-from briefgen.typography import typeset
-from briefgen.validate import load_brief
+from briefgen.brief.validate import load_brief
+from briefgen.document.inline import parse, plain
+from briefgen.language.catalog import load_catalog
+from briefgen.language.facts import format_fact
+from briefgen.language.typography import typeset
 from tests import pdfcheck
 from tests.conftest import KYUTAI
 

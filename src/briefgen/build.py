@@ -8,14 +8,15 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from briefgen import fonts
-from briefgen.document import build_document
-from briefgen.engines import Job, get_engine
+from briefgen.backends import Job, get_backend
+from briefgen.brief.discover import find_briefs
+from briefgen.brief.validate import LoadedBrief, load_brief
+from briefgen.document.view import build_document
 from briefgen.errors import BriefgenError, InputError, Problem, display_path
-from briefgen.localise import Catalog, load_catalog
+from briefgen.language.catalog import Catalog, load_catalog
 from briefgen.output import write_atomic
 from briefgen.render import render, theme_dirs
-from briefgen.validate import LoadedBrief, find_briefs, load_brief
+from briefgen.themes import fonts
 
 log = logging.getLogger(__name__)
 
@@ -53,7 +54,7 @@ def plan(paths: list[Path], options: Options) -> list[Task]:
     """Every (brief, language) to build. Validates all input first; raises InputError with every problem."""
     if options.templates is not None and not options.templates.is_dir():
         raise InputError(f"--templates: no such folder: {options.templates}")
-    get_engine(options.engine)  # an unknown engine is a usage error
+    get_backend(options.engine)  # an unknown engine is a usage error
     theme_dirs(options.theme, options.engine, options.templates)
     files = find_briefs(paths)
     problems: list[Problem] = []
@@ -107,13 +108,13 @@ def output_path(task: Task, options: Options, suffix: str = ".pdf") -> Path:
 def run(task: Task, options: Options) -> Written:
     """Build one language of one brief and write it. Raises BriefgenError; never leaves a partial file."""
     started = time.perf_counter()
-    engine = get_engine(options.engine)
+    engine = get_backend(options.engine)
     dirs = theme_dirs(options.theme, options.engine, options.templates)
     doc = build_document(task.loaded, task.lang, task.catalog)
     faces = fonts.faces()
     source = render(options.engine, dirs, doc, task.catalog, fonts=faces)
     if options.format == "source":
-        path = output_path(task, options, engine.source_suffix)
+        path = output_path(task, options, engine.suffix)
         data = source.encode("utf-8")
         pages = 0
     else:

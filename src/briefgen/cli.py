@@ -13,7 +13,7 @@ from typing import Any, TypeVar
 import click
 
 from briefgen import __version__
-from briefgen.engines import ENGINES
+from briefgen.backends import ENGINES
 from briefgen.errors import EXIT_INPUT, BriefgenError
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -112,13 +112,13 @@ def build(
     debug: bool,
 ) -> None:
     """Build PDF briefings from briefs (files or folders; default: briefs/)."""
+    from briefgen.backends import get_backend
     from briefgen.build import Options
     from briefgen.build import build as run_build
-    from briefgen.engines import get_engine
 
     _setup_logging(-1 if quiet else verbose)
     if fmt != "pdf":
-        suffix = get_engine(engine).source_suffix.lstrip(".")
+        suffix = get_backend(engine).format
         if fmt != suffix:
             raise click.UsageError(
                 f"--format {fmt} needs the engine that reads it (--engine {engine} writes {suffix})"
@@ -145,8 +145,8 @@ def build(
 @_reports_errors
 def check(paths: tuple[Path, ...], strict: bool, templates: Path | None, debug: bool) -> None:
     """Validate briefs and compare their languages; write nothing."""
+    from briefgen.brief.parity import compare
     from briefgen.build import Options, plan
-    from briefgen.parity import compare
 
     tasks = plan(list(paths) or [Path("briefs")], Options(templates=templates))
     briefs = {task.loaded.file: task.loaded for task in tasks}
@@ -169,10 +169,11 @@ def templates() -> None:
 @templates.command("list")
 def templates_list() -> None:
     """List the built-in themes and the engines each supports."""
-    from briefgen.render import FOLDER, builtin_templates, builtin_themes
+    from briefgen.backends import BACKENDS
+    from briefgen.render import builtin_templates, builtin_themes
 
     for theme in builtin_themes():
-        engines = [e for e, folder in FOLDER.items() if (builtin_templates() / theme / folder).is_dir()]
+        engines = [b.name for b in BACKENDS.values() if (builtin_templates() / theme / b.folder).is_dir()]
         click.echo(f"{theme}  ({', '.join(engines)})")
 
 

@@ -59,7 +59,7 @@ def typst() -> Check:
 
 def latex() -> Check:
     """LuaLaTeX and the TeX Live packages the default LaTeX theme uses."""
-    from briefgen.engines.latex import INSTALL_HINT, missing_files
+    from briefgen.backends.latex import INSTALL_HINT, missing_files
 
     tool = shutil.which("lualatex")
     if tool is None:
@@ -74,8 +74,8 @@ def latex() -> Check:
 
 def fonts() -> Check:
     """The font package every engine reads its fonts from."""
-    from briefgen import fonts as font_package
     from briefgen.errors import EngineError
+    from briefgen.themes import fonts as font_package
 
     distribution = font_package.PACKAGE.replace("_", "-")
     try:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -10,19 +9,17 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-from briefgen.document import Document
+from briefgen.backends import get_backend
+from briefgen.backends.markup import Syntax
+from briefgen.document.view import Document
 from briefgen.errors import InputError, Problem, display_path
-from briefgen.localise import Catalog
-from briefgen.markup import Syntax
+from briefgen.language.catalog import Catalog
 
 
 def builtin_templates() -> Path:
     """The built-in themes: inside the installed package, or the repository's templates/ folder."""
     packaged = Path(__file__).parent / "templates"
     return packaged if packaged.is_dir() else Path(__file__).resolve().parents[2] / "templates"
-
-
-FOLDER = {"weasyprint": "html", "typst": "typst", "latex": "latex"}
 
 
 def builtin_themes() -> list[str]:
@@ -37,7 +34,7 @@ def _unknown_theme(theme: str) -> InputError:
 def theme_dirs(theme: str, engine: str, templates: Path | None) -> list[Path]:
     """Template folders for a theme and engine, the user's first. Raises InputError for an unknown theme."""
     roots = [templates, builtin_templates()] if templates else [builtin_templates()]
-    dirs = [root / theme / FOLDER[engine] for root in roots]
+    dirs = [root / theme / get_backend(engine).folder for root in roots]
     existing = [d for d in dirs if d.is_dir()]
     if not (builtin_templates() / theme).is_dir() and not existing:
         raise _unknown_theme(theme)
@@ -51,7 +48,9 @@ def export_theme(theme: str, directory: Path, engine: str | None = None) -> list
     source = builtin_templates() / theme
     if not source.is_dir():
         raise _unknown_theme(theme)
-    folders = [source / FOLDER[engine]] if engine else sorted(p for p in source.iterdir() if p.is_dir())
+    folders = (
+        [source / get_backend(engine).folder] if engine else sorted(p for p in source.iterdir() if p.is_dir())
+    )
     files = [f for folder in folders for f in sorted(folder.rglob("*")) if f.is_file()]
     targets = [directory / theme / f.relative_to(source) for f in files]
     existing = [t for t in targets if t.exists()]
@@ -77,10 +76,9 @@ class _Finalize:
         return Markup(self.text(str(value)))
 
 
-@cache
 def syntax(engine: str) -> Syntax:
-    """The template syntax and escaping of an engine's markup (briefgen.markup.<folder>)."""
-    return importlib.import_module(f"briefgen.markup.{FOLDER[engine]}").SYNTAX
+    """The template syntax and escaping of an engine's markup."""
+    return get_backend(engine).syntax
 
 
 @cache
@@ -89,7 +87,7 @@ def environment(engine: str, dirs: tuple[Path, ...]) -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader([str(d) for d in dirs]),
         undefined=jinja2.StrictUndefined,
-        autoescape=engine == "weasyprint",
+        autoescape=get_backend(engine).autoescape,
         finalize=_Finalize(syntax_.text) if syntax_.text else None,
         keep_trailing_newline=True,
         trim_blocks=True,

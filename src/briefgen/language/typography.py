@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from briefgen.inline import Inline, Node
+from briefgen.document.inline import Inline, Node
 
 NBSP = "\u00a0"
 NNBSP = "\u202f"

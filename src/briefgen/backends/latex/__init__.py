@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 
-from briefgen.engines import Job, Typeset
+from briefgen.backends import Job, Typeset
 from briefgen.errors import EngineError, Problem, display_path
 
 log = logging.getLogger(__name__)
@@ -134,8 +134,6 @@ def _read_log(build: Path) -> str:
 
 
 class LatexEngine:
-    name = "latex"
-    source_suffix = ".tex"
     command = (
         "-no-shell-escape",
         "-halt-on-error",

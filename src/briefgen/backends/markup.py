@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from briefgen.inline import Inline
+from briefgen.document.inline import Inline
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from briefgen.engines import Job, Typeset
+from briefgen.backends import Job, Typeset
 from briefgen.errors import EngineError, Problem, display_path
 
 log = logging.getLogger(__name__)
@@ -67,9 +67,6 @@ def compiler(font_dir: Path) -> TypstCompiler:
 
 
 class TypstEngine:
-    name = "typst"
-    source_suffix = ".typ"
-
     def compile(self, job: Job) -> Typeset:
         import typst
 

@@ -9,7 +9,7 @@ from functools import cache
 
 from markdown_it import MarkdownIt
 
-from briefgen.model import FACT_REF
+from briefgen.brief.model import FACT_REF
 
 _OPEN, _CLOSE = "\ue000", "\ue001"  # private-use marks standing for fact references while parsing
 ALLOWED_SCHEMES = ("https://", "http://", "mailto:")

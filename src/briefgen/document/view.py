@@ -5,11 +5,12 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from briefgen import model
-from briefgen.inline import Inline, Node, keep, keep_together, parse, plain
-from briefgen.localise import Catalog, format_day, format_fact, language_name
-from briefgen.typography import typeset, typeset_text
-from briefgen.validate import LoadedBrief
+from briefgen.brief import model
+from briefgen.brief.validate import LoadedBrief
+from briefgen.document.inline import Inline, Node, keep, keep_together, parse, plain
+from briefgen.language.catalog import Catalog
+from briefgen.language.facts import format_day, format_fact, language_name
+from briefgen.language.typography import typeset, typeset_text
 
 
 @dataclass(frozen=True)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from markupsafe import Markup, escape
 
-from briefgen.inline import Inline
-from briefgen.markup import Syntax
+from briefgen.backends.markup import Syntax
+from briefgen.document.inline import Inline
 
 
 def html(nodes: Inline) -> Markup:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
-from briefgen.engines import Job, Typeset
+from briefgen.backends import Job, Typeset
 from briefgen.errors import EngineError
 
 
@@ -31,9 +31,6 @@ def _confined_fetcher(roots: list[Path]):
 
 
 class WeasyPrintEngine:
-    name = "weasyprint"
-    source_suffix = ".html"
-
     def compile(self, job: Job) -> Typeset:
         import weasyprint
         from weasyprint.urls import FatalURLFetchingError

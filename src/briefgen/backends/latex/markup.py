@@ -11,9 +11,9 @@ from urllib.parse import quote
 from babel import Locale, UnknownLocaleError
 from markupsafe import Markup
 
-from briefgen.fonts import Face
-from briefgen.inline import Inline, map_text, plain
-from briefgen.markup import Syntax
+from briefgen.backends.markup import Syntax
+from briefgen.document.inline import Inline, map_text, plain
+from briefgen.themes.fonts import Face
 
 _LATEX = {
     "\\": r"\textbackslash{}",

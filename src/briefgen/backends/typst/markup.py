@@ -16,8 +16,8 @@ import re
 
 from markupsafe import Markup
 
-from briefgen.inline import Inline
-from briefgen.markup import Syntax
+from briefgen.backends.markup import Syntax
+from briefgen.document.inline import Inline
 
 _ALWAYS = r"\\#\[\]*_`$<>@~'\"=+"
 _SPECIAL = re.compile(

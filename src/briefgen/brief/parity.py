@@ -10,11 +10,11 @@ from pathlib import Path
 from babel import Locale
 from babel.numbers import get_decimal_symbol, get_group_symbol
 
+from briefgen.brief.model import FACT_REF, Localised, LocalisedList, fingerprint
+from briefgen.brief.validate import LoadedBrief, walk
+from briefgen.document.inline import Inline, parse
 from briefgen.errors import BriefgenError, Problem
-from briefgen.inline import Inline, parse
-from briefgen.localise import load_catalog
-from briefgen.model import FACT_REF, Localised, LocalisedList, fingerprint
-from briefgen.validate import LoadedBrief, walk
+from briefgen.language.catalog import load_catalog
 
 _NUMBER = re.compile(r"\d{1,3}(?:[ \u00a0\u202f.,’']\d{3})+(?!\d)(?:[.,]\d+)?|\d+(?:[.,]\d+)?")
 _URL = re.compile(r"(?:https?://|mailto:|www\.)[^\s<>()\]]+[^\s<>()\].,;:!?]")

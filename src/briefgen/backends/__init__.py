@@ -1,0 +1,95 @@
+"""The backend registry: every engine as one object (name, template folder, markup, compile, requirements).
+
+A backend's module is imported only when the backend is used, and its library (weasyprint, typst, a TeX run)
+only when it compiles. Adding an engine is one module with `ENGINE` and `SYNTAX`, its templates, and one line
+in BACKENDS; the CLI choices, `doctor` and the tests iterate over the registry.
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING, Protocol
+
+from briefgen.errors import InputError
+
+if TYPE_CHECKING:
+    from briefgen.backends.markup import Syntax
+    from briefgen.document.view import Document
+    from briefgen.themes.fonts import Face
+
+
+@dataclass(frozen=True)
+class Job:
+    """What an engine needs to typeset one document: its source, where it may read, and build options."""
+
+    source: str
+    doc: Document
+    template_dirs: list[Path]  # the theme's layers for this engine, the user's first
+    font_dir: Path  # kept for engines that take one folder; `fonts` names every file
+    fonts: tuple[Face, ...] = ()
+    asset_dirs: list[Path] = field(default_factory=list)  # theme layers' folders: logos, font files
+    extra: dict[str, object] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Typeset:
+    pdf: bytes
+    pages: int
+
+
+class Engine(Protocol):
+    def compile(self, job: Job) -> Typeset: ...
+
+
+@dataclass(frozen=True)
+class Backend:
+    """One engine: what the CLI calls it, where its templates are, how values are escaped, how it compiles."""
+
+    name: str  # `--engine NAME`
+    folder: str  # the theme's sub-folder holding this engine's templates
+    suffix: str  # the source `--format` writes: ".html", ".typ", ".tex"
+    module: str  # holds ENGINE (compile) and, in `.markup`, SYNTAX (escaping, entry template)
+    autoescape: bool  # Jinja's HTML autoescape (else the markup's `text` escapes every value)
+    summary: str
+
+    @cached_property
+    def syntax(self) -> Syntax:
+        return importlib.import_module(f"{self.module}.markup").SYNTAX  # type: ignore[no-any-return]
+
+    @property
+    def engine(self) -> Engine:
+        return importlib.import_module(self.module).ENGINE  # type: ignore[no-any-return]
+
+    @property
+    def format(self) -> str:
+        """The `--format` value of this engine's source: html, typ, tex."""
+        return self.suffix.lstrip(".")
+
+    def compile(self, job: Job) -> Typeset:
+        return self.engine.compile(job)
+
+
+BACKENDS: dict[str, Backend] = {
+    b.name: b
+    for b in (
+        Backend("weasyprint", "html", ".html", "briefgen.backends.weasyprint", True, "HTML and CSS"),
+        Backend("typst", "typst", ".typ", "briefgen.backends.typst", False, "Typst, in-process"),
+        Backend("latex", "latex", ".tex", "briefgen.backends.latex", False, "LuaLaTeX from TeX Live"),
+    )
+}
+ENGINES = tuple(BACKENDS)
+DEFAULT = "weasyprint"
+
+
+def get_backend(name: str) -> Backend:
+    """The backend called `name`. Raises InputError listing the others."""
+    try:
+        return BACKENDS[name]
+    except KeyError:
+        raise InputError(f"unknown engine '{name}' (available: {', '.join(BACKENDS)})") from None
+
+
+__all__ = ["BACKENDS", "DEFAULT", "ENGINES", "Backend", "Engine", "Job", "Typeset", "get_backend"]

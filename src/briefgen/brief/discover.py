@@ -1,0 +1,28 @@
+"""Find the brief files that command-line paths name: files as given, folders searched one level down."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+BRIEF_NAMES = ("brief.yaml", "brief.yml")
+
+
+def find_briefs(paths: list[Path]) -> list[Path]:
+    """Brief files named by `paths`: files as given; folders searched for `*.yaml` and `*/brief.yaml`."""
+    found: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            if any((path / name).is_file() for name in BRIEF_NAMES):
+                found += [path / n for n in BRIEF_NAMES if (path / n).is_file()]
+                continue
+            for child in sorted(path.iterdir()):
+                if child.is_file() and child.suffix in (".yaml", ".yml"):
+                    found.append(child)
+                elif child.is_dir():
+                    found += [child / n for n in BRIEF_NAMES if (child / n).is_file()]
+        elif path.exists():
+            found.append(path)
+    return found
+
+
+__all__ = ["BRIEF_NAMES", "find_briefs"]

@@ -1,0 +1,1 @@
+"""What differs by language: catalogs of fixed strings and conventions, fact formatting (CLDR), typography."""

@@ -1,0 +1,1 @@
+"""Themes as data: a manifest of design tokens, layered folders of templates and assets, fonts."""
