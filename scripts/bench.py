@@ -21,8 +21,8 @@ from briefgen.backends import Job, get_backend
 from briefgen.build import Options, plan
 from briefgen.document.view import build_document
 from briefgen.output import write_atomic
-from briefgen.render import render, theme_dirs
-from briefgen.themes import fonts
+from briefgen.render import render
+from briefgen.themes.layers import load_theme
 
 ROOT = Path(__file__).resolve().parents[1]
 BRIEF = ROOT / "briefs" / "kyutai-launch" / "brief.yaml"
@@ -34,15 +34,26 @@ def stages(engine: str, out: Path) -> dict[str, float]:
     start = time.perf_counter()
     tasks = plan([BRIEF], Options(engine=engine))
     times["load+validate"] += time.perf_counter() - start
-    dirs = theme_dirs("default", engine, None)
+    theme = load_theme("briefing")
+    dirs = theme.template_dirs(get_backend(engine).folder)
     eng = get_backend(engine)
     for task in tasks:
         t0 = time.perf_counter()
         doc = build_document(task.loaded, task.lang, task.catalog)
         t1 = time.perf_counter()
-        source = render(engine, dirs, doc, task.catalog, fonts=fonts.faces())
+        source = render(eng, theme, doc, task.catalog)
         t2 = time.perf_counter()
-        typeset = eng.compile(Job(source=source, doc=doc, template_dirs=dirs, font_dir=fonts.font_dir()))
+        typeset = eng.compile(
+            Job(
+                source=source,
+                doc=doc,
+                template_dirs=dirs,
+                font_dir=theme.faces[0].file.parent,
+                fonts=theme.faces,
+                asset_dirs=theme.asset_dirs(),
+                logo=theme.logo,
+            )
+        )
         t3 = time.perf_counter()
         write_atomic(out / f"{doc.id}.{task.lang}.pdf", typeset.pdf)
         t4 = time.perf_counter()

@@ -95,7 +95,7 @@ def test_user_template_overrides_one_file(tmp_path: Path) -> None:
 
 def test_unknown_theme_and_missing_path(tmp_path: Path) -> None:
     code, _, stderr = run_cli("build", MINIMAL, "--theme", "nope", "--out", tmp_path / "o")
-    assert code == 2 and "unknown theme 'nope' (available: default" in stderr
+    assert code == 2 and "unknown theme 'nope' (built-in: briefing" in stderr
     code, _, stderr = run_cli("build", tmp_path / "missing.yaml", "--out", tmp_path / "o")
     assert code == 2 and stderr.strip() == f"{tmp_path / 'missing.yaml'}: no such file or folder"
 
@@ -140,16 +140,15 @@ def test_the_wheel_ships_the_themes_and_catalogs(tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stderr
     names = zipfile.ZipFile(next(tmp_path.glob("briefgen-*.whl"))).namelist()
-    for engine in ("html", "typst", "latex"):
-        shipped = {Path(n).name for n in names if n.startswith(f"briefgen/templates/default/{engine}/")}
-        expected = {p.name for p in (ROOT / "templates" / "default" / engine).iterdir()}
-        assert shipped == expected, engine
+    for theme in (ROOT / "templates").iterdir():
+        expected = {p.relative_to(ROOT).as_posix() for p in theme.rglob("*") if p.is_file()}
+        assert expected and {f"briefgen/{n}" for n in expected} <= set(names), theme.name
     assert {"briefgen/language/catalogs/fr.yaml", "briefgen/language/catalogs/en.yaml"} <= set(names)
 
 
 def test_templates_list_and_export_then_override(tmp_path: Path) -> None:
     code, stdout, _ = run_cli("templates", "list")
-    assert code == 0 and stdout.strip() == "default  (weasyprint, typst, latex)"
+    assert code == 0 and stdout.startswith("briefing  [weasyprint, typst, latex]  An A4 briefing")
     mine = tmp_path / "mine"
     code, stdout, stderr = run_cli("templates", "export", "default", mine, "--engine", "weasyprint")
     assert code == 0, stderr

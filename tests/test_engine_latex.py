@@ -214,7 +214,7 @@ def test_a_tex_error_is_reported_at_its_template_line(lualatex: None, workdir: P
     assert code == 0, err
     good = (out / "minimal-brief.fr.pdf").read_bytes()
 
-    entry = (ROOT / "templates" / "default" / "latex" / "brief.tex.j2").read_text(encoding="utf-8")
+    entry = (ROOT / "templates" / "briefing" / "latex" / "brief.tex.j2").read_text(encoding="utf-8")
     lines = entry.splitlines()
     at = lines.index(r"\begin{document}") + 1
     lines.insert(at, r"Hello \undefinedmacro")

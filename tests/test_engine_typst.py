@@ -138,7 +138,7 @@ def compile_markup(markup: str, folder: Path) -> Path:
     """The PDF of a small Typst document, through the engine's compiler."""
     main = folder / "main.typ"
     main.write_text(f'#set text(font: "Lato")\n#set page(height: auto)\n{markup}\n', encoding="utf-8")
-    pdf, warnings = engine.compiler(fonts.font_dir()).compile(main, dt.date(2024, 1, 1), [], False)
+    pdf, warnings = engine.compiler((fonts.font_dir(),)).compile(main, dt.date(2024, 1, 1), [], False)
     assert not warnings
     (folder / "out.pdf").write_bytes(pdf)
     return folder / "out.pdf"
@@ -287,7 +287,7 @@ def test_the_users_typst_packages_are_not_read(tmp_path: Path, monkeypatch: pyte
     main.parent.mkdir()
     main.write_text('#import "@local/mine:0.1.0": x\n#x\n', encoding="utf-8")  # never downloaded: @local
     with pytest.raises(typst.TypstError, match="package not found"):
-        engine.compiler(fonts.font_dir()).compile(main, dt.date(2024, 1, 1), [], False)
+        engine.compiler((fonts.font_dir(),)).compile(main, dt.date(2024, 1, 1), [], False)
 
 
 def test_a_build_opens_no_socket(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -328,11 +328,11 @@ def test_invalid_brief_is_a_usage_error_with_nothing_written(tmp_path: Path) -> 
 
 
 def test_one_compiler_serves_every_language(tmp_path: Path) -> None:
-    shared = engine.compiler(fonts.font_dir())
+    shared = engine.compiler((fonts.font_dir(),))
     before = shared.compiles
     code, _, stderr = run_cli("build", MINIMAL, "--engine", "typst", "--out", tmp_path)
     assert code == 0, stderr
-    assert engine.compiler(fonts.font_dir()) is shared
+    assert engine.compiler((fonts.font_dir(),)) is shared
     assert shared.compiles == before + 2
     assert [pdfcheck.pages(tmp_path / f"minimal-brief.{lang}.pdf") for lang in LANGS] == [1, 1]
 
@@ -340,6 +340,6 @@ def test_one_compiler_serves_every_language(tmp_path: Path) -> None:
 def test_page_count_is_read_from_the_pdf(tmp_path: Path) -> None:
     main = tmp_path / "main.typ"
     main.write_text('#set text(font: "Lato")\n' + "\n#pagebreak()\n".join("abc"), encoding="utf-8")
-    pdf, _ = engine.compiler(fonts.font_dir()).compile(main, dt.date(2024, 1, 1), [], True)
+    pdf, _ = engine.compiler((fonts.font_dir(),)).compile(main, dt.date(2024, 1, 1), [], True)
     (tmp_path / "three.pdf").write_bytes(pdf)
     assert engine.page_count(pdf) == pdfcheck.pages(tmp_path / "three.pdf") == 3

@@ -13,7 +13,7 @@ from briefgen.brief import model
 from briefgen.errors import InputError
 from briefgen.language.catalog import load_catalog
 from briefgen.language.facts import format_fact
-from tests.conftest import FIXTURES, run_cli
+from tests.conftest import FIXTURES, require_tool, run_cli
 
 NBSP, NNBSP = "\u00a0", "\u202f"
 LABEL = {"fr": "x", "en": "x"}
@@ -69,52 +69,65 @@ def test_catalogs_hold_the_fixed_strings() -> None:
 
 def test_a_language_without_catalog_is_a_clear_error() -> None:
     with pytest.raises(InputError) as info:
-        load_catalog("de")
-    assert "no catalog for language 'de' (available: en, fr)" in str(info.value)
+        load_catalog("nl")
+    assert "no catalog for language 'nl' (available: de, en, fr)" in str(info.value)
 
 
-def test_a_third_language_is_a_catalog_and_texts(tmp_path: Path) -> None:
-    """German: a test catalog in --templates DIR/catalogs and the brief's texts are all it takes."""
-    catalogs = tmp_path / "templates" / "catalogs"
-    catalogs.mkdir(parents=True)
-    english = (load_catalog("en").file).read_text(encoding="utf-8")
-    german = {
-        "Key facts": "Eckdaten",
-        "Page {page} of {pages}": "Seite {page} von {pages}",
-        "Bottom line": "Das Wichtigste",
-        "locale: en_IE": "locale: de_DE",
-        "tag: en-GB": "tag: de",
-        'scaled: "{symbol}{number}"': 'scaled: "{number} {currency}"',
-    }
-    for old, new in german.items():
-        english = english.replace(old, new)
-    (catalogs / "de.yaml").write_text(english, encoding="utf-8")
+def _brief_in(lang: str, folder: Path) -> Path:
+    """The minimal fixture brief with its English texts declared as language `lang`."""
     brief = (
         (FIXTURES / "minimal.yaml")
         .read_text(encoding="utf-8")
-        .replace("languages: [fr, en]", "languages: [de]")
+        .replace("languages: [fr, en]", f"languages: [{lang}]")
     )
-    brief = brief.replace("{fr: Équipe test, en: Test team}", "{de: Testteam}")
-    brief = re.sub(r"\{fr: ([^{}]*?), en: ([^{}]*?)\}", r"{de: \2}", brief)
-    brief = re.sub(r'\{fr: "([^"]*)", en: "([^"]*)"\}', r'{de: "\2"}', brief)
-    (tmp_path / "de.yaml").write_text(brief, encoding="utf-8")
+    brief = brief.replace("{fr: Équipe test, en: Test team}", f"{{{lang}: Testteam}}")
+    brief = re.sub(r"\{fr: ([^{}]*?), en: ([^{}]*?)\}", rf"{{{lang}: \2}}", brief)
+    brief = re.sub(r'\{fr: "([^"]*)", en: "([^"]*)"\}', rf'{{{lang}: "\2"}}', brief)
+    (folder / f"{lang}.yaml").write_text(brief, encoding="utf-8")
+    return folder / f"{lang}.yaml"
 
-    code, _, stderr = run_cli("build", tmp_path / "de.yaml", "--out", tmp_path / "no-catalog")
-    assert code == 2 and "no catalog for language 'de'" in stderr
+
+def test_a_third_language_is_a_catalog_and_texts(tmp_path: Path) -> None:
+    """Swiss German: a catalog in a theme's catalogs/ folder and the brief's texts are all it takes."""
+    catalogs = tmp_path / "templates" / "catalogs"
+    catalogs.mkdir(parents=True)
+    german = (load_catalog("de").file).read_text(encoding="utf-8")
+    german = german.replace("tag: de ", "tag: gsw").replace("locale: de_DE", "locale: de_CH")
+    (catalogs / "gsw.yaml").write_text(german.replace("Eckdaten", "Eckdate"), encoding="utf-8")
+    brief = _brief_in("gsw", tmp_path)
+
+    code, _, stderr = run_cli("build", brief, "--out", tmp_path / "no-catalog")
+    assert code == 2 and "no catalog for language 'gsw'" in stderr
     assert not (tmp_path / "no-catalog").exists()
 
-    code, _, stderr = run_cli(
-        "build", tmp_path / "de.yaml", "--templates", tmp_path / "templates", "--out", tmp_path
-    )
+    code, _, stderr = run_cli("build", brief, "--templates", tmp_path / "templates", "--out", tmp_path)
     assert code == 0, stderr
     from tests import pdfcheck
 
-    pdf = tmp_path / "minimal-brief.de.pdf"
+    pdf = tmp_path / "minimal-brief.gsw.pdf"
     text = pdfcheck.text(pdf)
+    assert "ECKDATE" in text and "ECKDATEN" not in text and "Seite 1 von 1" in text
+    assert pdfcheck.lang(pdf) == "gsw"
+
+
+@pytest.mark.parametrize("engine", ["weasyprint", "typst", "latex"])
+def test_german_is_built_in_with_its_quotes_and_money(tmp_path: Path, engine: str) -> None:
+    if engine == "latex":
+        require_tool("lualatex", "the LaTeX engine")
+    brief = _brief_in("de", tmp_path)
+    brief.write_text(
+        brief.read_text(encoding="utf-8").replace("The budget reaches", 'The \\"budget\\" reaches')
+    )
+    code, _, stderr = run_cli("build", brief, "--engine", engine, "--out", tmp_path / "out")
+    assert code == 0, stderr
+    from tests import pdfcheck
+
+    pdf = tmp_path / "out" / "minimal-brief.de.pdf"
+    text = pdfcheck.text(pdf).replace("\u00a0", " ")
     assert "ECKDATEN" in text and "Seite 1 von 1" in text
-    # CLDR's German long form, through the same formatting code as French and English
-    assert "2,5 Millionen Euro" in text.replace("\u00a0", " ")
+    assert "2,5 Millionen Euro" in text  # CLDR's German long form
     assert pdfcheck.lang(pdf) == "de"
+    assert "„budget“" in text  # German quotation marks, from the catalog's typography rules
 
 
 def test_a_catalog_missing_strings_is_reported_with_its_file(tmp_path: Path) -> None:
@@ -124,6 +137,6 @@ def test_a_catalog_missing_strings_is_reported_with_its_file(tmp_path: Path) -> 
         "locale: fr_FR\ntag: fr\nstrings:\n  summary: Résumé\n", encoding="utf-8"
     )
     with pytest.raises(InputError) as info:
-        load_catalog("fr", tmp_path)
+        load_catalog("fr", [tmp_path / "catalogs"])
     message = str(info.value)
     assert f"{catalogs / 'fr.yaml'}:4:3: missing string 'key_facts'" in message

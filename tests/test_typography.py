@@ -82,7 +82,12 @@ def test_rules_see_across_emphasis_and_never_touch_links_or_code() -> None:
 
 
 def test_unknown_language_is_left_alone() -> None:
-    assert typeset_text('a "b" : c', "de") == 'a "b" : c'
+    assert typeset_text('a "b" : c', "nl") == 'a "b" : c'
+    assert typeset_text('a "b" : c', "none") == 'a "b" : c'
+
+
+def test_german_quotes_and_spacing() -> None:
+    assert typeset_text('Er sagte "Hallo" : 1990-1995 ...', "de") == "Er sagte „Hallo“: 1990\u20131995 …"
 
 
 def test_the_fonts_cover_every_character_the_pass_emits() -> None:

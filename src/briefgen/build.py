@@ -15,8 +15,8 @@ from briefgen.document.view import build_document
 from briefgen.errors import BriefgenError, InputError, Problem, display_path
 from briefgen.language.catalog import Catalog, load_catalog
 from briefgen.output import write_atomic
-from briefgen.render import render, theme_dirs
-from briefgen.themes import fonts
+from briefgen.render import render
+from briefgen.themes.layers import DEFAULT_THEME, Theme, check_layers, load_theme
 
 log = logging.getLogger(__name__)
 
@@ -28,7 +28,7 @@ class Options:
     engine: str = "weasyprint"
     langs: tuple[str, ...] | None = None
     out: Path = Path("out")
-    theme: str = "default"
+    theme: str = DEFAULT_THEME  # a built-in theme's name, or a theme folder
     templates: Path | None = None
     format: str = "pdf"  # "pdf", or "source" for the engine's own source (.html, .typ, .tex)
     extra: dict[str, object] = field(default_factory=dict)
@@ -50,12 +50,19 @@ class Written:
     task: Task
 
 
+def theme_of(options: Options) -> Theme:
+    """The theme the options name, checked for the chosen engine. Raises InputError with every problem."""
+    backend = get_backend(options.engine)
+    theme = load_theme(options.theme, options.templates)
+    problems = check_layers(theme, backend.folder, backend.name, backend.suffix)
+    if problems:
+        raise InputError(problems)
+    return theme
+
+
 def plan(paths: list[Path], options: Options) -> list[Task]:
     """Every (brief, language) to build. Validates all input first; raises InputError with every problem."""
-    if options.templates is not None and not options.templates.is_dir():
-        raise InputError(f"--templates: no such folder: {options.templates}")
-    get_backend(options.engine)  # an unknown engine is a usage error
-    theme_dirs(options.theme, options.engine, options.templates)
+    theme = theme_of(options)
     files = find_briefs(paths)
     problems: list[Problem] = []
     for path in paths:
@@ -91,13 +98,17 @@ def plan(paths: list[Path], options: Options) -> list[Task]:
                 )
                 continue
             try:
-                tasks.append(Task(loaded, lang, load_catalog(lang, options.templates)))
+                tasks.append(Task(loaded, lang, load_catalog(lang, theme.catalog_dirs)))
             except BriefgenError as exc:
                 problems += [
                     p if p.line else loaded.located.problem(("languages",), p.message) for p in exc.problems
                 ]
     if problems:
         raise InputError(problems)
+    for rules in sorted({t.catalog.lang for t in tasks if t.catalog.typography == "none"}):
+        log.warning(
+            "language '%s': its catalog names no typography rules; its texts are printed as typed", rules
+        )
     return tasks
 
 
@@ -109,16 +120,24 @@ def run(task: Task, options: Options) -> Written:
     """Build one language of one brief and write it. Raises BriefgenError; never leaves a partial file."""
     started = time.perf_counter()
     engine = get_backend(options.engine)
-    dirs = theme_dirs(options.theme, options.engine, options.templates)
+    theme = _theme(options)
     doc = build_document(task.loaded, task.lang, task.catalog)
-    faces = fonts.faces()
-    source = render(options.engine, dirs, doc, task.catalog, fonts=faces)
+    source = render(engine, theme, doc, task.catalog)
     if options.format == "source":
         path = output_path(task, options, engine.suffix)
         data = source.encode("utf-8")
         pages = 0
     else:
-        job = Job(source=source, doc=doc, template_dirs=dirs, font_dir=fonts.font_dir(), extra=options.extra)
+        job = Job(
+            source=source,
+            doc=doc,
+            template_dirs=theme.template_dirs(engine.folder),
+            font_dir=theme.faces[0].file.parent,
+            fonts=theme.faces,
+            asset_dirs=theme.asset_dirs(),
+            logo=theme.logo,
+            extra=options.extra,
+        )
         typeset = engine.compile(job)
         path, data, pages = output_path(task, options), typeset.pdf, typeset.pages
         if pages > doc.page_budget:
@@ -127,6 +146,17 @@ def run(task: Task, options: Options) -> Written:
             )
     write_atomic(path, data)
     return Written(path, pages, len(data), time.perf_counter() - started, task)
+
+
+_THEMES: dict[tuple[str, Path | None, str], Theme] = {}
+
+
+def _theme(options: Options) -> Theme:
+    """The options' theme, loaded once per process (plan() has checked it)."""
+    key = (options.theme, options.templates, options.engine)
+    if key not in _THEMES:
+        _THEMES[key] = theme_of(options)
+    return _THEMES[key]
 
 
 def build(paths: list[Path], options: Options, jobs: int = 1) -> Iterator[Written]:

@@ -75,13 +75,30 @@ def main() -> None:
     callback=_split_langs,
     help="Languages to build, e.g. fr,en (default: all the brief declares).",
 )
-@click.option("--engine", type=click.Choice(ENGINES), default="weasyprint", show_default=True)
 @click.option(
-    "--out", type=click.Path(file_okay=False, path_type=Path), default=Path("out"), show_default=True
+    "--engine",
+    type=click.Choice(ENGINES),
+    default="weasyprint",
+    show_default=True,
+    help="The typesetting engine (briefgen doctor says which are installed).",
 )
-@click.option("--theme", default="default", show_default=True)
 @click.option(
-    "--templates", type=click.Path(path_type=Path), help="A folder searched before the built-in themes."
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("out"),
+    show_default=True,
+    help="Folder of the PDFs (written atomically).",
+)
+@click.option(
+    "--theme",
+    default="briefing",
+    show_default=True,
+    help="A built-in theme (briefgen themes list) or a theme folder holding a theme.yaml.",
+)
+@click.option(
+    "--templates",
+    type=click.Path(path_type=Path),
+    help="Older form of a theme override: DIR/<theme>/<engine>/ and DIR/catalogs/ are searched first.",
 )
 @click.option(
     "--format",
@@ -140,17 +157,20 @@ def build(
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
-@click.option("--templates", type=click.Path(path_type=Path), help="A folder with extra catalogs.")
+@click.option("--theme", default="briefing", show_default=True, help="The theme whose catalogs are used.")
+@click.option("--templates", type=click.Path(path_type=Path), help="Older form of a theme override.")
 @click.option("--debug", is_flag=True, help="Show Python tracebacks.")
 @_reports_errors
-def check(paths: tuple[Path, ...], strict: bool, templates: Path | None, debug: bool) -> None:
+def check(paths: tuple[Path, ...], strict: bool, theme: str, templates: Path | None, debug: bool) -> None:
     """Validate briefs and compare their languages; write nothing."""
     from briefgen.brief.parity import compare
-    from briefgen.build import Options, plan
+    from briefgen.build import Options, plan, theme_of
 
-    tasks = plan(list(paths) or [Path("briefs")], Options(templates=templates))
+    options = Options(theme=theme, templates=templates)
+    tasks = plan(list(paths) or [Path("briefs")], options)
+    catalogs = theme_of(options).catalog_dirs
     briefs = {task.loaded.file: task.loaded for task in tasks}
-    findings = [p for loaded in briefs.values() for p in compare(loaded, templates)]
+    findings = [p for loaded in briefs.values() for p in compare(loaded, catalogs)]
     for finding in findings:
         click.echo(str(finding), err=True)
     errors = [p for p in findings if strict or not p.warning]
@@ -162,19 +182,61 @@ def check(paths: tuple[Path, ...], strict: bool, templates: Path | None, debug: 
 
 
 @main.group()
+def themes() -> None:
+    """List the built-in themes, show one resolved, or export one to customise it."""
+
+
+@themes.command("list")
+def themes_list() -> None:
+    """The built-in themes, what each extends, and the engines each supports."""
+    from briefgen.themes.catalogue import listing
+
+    for line in listing():
+        click.echo(line)
+
+
+@themes.command("show")
+@click.argument("theme")
+@click.option("--templates", type=click.Path(path_type=Path), help="Older form of a theme override.")
+@click.option("--debug", is_flag=True, help="Show Python tracebacks.")
+@_reports_errors
+def themes_show(theme: str, templates: Path | None, debug: bool) -> None:
+    """THEME resolved: its layers, fonts, logo, every token and the layer each template comes from."""
+    from briefgen.themes.catalogue import show
+
+    for line in show(theme, templates):
+        click.echo(line)
+
+
+@themes.command("export")
+@click.argument("theme")
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--engine", type=click.Choice(ENGINES), help="Copy only this engine's templates.")
+@click.option(
+    "--extend", is_flag=True, help="Write a theme that extends THEME: a manifest to edit, no template."
+)
+@click.option("--debug", is_flag=True, help="Show Python tracebacks.")
+@_reports_errors
+def themes_export(theme: str, directory: Path, engine: str | None, extend: bool, debug: bool) -> None:
+    """Write THEME into DIRECTORY as a theme folder, to edit and build with --theme DIRECTORY."""
+    from briefgen.themes.catalogue import export
+
+    for path in export(theme, directory, engine, extend):
+        click.echo(str(path))
+
+
+@main.group()
 def templates() -> None:
-    """List the built-in themes, or export one to customise it."""
+    """Older spelling of `briefgen themes` (templates list, templates export for --templates DIR)."""
 
 
 @templates.command("list")
 def templates_list() -> None:
-    """List the built-in themes and the engines each supports."""
-    from briefgen.backends import BACKENDS
-    from briefgen.render import builtin_templates, builtin_themes
+    """The built-in themes (as `briefgen themes list`)."""
+    from briefgen.themes.catalogue import listing
 
-    for theme in builtin_themes():
-        engines = [b.name for b in BACKENDS.values() if (builtin_templates() / theme / b.folder).is_dir()]
-        click.echo(f"{theme}  ({', '.join(engines)})")
+    for line in listing():
+        click.echo(line)
 
 
 @templates.command("export")
@@ -184,10 +246,10 @@ def templates_list() -> None:
 @click.option("--debug", is_flag=True, help="Show Python tracebacks.")
 @_reports_errors
 def templates_export(theme: str, directory: Path, engine: str | None, debug: bool) -> None:
-    """Copy a built-in THEME into DIRECTORY, to edit and use with --templates DIRECTORY."""
-    from briefgen.render import export_theme
+    """Copy a built-in THEME's templates into DIRECTORY/THEME/<engine>/, for --templates DIRECTORY."""
+    from briefgen.themes.catalogue import export_legacy
 
-    for path in export_theme(theme, directory, engine):
+    for path in export_legacy(theme, directory, engine):
         click.echo(str(path))
 
 

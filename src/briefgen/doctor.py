@@ -73,16 +73,20 @@ def latex() -> Check:
 
 
 def fonts() -> Check:
-    """The font package every engine reads its fonts from."""
-    from briefgen.errors import EngineError
-    from briefgen.themes import fonts as font_package
+    """The font packages the built-in themes read their fonts from."""
+    from briefgen.errors import BriefgenError
+    from briefgen.themes.layers import builtin_themes, load_theme
 
-    distribution = font_package.PACKAGE.replace("_", "-")
-    try:
-        folder = font_package.font_dir()
-    except EngineError as exc:
-        return Check("fonts", False, str(exc))
-    return Check("fonts", True, f"{distribution} {_version(distribution)} in {folder}")
+    found = []
+    for name in builtin_themes():
+        try:
+            theme = load_theme(name)
+        except BriefgenError as exc:
+            return Check("fonts", False, f"theme {name}: {exc.format()}")
+        for family, source in theme.manifest.fonts.items():
+            if source.package:
+                found.append(f"{source.package} {_version(source.package)} ({family})")
+    return Check("fonts", True, ", ".join(dict.fromkeys(found)))
 
 
 def pdftotext() -> Check:

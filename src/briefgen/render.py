@@ -1,4 +1,9 @@
-"""Render a Document through a theme's Jinja2 templates into the source an engine typesets."""
+"""Render a Document through a theme's Jinja2 templates, for one backend, into the source its engine typesets.
+
+Templates receive `doc` (the localised document), `t` (the language's catalog), `theme` (the manifest),
+`tokens` (the design tokens), `tokens_block` (the same, written in the engine's language: CSS custom
+properties, a Typst dictionary or LaTeX macros), `running` (the header and footer) and `fonts` (the faces).
+"""
 
 from __future__ import annotations
 
@@ -9,59 +14,17 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-from briefgen.backends import get_backend
-from briefgen.backends.markup import Syntax
+from briefgen.backends import Backend
 from briefgen.document.view import Document
 from briefgen.errors import InputError, Problem, display_path
 from briefgen.language.catalog import Catalog
+from briefgen.language.facts import format_day
+from briefgen.themes.layers import Theme
+from briefgen.themes.manifest import FIELD, Running
+from briefgen.themes.tokens import BLOCKS, tokens
 
-
-def builtin_templates() -> Path:
-    """The built-in themes: inside the installed package, or the repository's templates/ folder."""
-    packaged = Path(__file__).parent / "templates"
-    return packaged if packaged.is_dir() else Path(__file__).resolve().parents[2] / "templates"
-
-
-def builtin_themes() -> list[str]:
-    """The names of the built-in themes."""
-    return sorted(p.name for p in builtin_templates().iterdir() if p.is_dir())
-
-
-def _unknown_theme(theme: str) -> InputError:
-    return InputError(f"unknown theme '{theme}' (available: {', '.join(builtin_themes())})")
-
-
-def theme_dirs(theme: str, engine: str, templates: Path | None) -> list[Path]:
-    """Template folders for a theme and engine, the user's first. Raises InputError for an unknown theme."""
-    roots = [templates, builtin_templates()] if templates else [builtin_templates()]
-    dirs = [root / theme / get_backend(engine).folder for root in roots]
-    existing = [d for d in dirs if d.is_dir()]
-    if not (builtin_templates() / theme).is_dir() and not existing:
-        raise _unknown_theme(theme)
-    if not existing:
-        raise InputError(f"theme '{theme}' has no templates for the {engine} engine")
-    return existing
-
-
-def export_theme(theme: str, directory: Path, engine: str | None = None) -> list[Path]:
-    """Copy a built-in theme (or one engine of it) to `directory`/`theme`. Never overwrites a file."""
-    source = builtin_templates() / theme
-    if not source.is_dir():
-        raise _unknown_theme(theme)
-    folders = (
-        [source / get_backend(engine).folder] if engine else sorted(p for p in source.iterdir() if p.is_dir())
-    )
-    files = [f for folder in folders for f in sorted(folder.rglob("*")) if f.is_file()]
-    targets = [directory / theme / f.relative_to(source) for f in files]
-    existing = [t for t in targets if t.exists()]
-    if existing:
-        raise InputError(
-            [Problem(display_path(t), 0, 0, "already exists; not overwritten") for t in existing]
-        )
-    for file, target in zip(files, targets, strict=True):
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(file.read_bytes())
-    return targets
+# The language of each backend's generated block of tokens.
+BLOCK = {"html": "css", "typst": "typst", "latex": "latex"}
 
 
 class _Finalize:
@@ -76,44 +39,104 @@ class _Finalize:
         return Markup(self.text(str(value)))
 
 
-def syntax(engine: str) -> Syntax:
-    """The template syntax and escaping of an engine's markup."""
-    return get_backend(engine).syntax
-
-
 @cache
-def environment(engine: str, dirs: tuple[Path, ...]) -> jinja2.Environment:
-    syntax_ = syntax(engine)
+def environment(
+    backend: Backend, dirs: tuple[Path, ...], prefixed: tuple[tuple[str, tuple[Path, ...]], ...]
+) -> jinja2.Environment:
+    """Jinja for one backend and one theme: its layers in order, and `name:file` for a named layer's own file."""
+    syntax = backend.syntax
+    loader = jinja2.ChoiceLoader(
+        [
+            jinja2.FileSystemLoader([str(d) for d in dirs]),
+            jinja2.PrefixLoader(
+                {name: jinja2.FileSystemLoader([str(d) for d in folders]) for name, folders in prefixed},
+                delimiter=":",
+            ),
+        ]
+    )
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader([str(d) for d in dirs]),
+        loader=loader,
         undefined=jinja2.StrictUndefined,
-        autoescape=get_backend(engine).autoescape,
-        finalize=_Finalize(syntax_.text) if syntax_.text else None,
+        autoescape=backend.autoescape,
+        finalize=_Finalize(syntax.text) if syntax.text else None,
         keep_trailing_newline=True,
         trim_blocks=True,
         lstrip_blocks=True,
         auto_reload=True,
-        **syntax_.delimiters,
+        **syntax.delimiters,
     )
-    env.filters["inline"] = lambda nodes: Markup(syntax_.inline(nodes))
-    env.filters["text"] = lambda value: Markup(syntax_.text(str(value))) if syntax_.text else value
-    env.filters.update(syntax_.filters)
+    env.filters["inline"] = lambda nodes: Markup(syntax.inline(nodes))
+    env.filters["text"] = lambda value: Markup(syntax.text(str(value))) if syntax.text else value
+    env.filters.update(syntax.filters)
     return env
 
 
-def render(engine: str, dirs: list[Path], doc: Document, catalog: Catalog, **extra: Any) -> str:
+def running(theme: Theme, doc: Document, catalog: Catalog) -> dict[str, dict[str, Any]]:
+    """The header and footer: for each side, parts ('text', words) and ('page' | 'pages', '') in order."""
+    values = {
+        "briefing": catalog("briefing"),
+        "title": doc.title,
+        "classification": doc.classification,
+        "date": format_day(doc.date, catalog),
+        "version": doc.version,
+        "author": ", ".join(x for x in (doc.author, doc.organisation) if x),
+    }
+
+    def parts(pattern: str | None) -> list[tuple[str, str]]:
+        out: list[tuple[str, str]] = []
+        pattern = (pattern or "").replace("{page_x_of_y}", catalog.strings["page_x_of_y"])
+        at = 0
+        for match in FIELD.finditer(pattern):
+            if match.start() > at:
+                out.append(("text", pattern[at : match.start()]))
+            name = match.group(1)
+            out.append((name, "") if name in ("page", "pages") else ("text", values[name]))
+            at = match.end()
+        if at < len(pattern):
+            out.append(("text", pattern[at:]))
+        merged: list[tuple[str, str]] = []
+        for kind, text in out:
+            if merged and kind == "text" and merged[-1][0] == "text":
+                merged[-1] = ("text", merged[-1][1] + text)
+            else:
+                merged.append((kind, text))
+        return merged
+
+    def side(r: Running) -> dict[str, Any]:
+        return {"left": parts(r.left), "right": parts(r.right), "first_page": r.first_page}
+
+    return {"header": side(theme.manifest.page.header), "footer": side(theme.manifest.page.footer)}
+
+
+def render(backend: Backend, theme: Theme, doc: Document, catalog: Catalog, **extra: Any) -> str:
     """The engine source of `doc`. Template errors become InputError at `template:line`."""
-    env = environment(engine, tuple(dirs))
+    dirs = theme.template_dirs(backend.folder)
+    prefixed = tuple((name, tuple(folders)) for name, folders in theme.prefixed_dirs(backend.folder).items())
+    env = environment(backend, tuple(dirs), prefixed)
+    values = tokens(theme)
+    context = {
+        "doc": doc,
+        "t": catalog,
+        "theme": theme.manifest,
+        "logo": theme.logo,
+        "tokens": values,
+        "tokens_block": BLOCKS[BLOCK[backend.folder]](values),
+        "running": running(theme, doc, catalog),
+        "fonts": theme.faces,
+        **extra,
+    }
     try:
-        template = env.get_template(syntax(engine).entry)
-        return template.render(doc=doc, t=catalog, **extra)
+        template = env.get_template(backend.syntax.entry)
+        return template.render(**context)
     except jinja2.TemplateSyntaxError as exc:
         where = display_path(exc.filename or exc.name or "template")
         raise InputError(
             Problem(where, exc.lineno or 0, 1, f"template syntax error: {exc.message}")
         ) from None
     except jinja2.TemplateNotFound as exc:
-        raise InputError(f"template not found: {exc.name} (looked in {', '.join(map(str, dirs))})") from None
+        raise InputError(
+            f"template not found: {exc.name} (looked in {', '.join(map(display_path, dirs))})"
+        ) from None
     except jinja2.UndefinedError as exc:
         line, name = _template_line(exc)
         raise InputError(Problem(name, line, 1, f"template error: {exc.message}")) from None
@@ -129,3 +152,6 @@ def _template_line(exc: BaseException) -> tuple[int, str]:
             found = (tb.tb_lineno, display_path(filename))
         tb = tb.tb_next
     return found
+
+
+__all__ = ["environment", "render", "running"]

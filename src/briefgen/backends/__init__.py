@@ -31,6 +31,7 @@ class Job:
     font_dir: Path  # kept for engines that take one folder; `fonts` names every file
     fonts: tuple[Face, ...] = ()
     asset_dirs: list[Path] = field(default_factory=list)  # theme layers' folders: logos, font files
+    logo: Path | None = None  # the theme's logo, for engines that copy it beside the source
     extra: dict[str, object] = field(default_factory=dict)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Sequence
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
@@ -52,12 +53,12 @@ def _words_without_refs(text: str) -> str:
     return FACT_REF.sub(" ", text)
 
 
-def compare(loaded: LoadedBrief, templates: Path | None = None) -> list[Problem]:
+def compare(loaded: LoadedBrief, catalogs: Sequence[Path] = ()) -> list[Problem]:
     """Parity findings for one brief: errors for lists that differ in length, warnings for the rest."""
     brief, located = loaded.brief, loaded.located
     langs = brief.languages
     original = brief.original or langs[0]
-    locales = {lang: _locale(lang, templates) for lang in langs}
+    locales = {lang: _locale(lang, catalogs) for lang in langs}
     problems: list[Problem] = []
     for path, node in walk(brief):
         if isinstance(node, LocalisedList):
@@ -106,8 +107,8 @@ def compare(loaded: LoadedBrief, templates: Path | None = None) -> list[Problem]
     return sorted(set(problems))
 
 
-def _locale(lang: str, templates: Path | None) -> Locale:
+def _locale(lang: str, catalogs: Sequence[Path]) -> Locale:
     try:
-        return load_catalog(lang, templates).locale
+        return load_catalog(lang, catalogs).locale
     except BriefgenError:  # a language without a catalog: read its numbers the CLDR way for its code
         return Locale.parse(lang)

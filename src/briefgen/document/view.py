@@ -92,10 +92,10 @@ def build_document(loaded: LoadedBrief, lang: str, catalog: Catalog) -> Document
 
     def prose(text: model.Localised | str) -> Inline:
         raw = text if isinstance(text, str) else text[lang]
-        return keep_together(typeset(parse(raw, fact_text), lang), names)
+        return keep_together(typeset(parse(raw, fact_text), catalog.typography), names)
 
     def words(text: str) -> Inline:
-        return keep_together((Node("text", typeset_text(text, lang)),), names)
+        return keep_together((Node("text", typeset_text(text, catalog.typography)),), names)
 
     def blocks(items: list[model.Block]) -> tuple[BlockView, ...]:
         return tuple(
@@ -130,7 +130,7 @@ def build_document(loaded: LoadedBrief, lang: str, catalog: Catalog) -> Document
             KeyFact(
                 id=fact_id,
                 label=prose(label) if label else words(fact_id),
-                value=(keep(typeset_text(format_fact(fact, catalog, "", brief.facts), lang)),),
+                value=(keep(typeset_text(format_fact(fact, catalog, "", brief.facts), catalog.typography)),),
                 note=prose(fact.note) if fact.note else None,
             )
         )

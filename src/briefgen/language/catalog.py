@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import string
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -14,7 +15,8 @@ from briefgen.errors import InputError, Problem
 
 BUILTIN_CATALOGS = Path(__file__).parent / "catalogs"
 REFERENCE_LANG = "en"
-_CATALOG_KEYS = {"locale", "tag", "strings", "money"}
+_CATALOG_KEYS = {"locale", "tag", "strings", "money", "quotes", "typography", "tex"}
+TYPOGRAPHY = ("fr", "en", "de", "none")  # the rule sets of briefgen.language.typography
 
 
 @dataclass(frozen=True)
@@ -27,6 +29,10 @@ class Catalog:
     tag: str  # BCP 47 tag written in the document (lang, /Lang, hyphenation)
     strings: dict[str, str]
     money: dict[str, object]
+    quotes: tuple[str, str, str, str] = ("“", "”", "‘", "’")  # outer open, close; inner open, close
+    typography: str = "none"  # the rule set applied to every text: fr, en, de, or none
+    babel: str = ""  # LaTeX babel's name of the language (french, british, ngerman)
+    tex_package: str = ""  # the Debian package holding its hyphenation patterns
 
     def __call__(self, key: str, **fields: object) -> str:
         text = self.strings[key]
@@ -43,29 +49,28 @@ class Catalog:
         return parts
 
 
-def catalog_dirs(templates: Path | None) -> list[Path]:
-    """Where catalogs are looked up: the user's `--templates DIR/catalogs` first, then the built-in ones."""
-    dirs = [templates / "catalogs"] if templates else []
-    return [*dirs, BUILTIN_CATALOGS]
+def catalog_dirs(extra: Sequence[Path] = ()) -> list[Path]:
+    """Where catalogs are looked up: a theme's `catalogs/` folders, nearest first, then the built-in ones."""
+    return [*extra, BUILTIN_CATALOGS]
 
 
-def available_languages(templates: Path | None = None) -> list[str]:
-    return sorted({p.stem for d in catalog_dirs(templates) if d.is_dir() for p in d.glob("*.yaml")})
+def available_languages(extra: Sequence[Path] = ()) -> list[str]:
+    return sorted({p.stem for d in catalog_dirs(extra) if d.is_dir() for p in d.glob("*.yaml")})
 
 
-def load_catalog(lang: str, templates: Path | None = None) -> Catalog:
-    """The catalog of `lang`. Raises InputError naming what is missing or wrong, with file:line:col."""
-    return _load_catalog(lang, templates.resolve() if templates else None)
+def load_catalog(lang: str, extra: Sequence[Path] = ()) -> Catalog:
+    """The catalog of `lang`, looked up in `extra` folders first. Raises InputError with file:line:col."""
+    return _load_catalog(lang, tuple(d.resolve() for d in extra))
 
 
 @cache
-def _load_catalog(lang: str, templates: Path | None) -> Catalog:
-    file = next((d / f"{lang}.yaml" for d in catalog_dirs(templates) if (d / f"{lang}.yaml").is_file()), None)
+def _load_catalog(lang: str, extra: tuple[Path, ...]) -> Catalog:
+    file = next((d / f"{lang}.yaml" for d in catalog_dirs(extra) if (d / f"{lang}.yaml").is_file()), None)
     if file is None:
-        shipped = ", ".join(available_languages(templates))
+        shipped = ", ".join(available_languages(extra))
         raise InputError(
             f"no catalog for language '{lang}' (available: {shipped}); "
-            f"add catalogs/{lang}.yaml to a --templates folder"
+            f"add catalogs/{lang}.yaml to a theme folder (briefgen themes export briefing DIR copies them)"
         )
     located = load_yaml(file)
     data = located.data if isinstance(located.data, dict) else {}
@@ -75,7 +80,7 @@ def _load_catalog(lang: str, templates: Path | None) -> Catalog:
             problems.append(located.problem((key,), f"unknown catalog key '{key}'", at_key=True))
     strings = data.get("strings") or {}
     if lang != REFERENCE_LANG:
-        reference = _load_catalog(REFERENCE_LANG, None).strings
+        reference = _load_catalog(REFERENCE_LANG, ()).strings
         for key in reference:
             if not isinstance(strings.get(key), str) or not strings[key].strip():
                 problems.append(
@@ -86,6 +91,29 @@ def _load_catalog(lang: str, templates: Path | None) -> Catalog:
     except (UnknownLocaleError, ValueError) as exc:
         problems.append(located.problem(("locale",), f"unknown CLDR locale: {exc}"))
         locale = Locale.parse("en")
+    quotes = data.get("quotes", ["“", "”", "‘", "’"])
+    if not (isinstance(quotes, list) and len(quotes) == 4 and all(isinstance(q, str) and q for q in quotes)):
+        problems.append(
+            located.problem(
+                ("quotes",), "'quotes' is a list of four marks: open, close, inner open, inner close"
+            )
+        )
+        quotes = ["“", "”", "‘", "’"]
+    typography = str(data.get("typography", "none"))
+    if typography not in TYPOGRAPHY:
+        problems.append(
+            located.problem(
+                ("typography",), f"unknown typography rules '{typography}' (rules: {', '.join(TYPOGRAPHY)})"
+            )
+        )
+    tex = data.get("tex") or {}
+    if not isinstance(tex, dict) or set(tex) - {"babel", "package"}:
+        problems.append(
+            located.problem(
+                ("tex",), "'tex' holds 'babel' (the babel language name) and 'package' (its Debian package)"
+            )
+        )
+        tex = {}
     if problems:
         raise InputError(problems)
     return Catalog(
@@ -95,6 +123,10 @@ def _load_catalog(lang: str, templates: Path | None) -> Catalog:
         tag=str(data.get("tag", lang)),
         strings={k: str(v) for k, v in strings.items()},
         money=dict(data.get("money") or {}),
+        quotes=(quotes[0], quotes[1], quotes[2], quotes[3]),
+        typography=typography,
+        babel=str(tex.get("babel", "")),
+        tex_package=str(tex.get("package", "")),
     )
 
 

@@ -4,6 +4,8 @@ French (Imprimerie nationale, house choice): a no-break space before `:` and ins
 space before `; ! ?`, straight quotes made « » (“ ” when nested), the apostrophe ’, the ellipsis …, numbers
 kept with their unit, currency or scale word, and `M.`/`Mme`/`Dr` kept with the name that follows.
 English: no space before `; : ! ?`, curly quotes “ ” and ‘ ’, the apostrophe ’, en dashes in number ranges.
+German (Duden): no space before `; : ! ?`, quotes „ “ and ‚ ‘, the apostrophe ’, en dashes in number ranges.
+A catalog names its rule set (`typography: fr`); a language whose catalog names none is left as typed.
 Every rule is idempotent, and URLs, e-mail addresses, code and link targets are never touched.
 """
 
@@ -80,12 +82,22 @@ def english(text: str) -> str:
     return text
 
 
-RULES: dict[str, Callable[[str], str]] = {"fr": french, "en": english}
+def german(text: str) -> str:
+    text = text.replace("''", '"')  # two straight single quotes are a double quote
+    text = re.sub(r"(?<=[\w" + _B + r"])'(?=[\w" + _B + r"])", "’", text)
+    text = text.replace("...", "…")
+    text = _quotes(text, ("„", "“"), ("‚", "‘"), "")
+    text = re.sub(r"[" + SPACES + r"]+(?=[;:!?]+(?:[\s" + _B + r"]|$))", "", text)
+    text = re.sub(r"(?<![\d.,-])(\d+)-(\d+)(?![\d-])", "\\1\u2013\\2", text)
+    return text
 
 
-def typeset_text(text: str, lang: str) -> str:
-    """`text` with the conventions of `lang` (its primary subtag), URLs and addresses left alone."""
-    rule = RULES.get(lang.split("-")[0])
+RULES: dict[str, Callable[[str], str]] = {"fr": french, "en": english, "de": german}
+
+
+def typeset_text(text: str, rules: str) -> str:
+    """`text` with the rule set `rules` (fr, en, de; a language tag names its primary subtag's), URLs kept."""
+    rule = RULES.get(rules.split("-")[0])
     if rule is None:
         return text
     kept: list[str] = []
@@ -98,7 +110,7 @@ def typeset_text(text: str, lang: str) -> str:
     return re.sub(f"{_KEPT}(\\d+){_KEPT}", lambda m: kept[int(m.group(1))], done)
 
 
-def typeset(nodes: Inline, lang: str) -> Inline:
+def typeset(nodes: Inline, rules: str) -> Inline:
     """The tree with its text typeset as one string, so that quotes and spaces see across emphasis and links."""
     texts: list[str] = []
 
@@ -112,7 +124,7 @@ def typeset(nodes: Inline, lang: str) -> Inline:
     collect(nodes)
     if not texts:
         return nodes
-    done = iter(typeset_text(_B.join(texts), lang).split(_B))
+    done = iter(typeset_text(_B.join(texts), rules).split(_B))
 
     def rebuild(items: Inline) -> Inline:
         out = []

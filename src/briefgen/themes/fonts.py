@@ -1,16 +1,29 @@
-"""Give every engine the same font files, taken from a pip font package (no system font is ever used)."""
+"""Find the files of a theme's font families (a pip font package, or files in a theme folder) and their metrics.
+
+No engine ever reads a system font: each is given these files and nothing else.
+"""
 
 from __future__ import annotations
 
 import importlib.util
+import json
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
 from briefgen.errors import EngineError
 
-FAMILY = "Lato"
+FAMILY = "Lato"  # the family of the built-in themes
 PACKAGE = "fontpkg_lato"
+FONT_SUFFIXES = (".ttf", ".otf")
+# Face name → (weight, italic); black is optional: a family without it sets weight 900 in its bold face.
+FACE_STYLE = {
+    "regular": (400, False),
+    "italic": (400, True),
+    "bold": (700, False),
+    "bold-italic": (700, True),
+    "black": (900, False),
+}
 
 
 @dataclass(frozen=True)
@@ -21,25 +34,93 @@ class Face:
     file: Path
 
 
-_FILES = {
-    (400, False): "Lato-Regular.ttf",
-    (400, True): "Lato-Italic.ttf",
-    (700, False): "Lato-Bold.ttf",
-    (700, True): "Lato-BoldItalic.ttf",
-    (900, False): "Lato-Black.ttf",
-}
+@dataclass(frozen=True)
+class Metrics:
+    """Vertical metrics of a face, in ems: what a line box is built from in every engine."""
+
+    ascent: float
+    descent: float  # positive, below the baseline
+
+
+def package_dir(distribution: str) -> Path:
+    """The folder of an installed pip font package. Raises EngineError saying how to install it."""
+    module = distribution.replace("-", "_")
+    spec = importlib.util.find_spec(module)
+    if spec is None or not spec.submodule_search_locations:
+        raise EngineError(f"font package '{distribution}' is not installed (pip install {distribution})")
+    return Path(next(iter(spec.submodule_search_locations)))
+
+
+def package_faces(family: str, distribution: str) -> dict[str, Path]:
+    """The static faces of a fontpkg font package, by face name, from its metadata.json."""
+    folder = package_dir(distribution)
+    meta_file = folder / "metadata.json"
+    try:
+        meta = json.loads(meta_file.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise EngineError(f"font package '{distribution}' has no readable metadata.json ({exc})") from None
+    found: dict[str, Path] = {}
+    for entry in meta.get("files", []):
+        if entry.get("variable"):
+            continue
+        style = (int(entry.get("weight", 0)), entry.get("style") == "italic")
+        for face, wanted in FACE_STYLE.items():
+            if style == wanted:
+                found[face] = folder / entry["path"]
+    return found
+
+
+def faces_of(family: str, files: dict[str, Path]) -> tuple[Face, ...]:
+    """Faces for every weight and style a theme uses: a missing black is served by the bold face, a missing
+    italic by the upright one of the same weight (so every engine picks the same file)."""
+    chosen = dict(files)
+    chosen.setdefault("italic", chosen["regular"])
+    chosen.setdefault("bold-italic", chosen["bold"])
+    chosen.setdefault("black", chosen["bold"])
+    return tuple(Face(family, *FACE_STYLE[face], chosen[face]) for face in FACE_STYLE)
+
+
+@cache
+def metrics(file: Path) -> Metrics:
+    """Ascent and descent of a font file (its hhea table), in ems."""
+    from fontTools.ttLib import TTFont
+
+    with TTFont(file, lazy=True) as font:
+        units = font["head"].unitsPerEm
+        hhea = font["hhea"]
+        return Metrics(hhea.ascent / units, -hhea.descent / units)
+
+
+@cache
+def family_name(file: Path) -> str:
+    """The family name a font file declares (name ID 16, else 1), which engines match `font-family` against."""
+    from fontTools.ttLib import TTFont
+
+    with TTFont(file, lazy=True) as font:
+        name = font["name"]
+        return str(name.getDebugName(16) or name.getDebugName(1) or file.stem)
+
+
+__all__ = [
+    "FACE_STYLE",
+    "FAMILY",
+    "Face",
+    "Metrics",
+    "faces",
+    "faces_of",
+    "family_name",
+    "font_dir",
+    "metrics",
+    "package_faces",
+]
 
 
 @cache
 def font_dir() -> Path:
-    """The folder of the font package's files. Raises EngineError naming the package when missing."""
-    spec = importlib.util.find_spec(PACKAGE)
-    if spec is None or not spec.submodule_search_locations:
-        dist = PACKAGE.replace("_", "-")
-        raise EngineError(f"font package '{dist}' is not installed (pip install {dist})")
-    return Path(next(iter(spec.submodule_search_locations))) / "files"
+    """The folder of the built-in themes' font package (Lato)."""
+    return package_dir(PACKAGE.replace("_", "-")) / "files"
 
 
 def faces() -> tuple[Face, ...]:
-    """The faces a theme may use: regular, italic, bold, bold italic, black."""
-    return tuple(Face(FAMILY, w, i, font_dir() / name) for (w, i), name in _FILES.items())
+    """The built-in themes' faces: regular, italic, bold, bold italic, black."""
+    return faces_of(FAMILY, package_faces(FAMILY, PACKAGE.replace("_", "-")))

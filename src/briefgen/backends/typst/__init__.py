@@ -31,14 +31,16 @@ _OFFLINE = (
 class TypstCompiler:
     """One `typst.Compiler` for a font folder, reused for every document the process builds.
 
-    Fonts come only from `font_dir`: no system font, no font bundled with Typst. Packages come from nowhere:
+    Fonts come only from `font_dirs`: no system font, no font bundled with Typst. Packages come from nowhere:
     neither the user's Typst packages nor their download cache are read.
     """
 
-    def __init__(self, font_dir: Path) -> None:
+    def __init__(self, font_dirs: tuple[Path, ...]) -> None:
         import typst
 
-        fonts = typst.Fonts(include_system_fonts=False, include_embedded_fonts=False, font_paths=[font_dir])
+        fonts = typst.Fonts(
+            include_system_fonts=False, include_embedded_fonts=False, font_paths=list(font_dirs)
+        )
         self.compiler = typst.Compiler(
             font_paths=fonts,
             ignore_system_fonts=True,
@@ -61,9 +63,9 @@ class TypstCompiler:
 
 
 @cache
-def compiler(font_dir: Path) -> TypstCompiler:
-    """The process's compiler for `font_dir`, created on first use."""
-    return TypstCompiler(font_dir)
+def compiler(font_dirs: tuple[Path, ...]) -> TypstCompiler:
+    """The process's compiler for these font folders, created on first use."""
+    return TypstCompiler(font_dirs)
 
 
 class TypstEngine:
@@ -76,7 +78,8 @@ class TypstEngine:
             main = Path(build) / MAIN
             main.write_text(job.source, encoding="utf-8")
             try:
-                pdf, warnings = compiler(job.font_dir).compile(
+                font_dirs = tuple(sorted({f.file.parent for f in job.fonts})) or (job.font_dir,)
+                pdf, warnings = compiler(font_dirs).compile(
                     main,
                     date=job.doc.date,
                     standards=[str(variant).removeprefix("pdf/")] if variant else [],

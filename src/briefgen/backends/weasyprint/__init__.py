@@ -35,7 +35,7 @@ class WeasyPrintEngine:
         import weasyprint
         from weasyprint.urls import FatalURLFetchingError
 
-        fetcher = _confined_fetcher([*job.template_dirs, job.font_dir])
+        fetcher = _confined_fetcher([*job.template_dirs, *job.asset_dirs, job.font_dir])
         base = job.template_dirs[-1].resolve().as_uri() + "/"
         try:
             html = weasyprint.HTML(string=job.source, base_url=base, url_fetcher=fetcher)

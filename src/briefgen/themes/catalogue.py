@@ -1,0 +1,189 @@
+"""What `briefgen themes` shows and writes: the built-in themes, a theme's resolved tokens and files, a copy to edit."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+from briefgen.backends import BACKENDS
+from briefgen.errors import InputError, Problem, display_path
+from briefgen.language.catalog import BUILTIN_CATALOGS
+from briefgen.themes.layers import ALIASES, MANIFEST, Theme, builtin_root, builtin_themes, load_theme
+from briefgen.themes.tokens import tokens
+
+
+def listing() -> list[str]:
+    """One line per built-in theme: name, parent, engines, description."""
+    lines = []
+    for name in builtin_themes():
+        theme = load_theme(name)
+        engines = [b.name for b in BACKENDS.values() if theme.template_dirs(b.folder)]
+        parent = f" (extends {theme.layers[1].name})" if len(theme.layers) > 1 else ""
+        lines.append(f"{name}{parent}  [{', '.join(engines)}]  {theme.manifest.description}")
+    return lines
+
+
+def _section(token: str) -> tuple[str, ...]:
+    """The manifest path that sets a token, to say which layer it comes from."""
+    head, _, rest = token.partition("-")
+    if head == "colour":
+        return ("colours", rest)
+    if head == "text":
+        return ("text",)
+    if head in ("space", "layout"):
+        return (head, rest)
+    if head == "rule":
+        return ("rules", rest)
+    if head in ("margin",):
+        return ("page", "margin", rest)
+    return ("page",) if head in ("page", "header", "footer", "logo") else ("font",)
+
+
+def show(spec: str, templates: Path | None = None) -> list[str]:
+    """The resolved theme: layers, fonts, logo, every token (derived ones marked) and each template's layer."""
+    theme = load_theme(spec, templates)
+    lines = [f"theme {theme.name}: {theme.manifest.description}", "layers (nearest first):"]
+    lines += [f"  {layer.name}  {display_path(layer.root)}" for layer in theme.layers]
+    lines.append("fonts:")
+    for family, faces in theme.families().items():
+        files = ", ".join(f"{f.weight}{' italic' if f.italic else ''}: {f.file.name}" for f in faces)
+        lines.append(f"  {family}  ({files})  in {display_path(faces[0].file.parent)}")
+    lines.append(f"logo: {display_path(theme.logo) if theme.logo else 'none'}")
+    lines.append("tokens (CSS var(--name), Typst theme.group.name, LaTeX \\BriefToken{name}; * derived):")
+    derived = (
+        "-line",
+        "-tracking-tex",
+        "-top-edge",
+        "-bottom-edge",
+        "-strut-height",
+        "-strut-depth",
+        "-ratio",
+        "-family",
+    )
+    for name, value in tokens(theme).items():
+        layer = _layer_of(theme, _section(name), name)
+        mark = "*" if name.endswith(derived) else " "
+        lines.append(f"  {mark} {name:<34} {value!s:<12} {layer}")
+    for backend in BACKENDS.values():
+        lines.append(f"templates for {backend.name} ({backend.folder}/):")
+        seen: dict[str, str] = {}
+        for layer in theme.layers:
+            for file in layer.files(backend.folder):
+                seen.setdefault(file, layer.name)
+        lines += [f"  {file:<28} {layer}" for file, layer in sorted(seen.items())]
+    lines.append("catalogs: " + ", ".join(display_path(d) for d in [*theme.catalog_dirs, BUILTIN_CATALOGS]))
+    return lines
+
+
+def _layer_of(theme: Theme, path: tuple[str, ...], token: str) -> str:
+    if path == ("text",):
+        style = next(
+            (s for s in sorted(theme.manifest.text, key=len, reverse=True) if token.startswith(f"text-{s}-")),
+            "",
+        )
+        prop = token[len(f"text-{style}-") :]
+        path = (
+            ("text", style, prop)
+            if prop in ("size", "leading", "weight", "tracking", "italic", "caps", "colour")
+            else ("text", style)
+        )
+    probe = path
+    while probe:
+        if probe in theme.origin:
+            return theme.origin[probe].name
+        probe = probe[:-1]
+    return theme.layers[-1].name
+
+
+def _slug(folder: Path) -> str:
+    slug = re.sub(r"[^a-z0-9]+", "-", folder.resolve().name.lower()).strip("-")
+    return slug if slug and slug[0].isalpha() else "custom"
+
+
+def export(spec: str, directory: Path, engine: str | None = None, extend: bool = False) -> list[Path]:
+    """Write theme `spec` to `directory` as a theme folder to edit and use with `--theme DIR`.
+
+    By default a full copy: the manifest (renamed), every template, the catalogs. With `extend`, a theme that
+    `extends` it: a manifest with the tokens to change commented out, and no template. Never overwrites a file.
+    """
+    name = ALIASES.get(spec, spec)
+    if name not in builtin_themes():
+        raise InputError(f"unknown theme '{spec}' (built-in: {', '.join(builtin_themes())})")
+    theme = load_theme(name)
+    files: dict[Path, bytes] = {}
+    new_name = _slug(directory)
+    if extend:
+        manifest = (builtin_root() / name / MANIFEST).read_text(encoding="utf-8")
+        body = "\n".join(
+            f"# {line}" if line.strip() else line
+            for line in manifest.splitlines()
+            if not line.startswith(("name:", "extends:", "# yaml-language-server"))
+        )
+        header = f"name: {new_name}\nextends: {name}\n# Uncomment and change what you need; everything else comes from '{name}'.\n"
+        files[directory / MANIFEST] = (header + body + "\n").encode("utf-8")
+    else:
+        folders = [BACKENDS[engine].folder] if engine else [b.folder for b in BACKENDS.values()]
+        for layer in reversed(theme.layers):
+            for folder in folders:
+                for file in layer.files(folder):
+                    files[directory / folder / file] = (layer.engine_dir(folder) / file).read_bytes()
+        flat = _flatten(theme, new_name)
+        files[directory / MANIFEST] = flat.encode("utf-8")
+        for catalog in sorted(BUILTIN_CATALOGS.glob("*.yaml")):
+            files[directory / "catalogs" / catalog.name] = catalog.read_bytes()
+        if theme.logo is not None:
+            files[directory / theme.logo.name] = theme.logo.read_bytes()
+    existing = [p for p in files if p.exists()]
+    if existing:
+        raise InputError(
+            [Problem(display_path(p), 0, 0, "already exists; not overwritten") for p in existing]
+        )
+    for path, data in files.items():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+    return list(files)
+
+
+def _flatten(theme: Theme, new_name: str) -> str:
+    """The manifest of a copied theme: the root theme's manifest text, its children's values written over it."""
+    root = theme.layers[-1]
+    text = (root.root / MANIFEST).read_text(encoding="utf-8")
+    text = re.sub(r"^name: .*$", f"name: {new_name}", text, count=1, flags=re.M)
+    text = re.sub(r"^# yaml-language-server.*\n", "", text, count=1, flags=re.M)
+    if len(theme.layers) > 1:  # a theme with parents: one manifest of every merged value
+        import yaml
+
+        from briefgen.themes.layers import _merge
+
+        merged, _origin, _problems = _merge([layer for layer in theme.layers if layer.located is not None])
+        merged["name"] = new_name
+        note = f"# {new_name}: a copy of '{theme.name}' and its parents, every value in one place.\n"
+        return note + yaml.safe_dump(merged, allow_unicode=True, sort_keys=False)
+    return text
+
+
+def export_legacy(spec: str, directory: Path, engine: str | None = None) -> list[Path]:
+    """`briefgen templates export`: DIRECTORY/<theme>/<engine>/…, for `--templates DIRECTORY`."""
+    name = ALIASES.get(spec, spec)
+    if name not in builtin_themes():
+        raise InputError(f"unknown theme '{spec}' (built-in: {', '.join(builtin_themes())})")
+    theme = load_theme(name)
+    folders = [BACKENDS[engine].folder] if engine else [b.folder for b in BACKENDS.values()]
+    targets: dict[Path, Path] = {}
+    for layer in reversed(theme.layers):
+        for folder in folders:
+            for file in layer.files(folder):
+                targets[directory / spec / folder / file] = layer.engine_dir(folder) / file
+    existing = [t for t in targets if t.exists()]
+    if existing:
+        raise InputError(
+            [Problem(display_path(t), 0, 0, "already exists; not overwritten") for t in existing]
+        )
+    for target, source in targets.items():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(source, target)
+    return list(targets)
+
+
+__all__ = ["export", "export_legacy", "listing", "show"]

@@ -1,0 +1,165 @@
+"""The typed theme manifest (`theme.yaml`): fonts, colours, page, type scale, spacing, rules, layout, logo."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
+
+LENGTH = re.compile(r"^(-?\d+(?:\.\d+)?)(pt|mm|cm|in)$")
+EM = re.compile(r"^(-?\d+(?:\.\d+)?)em$")
+PERCENT = re.compile(r"^(\d+(?:\.\d+)?)%$")
+FIELD = re.compile(r"\{([a-z_]+)\}")
+RUNNING_FIELDS = (
+    "briefing",
+    "title",
+    "classification",
+    "date",
+    "version",
+    "author",
+    "page",
+    "pages",
+    "page_x_of_y",
+)
+FACES = ("regular", "italic", "bold", "bold-italic", "black")
+PAGE_SIZES = {
+    "A4": ("210mm", "297mm"),
+    "A5": ("148mm", "210mm"),
+    "letter": ("8.5in", "11in"),
+    "legal": ("8.5in", "14in"),
+}
+
+Colour = Annotated[str, StringConstraints(pattern=r"^#[0-9a-fA-F]{6}$")]
+Length = Annotated[str, StringConstraints(pattern=LENGTH.pattern)]
+Em = Annotated[str, StringConstraints(pattern=EM.pattern)]
+Percent = Annotated[str, StringConstraints(pattern=PERCENT.pattern)]
+Name = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9-]*$")]
+
+
+def points(length: str) -> Decimal:
+    """A length in points: `10pt`, `2.2mm`, `1in`."""
+    match = LENGTH.match(length)
+    if match is None:
+        raise ValueError(f"not a length: {length!r}")
+    factor = {
+        "pt": Decimal(1),
+        "in": Decimal(72),
+        "mm": Decimal(72) / Decimal("25.4"),
+        "cm": Decimal(720) / Decimal("25.4"),
+    }
+    return Decimal(match.group(1)) * factor[match.group(2)]
+
+
+def ems(value: str) -> Decimal:
+    match = EM.match(value)
+    if match is None:
+        raise ValueError(f"not an em value: {value!r}")
+    return Decimal(match.group(1))
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+
+class Family(_Strict):
+    """Where a font family's files come from: a pip font package, or files beside the manifest."""
+
+    package: str | None = Field(None, description="A pip font package (fontpkg-*), e.g. fontpkg-lato.")
+    files: dict[Literal["regular", "italic", "bold", "bold-italic", "black"], str] | None = Field(
+        None,
+        description="Font files by face, relative to the manifest's folder (OFL fonts shipped with the theme).",
+    )
+
+    @model_validator(mode="after")
+    def _one_source(self) -> Family:
+        if (self.package is None) == (self.files is None):
+            raise ValueError("give either 'package' (a pip font package) or 'files' (font files by face)")
+        if self.files is not None:
+            missing = [face for face in ("regular", "bold") if face not in self.files]
+            if missing:
+                raise ValueError(
+                    f"'files' needs at least the regular and bold faces (missing: {', '.join(missing)})"
+                )
+        return self
+
+
+class Fonts(_Strict):
+    text: str = Field(description="The family of the text.")
+    headings: str = Field(description="The family of the headings.")
+
+
+class Margins(_Strict):
+    top: Length
+    right: Length
+    bottom: Length
+    left: Length
+
+
+class Running(_Strict):
+    """A running header or footer: text with {fields} on the left and on the right."""
+
+    left: str | None = None
+    right: str | None = None
+    first_page: bool = Field(True, alias="first-page", description="Also on the first page.")
+    gap: Length | None = None
+
+    @field_validator("left", "right")
+    @classmethod
+    def _known_fields(cls, value: str | None) -> str | None:
+        for name in FIELD.findall(value or ""):
+            if name not in RUNNING_FIELDS:
+                raise ValueError(f"unknown field '{{{name}}}' (fields: {', '.join(RUNNING_FIELDS)})")
+        return value
+
+
+class Page(_Strict):
+    size: Literal["A4", "A5", "letter", "legal"] | tuple[Length, Length]
+    margin: Margins
+    header: Running
+    footer: Running
+    logo: str | None = Field(
+        None, description="An SVG or PNG file, relative to the manifest, printed on page 1."
+    )
+    logo_height: Length = Field(alias="logo-height")
+
+    @property
+    def width(self) -> str:
+        return PAGE_SIZES[self.size][0] if isinstance(self.size, str) else self.size[0]
+
+    @property
+    def height(self) -> str:
+        return PAGE_SIZES[self.size][1] if isinstance(self.size, str) else self.size[1]
+
+
+class TextStyle(_Strict):
+    """One step of the type scale."""
+
+    size: Length
+    leading: float = Field(1.45, gt=0.5, le=3, description="Line height as a multiple of the size.")
+    weight: Literal[400, 700, 900] = 400
+    tracking: Em = "0em"
+    italic: bool = False
+    caps: bool = False
+    colour: str = "ink"
+    font: Literal["text", "headings"] = "text"
+
+
+class Manifest(_Strict):
+    """A theme: its name, its parent, and every design value its templates read."""
+
+    name: Name
+    description: str = ""
+    extends: str | None = Field(None, description="The parent theme: a built-in name or a folder.")
+    fonts: dict[str, Family]
+    font: Fonts
+    colours: dict[Name, Colour]
+    page: Page
+    text: dict[Name, TextStyle]
+    space: dict[Name, Length]
+    rules: dict[Name, Length]
+    layout: dict[Name, Length | Percent | Em | int | bool | str] = {}
+
+
+__all__ = ["FACES", "Family", "Manifest", "Page", "Running", "TextStyle", "ems", "points"]
