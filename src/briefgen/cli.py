@@ -187,7 +187,9 @@ def themes() -> None:
 
 
 @themes.command("list")
-def themes_list() -> None:
+@click.option("--debug", is_flag=True, help="Show Python tracebacks.")
+@_reports_errors
+def themes_list(debug: bool) -> None:
     """The built-in themes, what each extends, and the engines each supports."""
     from briefgen.themes.catalogue import listing
 
@@ -231,7 +233,9 @@ def templates() -> None:
 
 
 @templates.command("list")
-def templates_list() -> None:
+@click.option("--debug", is_flag=True, help="Show Python tracebacks.")
+@_reports_errors
+def templates_list(debug: bool) -> None:
     """The built-in themes (as `briefgen themes list`)."""
     from briefgen.themes.catalogue import listing
 

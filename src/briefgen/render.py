@@ -72,7 +72,10 @@ def environment(
 
 
 def running(theme: Theme, doc: Document, catalog: Catalog) -> dict[str, dict[str, Any]]:
-    """The header and footer: for each side, parts ('text', words) and ('page' | 'pages', '') in order."""
+    """The header and footer: for each side, parts ('text', words) and ('page' | 'pages' | 'section', '').
+
+    `section` is the title of the section the page is in, which only the engine knows.
+    """
     values = {
         "briefing": catalog("briefing"),
         "title": doc.title,
@@ -90,7 +93,7 @@ def running(theme: Theme, doc: Document, catalog: Catalog) -> dict[str, dict[str
             if match.start() > at:
                 out.append(("text", pattern[at : match.start()]))
             name = match.group(1)
-            out.append((name, "") if name in ("page", "pages") else ("text", values[name]))
+            out.append((name, "") if name in ("page", "pages", "section") else ("text", values[name]))
             at = match.end()
         if at < len(pattern):
             out.append(("text", pattern[at:]))

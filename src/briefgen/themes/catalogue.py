@@ -35,9 +35,15 @@ def _section(token: str) -> tuple[str, ...]:
         return (head, rest)
     if head == "rule":
         return ("rules", rest)
-    if head in ("margin",):
+    if head == "margin":
         return ("page", "margin", rest)
-    return ("page",) if head in ("page", "header", "footer", "logo") else ("font",)
+    if head in ("header", "footer"):
+        return ("page", head, rest)
+    if head == "logo":
+        return ("page", "logo-height")
+    if head == "page":
+        return ("page", "size")
+    return ("font", rest)
 
 
 def show(spec: str, templates: Path | None = None) -> list[str]:

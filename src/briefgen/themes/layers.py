@@ -163,17 +163,18 @@ def _merge(layers: list[Layer]) -> tuple[dict[str, Any], dict[Path_, Layer], lis
     ) -> None:
         for key, value in data.items():
             here = (*path, key)
-            if parent_has and path and path[0] in TOKEN_SECTIONS and len(path) == 1 and key not in into:
+            if parent_has and path and path[0] in TOKEN_SECTIONS and len(path) == 1 and key not in into and not _used(layer, str(key)):
                 close = difflib.get_close_matches(str(key), [str(k) for k in into], n=1, cutoff=0.6)
                 hint = f" (did you mean '{close[0]}'?)" if close else f"; known: {', '.join(map(str, into))}"
                 problems.append(_problem(layer, here, f"unknown {path[0]} token '{key}'{hint}", at_key=True))
                 continue
-            origin[here] = layer
             if isinstance(value, dict) and isinstance(into.get(key), dict):
                 merge(into[key], value, here, layer, parent_has)
             else:
                 into[key] = value
-                for sub in [p for p in origin if p[: len(here)] == here and len(p) > len(here)]:
+                for sub in [p for p in origin if p[: len(here)] == here]:
+                    del origin[sub]
+                for sub in _leaves(value, here):
                     origin[sub] = layer
 
     for depth, layer in enumerate(reversed(layers)):
@@ -182,6 +183,24 @@ def _merge(layers: list[Layer]) -> tuple[dict[str, Any], dict[Path_, Layer], lis
         data.pop("extends", None)
         merge(merged, data, (), layer, parent_has=depth > 0)
     return merged, origin, problems
+
+
+def _used(layer: Layer, token: str) -> bool:
+    """Whether a layer's own templates name a token: a child theme may add tokens its templates read."""
+    return any(
+        token in file.read_text(encoding="utf-8", errors="replace")
+        for file in layer.root.rglob("*")
+        if file.is_file() and file.name != MANIFEST and file.suffix in (".j2", ".css", ".typ", ".tex")
+    )
+
+
+def _leaves(value: Any, path: Path_) -> list[Path_]:
+    """The paths of a value and of everything inside it."""
+    out = [path]
+    if isinstance(value, dict):
+        for key, item in value.items():
+            out += _leaves(item, (*path, key))
+    return out
 
 
 def _owner(origin: dict[Path_, Layer], path: Path_, fallback: Layer) -> Layer:

@@ -19,6 +19,7 @@ RUNNING_FIELDS = (
     "date",
     "version",
     "author",
+    "section",
     "page",
     "pages",
     "page_x_of_y",
