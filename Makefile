@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 
-.PHONY: all build test lint format pictures bench clean
+.PHONY: all build test test-fast lint format pictures bench clean
 
 all: build
 
@@ -26,7 +26,12 @@ build: $(STAMP)
 
 test: $(TEST_STAMP)
 	$(BIN)/ruff check src tests scripts
+	$(BIN)/mypy
 	$(BIN)/python -m pytest
+
+# The edit loop: everything but the LaTeX engine's tests (each LuaLaTeX run takes seconds).
+test-fast: $(TEST_STAMP)
+	$(BIN)/python -m pytest -q -m "not latex"
 
 lint: $(TEST_STAMP)
 	$(BIN)/ruff check src tests scripts

@@ -52,3 +52,10 @@ def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """An empty working folder, made current for the test."""
     monkeypatch.chdir(tmp_path)
     return tmp_path
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark every test that runs LuaLaTeX, so that `make test-fast` can leave them out."""
+    for item in items:
+        if "latex" in item.nodeid.lower():
+            item.add_marker(pytest.mark.latex)

@@ -47,7 +47,9 @@ def literal_pattern(literal: str) -> re.Pattern[str]:
 @pytest.mark.parametrize("folder", [b.folder for b in BACKENDS.values()])
 def test_no_template_repeats_a_design_value(folder: str) -> None:
     literals = design_literals()
-    assert "#b5452a" in literals and "2.2mm" in literals and "1.45" in literals  # the check reads the manifests
+    assert (
+        "#b5452a" in literals and "2.2mm" in literals and "1.45" in literals
+    )  # the check reads the manifests
     repeated = []
     for theme in builtin_themes():
         for file in sorted((builtin_root() / theme / folder).rglob("*")):
@@ -75,14 +77,20 @@ def test_each_engine_block_carries_every_token(block: str) -> None:
     values = tokens(load_theme("briefing"))
     text = str(BLOCKS[block](values))
     assert "b5452a" in text.lower()
-    expected = {"css": "--space-paragraph: 2.2mm;", "typst": "paragraph: 2.2mm", "latex": r"\BriefSetToken{space-paragraph}{2.2mm}"}
+    expected = {
+        "css": "--space-paragraph: 2.2mm;",
+        "typst": "paragraph: 2.2mm",
+        "latex": r"\BriefSetToken{space-paragraph}{2.2mm}",
+    }
     assert expected[block] in text
 
 
 def test_a_changed_token_reaches_every_block(tmp_path: Path) -> None:
     theme = tmp_path / "mine"
     theme.mkdir()
-    (theme / "theme.yaml").write_text("name: mine\nextends: briefing\ncolours: {accent: '#123456'}\n", encoding="utf-8")
+    (theme / "theme.yaml").write_text(
+        "name: mine\nextends: briefing\ncolours: {accent: '#123456'}\n", encoding="utf-8"
+    )
     values = tokens(load_theme(str(theme)))
     for block in BLOCKS.values():
         text = str(block(values)).lower()

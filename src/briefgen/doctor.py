@@ -9,6 +9,8 @@ import subprocess
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from briefgen.backends import BACKENDS, Backend
+
 
 @dataclass(frozen=True)
 class Check:
@@ -30,12 +32,13 @@ def _version(distribution: str) -> str:
         return "?"
 
 
-def _python_engine(name: str, module: str, distribution: str) -> Check:
+def _python_engine(name: str, module: str, distribution: str, install: str = "") -> Check:
     """An engine that is a Python library: it must import (WeasyPrint also needs Pango from the system)."""
     try:
         importlib.import_module(module)
     except Exception as exc:  # an import can fail in many ways (missing library, missing system library)
-        return Check(name, False, f"cannot import {module}: {exc} (pip install {distribution})")
+        hint = f"pip install {distribution}" + (f"; {install}" if install else "")
+        return Check(name, False, f"cannot import {module}: {exc} ({hint})")
     return Check(name, True, f"{distribution} {_version(distribution)}")
 
 
@@ -49,12 +52,11 @@ def _first_line(command: list[str]) -> str:
     return output.splitlines()[0] if output else ""
 
 
-def weasyprint() -> Check:
-    return _python_engine("weasyprint", "weasyprint", "weasyprint")
-
-
-def typst() -> Check:
-    return _python_engine("typst", "typst", "typst")
+def engine(backend: Backend) -> Check:
+    """What one backend of the registry needs: its Python library, or its program."""
+    if backend.program:  # LuaLaTeX: the program and the TeX Live packages of the themes
+        return latex()
+    return _python_engine(backend.name, backend.library, backend.library, backend.install)
 
 
 def latex() -> Check:
@@ -97,12 +99,12 @@ def pdftotext() -> Check:
     return Check("pdftotext", True, f"{tool}: {_first_line([tool, '-v'])}", required=False)
 
 
-CHECKS: tuple[Callable[[], Check], ...] = (weasyprint, typst, latex, fonts, pdftotext)
+CHECKS: tuple[Callable[[], Check], ...] = (fonts, pdftotext)
 
 
 def checks() -> list[Check]:
-    """Every check, in the order of the report."""
-    return [check() for check in CHECKS]
+    """Every check, in the order of the report: each engine of the registry, then fonts and tools."""
+    return [engine(backend) for backend in BACKENDS.values()] + [check() for check in CHECKS]
 
 
 def report() -> tuple[list[str], bool]:

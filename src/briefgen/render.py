@@ -63,7 +63,7 @@ def environment(
         trim_blocks=True,
         lstrip_blocks=True,
         auto_reload=True,
-        **syntax.delimiters,
+        **syntax.delimiters,  # type: ignore[arg-type]
     )
     env.filters["inline"] = lambda nodes: Markup(syntax.inline(nodes))
     env.filters["text"] = lambda value: Markup(syntax.text(str(value))) if syntax.text else value

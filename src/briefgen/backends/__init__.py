@@ -55,14 +55,19 @@ class Backend:
     module: str  # holds ENGINE (compile) and, in `.markup`, SYNTAX (escaping, entry template)
     autoescape: bool  # Jinja's HTML autoescape (else the markup's `text` escapes every value)
     summary: str
+    library: str = ""  # the Python library it imports (= its pip name), for `doctor`
+    program: str = ""  # the program it runs, for `doctor`
+    install: str = ""  # how to install what is not pip's
 
     @cached_property
     def syntax(self) -> Syntax:
-        return importlib.import_module(f"{self.module}.markup").SYNTAX  # type: ignore[no-any-return]
+        syntax: Syntax = importlib.import_module(f"{self.module}.markup").SYNTAX
+        return syntax
 
     @property
     def engine(self) -> Engine:
-        return importlib.import_module(self.module).ENGINE  # type: ignore[no-any-return]
+        engine: Engine = importlib.import_module(self.module).ENGINE
+        return engine
 
     @property
     def format(self) -> str:
@@ -76,9 +81,28 @@ class Backend:
 BACKENDS: dict[str, Backend] = {
     b.name: b
     for b in (
-        Backend("weasyprint", "html", ".html", "briefgen.backends.weasyprint", True, "HTML and CSS"),
-        Backend("typst", "typst", ".typ", "briefgen.backends.typst", False, "Typst, in-process"),
-        Backend("latex", "latex", ".tex", "briefgen.backends.latex", False, "LuaLaTeX from TeX Live"),
+        Backend(
+            "weasyprint",
+            "html",
+            ".html",
+            "briefgen.backends.weasyprint",
+            True,
+            "HTML and CSS",
+            library="weasyprint",
+            install="apt-get install libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0",
+        ),
+        Backend(
+            "typst", "typst", ".typ", "briefgen.backends.typst", False, "Typst, in-process", library="typst"
+        ),
+        Backend(
+            "latex",
+            "latex",
+            ".tex",
+            "briefgen.backends.latex",
+            False,
+            "LuaLaTeX from TeX Live",
+            program="lualatex",
+        ),
     )
 }
 ENGINES = tuple(BACKENDS)

@@ -38,11 +38,11 @@ def _options(annotation: Any) -> list[Any]:
     return [annotation]
 
 
-def _resolve(loc: tuple[Any, ...], root: type[BaseModel] = Brief) -> tuple[Path_, type[BaseModel] | None]:
+def _resolve(loc: tuple[Any, ...], top: type[BaseModel] = Brief) -> tuple[Path_, type[BaseModel] | None]:
     """Map a pydantic error location to the data path, and the model that holds the last key."""
     path: list[Any] = []
-    current: Any = root
-    owner: type[BaseModel] | None = root
+    current: Any = top
+    owner: type[BaseModel] | None = top
     items = list(loc)
     while items:
         step = items.pop(0)

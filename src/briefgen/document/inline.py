@@ -34,7 +34,7 @@ Inline = tuple[Node, ...]
 @cache
 def _parser() -> MarkdownIt:
     md = MarkdownIt("zero").enable(["emphasis", "link", "backticks", "escape", "newline"])
-    md.validateLink = lambda url: url.lower().startswith(ALLOWED_SCHEMES)
+    md.validateLink = lambda url: url.lower().startswith(ALLOWED_SCHEMES)  # type: ignore[method-assign]
     return md
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Mapping
 from decimal import Decimal
@@ -83,7 +84,7 @@ def format_fact(
     raise AssertionError(f"unhandled fact {fact!r}")
 
 
-def format_day(value: object, catalog: Catalog) -> str:
+def format_day(value: dt.date, catalog: Catalog) -> str:
     return format_date(value, "long", locale=catalog.locale)
 
 

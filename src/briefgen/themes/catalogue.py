@@ -74,10 +74,10 @@ def show(spec: str, templates: Path | None = None) -> list[str]:
     for backend in BACKENDS.values():
         lines.append(f"templates for {backend.name} ({backend.folder}/):")
         seen: dict[str, str] = {}
-        for layer in theme.layers:
-            for file in layer.files(backend.folder):
-                seen.setdefault(file, layer.name)
-        lines += [f"  {file:<28} {layer}" for file, layer in sorted(seen.items())]
+        for each in theme.layers:
+            for file in each.files(backend.folder):
+                seen.setdefault(file, each.name)
+        lines += [f"  {file:<28} {name}" for file, name in sorted(seen.items())]
     lines.append("catalogs: " + ", ".join(display_path(d) for d in [*theme.catalog_dirs, BUILTIN_CATALOGS]))
     return lines
 

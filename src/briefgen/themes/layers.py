@@ -75,6 +75,7 @@ class Theme:
     faces: tuple[fontfiles.Face, ...]
     logo: Path | None
     catalog_dirs: tuple[Path, ...] = field(default=())
+    memo: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)  # values derived once
 
     def template_dirs(self, folder: str) -> list[Path]:
         return [layer.engine_dir(folder) for layer in self.layers if layer.engine_dir(folder).is_dir()]
@@ -163,7 +164,14 @@ def _merge(layers: list[Layer]) -> tuple[dict[str, Any], dict[Path_, Layer], lis
     ) -> None:
         for key, value in data.items():
             here = (*path, key)
-            if parent_has and path and path[0] in TOKEN_SECTIONS and len(path) == 1 and key not in into and not _used(layer, str(key)):
+            if (
+                parent_has
+                and path
+                and path[0] in TOKEN_SECTIONS
+                and len(path) == 1
+                and key not in into
+                and not _used(layer, str(key))
+            ):
                 close = difflib.get_close_matches(str(key), [str(k) for k in into], n=1, cutoff=0.6)
                 hint = f" (did you mean '{close[0]}'?)" if close else f"; known: {', '.join(map(str, into))}"
                 problems.append(_problem(layer, here, f"unknown {path[0]} token '{key}'{hint}", at_key=True))

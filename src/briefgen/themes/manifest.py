@@ -163,4 +163,27 @@ class Manifest(_Strict):
     layout: dict[Name, Length | Percent | Em | int | bool | str] = {}
 
 
-__all__ = ["FACES", "Family", "Manifest", "Page", "Running", "TextStyle", "ems", "points"]
+def json_schema() -> dict[str, object]:
+    """The JSON Schema of a theme manifest, for editors. Only `name` is required: a theme that extends
+    another names only what it changes (briefgen checks the merged manifest)."""
+
+    def loosen(node: object) -> None:
+        if isinstance(node, dict):
+            node.pop("required", None)
+            for value in node.values():
+                loosen(value)
+        elif isinstance(node, list):
+            for value in node:
+                loosen(value)
+
+    schema = Manifest.model_json_schema(by_alias=True)
+    loosen(schema)
+    schema["required"] = ["name"]
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": "briefgen theme (theme.yaml)",
+        **schema,
+    }
+
+
+__all__ = ["FACES", "Family", "Manifest", "Page", "Running", "TextStyle", "ems", "json_schema", "points"]

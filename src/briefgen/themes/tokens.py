@@ -26,6 +26,12 @@ def _num(value: Decimal | float, places: str = "0.001") -> str:
 
 def tokens(theme: Theme) -> dict[str, Token]:
     """Every design value of the theme by token name, the derived ones included, in manifest order."""
+    if "tokens" not in theme.memo:
+        theme.memo["tokens"] = _tokens(theme)
+    return dict(theme.memo["tokens"])
+
+
+def _tokens(theme: Theme) -> dict[str, Token]:
     m = theme.manifest
     out: dict[str, Token] = {}
     for name, colour in m.colours.items():
