@@ -59,3 +59,23 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if "latex" in item.nodeid.lower():
             item.add_marker(pytest.mark.latex)
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory: pytest.TempPathFactory):
+    """`built(brief, engine, theme, lang)` → the PDF, built once per session for each combination."""
+    cache: dict[tuple[str, str, str, str], Path] = {}
+
+    def build(brief: Path, engine: str, theme: str | Path = "briefing", lang: str = "en") -> Path:
+        key = (str(brief), engine, str(theme), lang)
+        if key not in cache:
+            if engine == "latex":
+                require_tool("lualatex", "the LaTeX engine")
+            out = tmp_path_factory.mktemp(f"built-{engine}")
+            args = ("build", brief, "--engine", engine, "--theme", theme, "--lang", lang, "--out", out)
+            code, _stdout, stderr = run_cli(*args)
+            assert code == 0, stderr
+            cache[key] = next(out.glob(f"*.{lang}.pdf"))
+        return cache[key]
+
+    return build

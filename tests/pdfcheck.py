@@ -151,3 +151,51 @@ def briefing_words(pdf: Path, brief: Path, lang: str) -> list[str]:
     header = f"{catalog('briefing')} {doc.classification}"
     running = [doc.title, catalog("briefing"), doc.classification, header]
     return body_words(pdf, running, catalog.strings["page_x_of_y"])
+
+
+def page_text(
+    pdf: Path, page: int, mode: str = "", box: tuple[float, float, float, float] | None = None
+) -> str:
+    """The text of page `page` (from 1); `box` = (x, y, width, height) in points from the top left crops it."""
+    tool = shutil.which("pdftotext")
+    assert tool, "pdftotext is missing: install poppler-utils"
+    crop = [arg for k, v in zip("xyWH", box, strict=True) for arg in (f"-{k}", str(round(v)))] if box else []
+    args = [tool, "-enc", "UTF-8", "-f", str(page), "-l", str(page), *([f"-{mode}"] if mode else []), *crop]
+    return subprocess.run([*args, str(pdf), "-"], check=True, capture_output=True, text=True).stdout
+
+
+def images(pdf: Path) -> list[dict[str, str]]:
+    """The images the pages draw, as `pdfimages -list` lists them: page, type, width, height, … each."""
+    tool = shutil.which("pdfimages")
+    assert tool, "pdfimages is missing: install poppler-utils"
+    lines = subprocess.run(
+        [tool, "-list", str(pdf)], check=True, capture_output=True, text=True
+    ).stdout.splitlines()
+    names = lines[0].split()
+    return [dict(zip(names, line.split(), strict=False)) for line in lines[2:]]
+
+
+def render(pdf: Path, page: int, dpi: int, folder: Path) -> Path:
+    """Page `page` of the PDF as a PNG drawn by pdftoppm, in `folder`."""
+    tool = shutil.which("pdftoppm")
+    assert tool, "pdftoppm is missing: install poppler-utils"
+    stem = folder / f"{pdf.stem}-{page}"
+    pages = ["-f", str(page), "-l", str(page)]
+    subprocess.run([tool, "-r", str(dpi), "-png", "-singlefile", *pages, str(pdf), str(stem)], check=True)
+    return stem.parent / f"{stem.name}.png"
+
+
+def outline_pages(pdf: Path) -> list[tuple[int, str, int]]:
+    """The bookmarks as (level, title, page), level 1 at the top, pages counted from 1."""
+    pdf_reader = reader(pdf)
+    out: list[tuple[int, str, int]] = []
+
+    def visit(items: list, level: int) -> None:
+        for item in items:
+            if isinstance(item, list):
+                visit(item, level + 1)
+            else:
+                out.append((level, str(item.title), pdf_reader.get_destination_page_number(item) + 1))
+
+    visit(pdf_reader.outline, 1)
+    return out

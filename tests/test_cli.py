@@ -154,7 +154,9 @@ def test_templates_list_and_export_then_override(tmp_path: Path) -> None:
     assert code == 0, stderr
     assert f"{mine / 'default' / 'html' / 'style.css'}" in stdout.splitlines()
     css = mine / "default" / "html" / "style.css"
-    css.write_text(css.read_text().replace("--navy: #15325b;", "--navy: #ff0000;"), encoding="utf-8")
+    assert "var(--colour-primary)" in css.read_text(), "the style sheet reads the theme's tokens"
+    # A rule of the style sheet comes after the generated tokens: redefining a token there wins.
+    css.write_text(css.read_text() + "\n:root { --colour-primary: #ff0000; }\n", encoding="utf-8")
     code, _, stderr = run_cli(
         "build", MINIMAL, "--lang", "en", "--templates", mine, "--out", tmp_path / "out"
     )

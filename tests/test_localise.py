@@ -140,3 +140,34 @@ def test_a_catalog_missing_strings_is_reported_with_its_file(tmp_path: Path) -> 
         load_catalog("fr", [tmp_path / "catalogs"])
     message = str(info.value)
     assert f"{catalogs / 'fr.yaml'}:4:3: missing string 'key_facts'" in message
+
+
+def test_a_language_without_typography_rules_gets_one_warning(tmp_path: Path) -> None:
+    catalogs = tmp_path / "templates" / "catalogs"
+    catalogs.mkdir(parents=True)
+    german = (load_catalog("de").file).read_text(encoding="utf-8")
+    german = german.replace("tag: de ", "tag: gsw").replace("typography: de ", "typography: none")
+    (catalogs / "gsw.yaml").write_text(german, encoding="utf-8")
+    brief = _brief_in("gsw", tmp_path)
+    code, _, stderr = run_cli(
+        "build", brief, "--templates", tmp_path / "templates", "--out", tmp_path / "out"
+    )
+    assert code == 0, stderr
+    warning = "warning: language 'gsw': its catalog names no typography rules; its texts are printed as typed"
+    assert stderr.count(warning) == 1, stderr
+
+
+def test_a_catalog_with_unknown_typography_rules_is_located(tmp_path: Path) -> None:
+    catalogs = tmp_path / "catalogs"
+    catalogs.mkdir()
+    english = (
+        (load_catalog("en").file).read_text(encoding="utf-8").replace("typography: en ", "typography: xx ")
+    )
+    (catalogs / "en.yaml").write_text(english, encoding="utf-8")
+    line = next(i for i, text in enumerate(english.splitlines(), 1) if text.startswith("typography:"))
+    with pytest.raises(InputError) as info:
+        load_catalog("en", [catalogs])
+    assert (
+        f"{catalogs / 'en.yaml'}:{line}:13: unknown typography rules 'xx' (rules: fr, en, de, none)"
+        in str(info.value)
+    )

@@ -140,9 +140,14 @@ def run(task: Task, options: Options) -> Written:
         )
         typeset = engine.compile(job)
         path, data, pages = output_path(task, options), typeset.pdf, typeset.pages
-        if pages > doc.page_budget:
+        front = sum(bool(theme.manifest.layout.get(key)) for key in ("cover", "toc"))  # pages the theme adds
+        if pages - front > doc.page_budget:
             log.warning(
-                "%s: %d pages, over the brief's page budget of %d", display_path(path), pages, doc.page_budget
+                "%s: %d pages%s, over the brief's page budget of %d",
+                display_path(path),
+                pages - front,
+                f" after the theme's {front} front page{'s' if front > 1 else ''}" if front else "",
+                doc.page_budget,
             )
     write_atomic(path, data)
     return Written(path, pages, len(data), time.perf_counter() - started, task)

@@ -40,12 +40,13 @@ class BriefgenError(Exception):
 
     exit_code = EXIT_INPUT
 
-    def __init__(self, problems: list[Problem] | Problem | str) -> None:
+    def __init__(self, problems: list[Problem] | Problem | str, *, ordered: bool = False) -> None:
+        """`ordered`: the problems are in their order of cause (an engine's root cause first), not sorted."""
         if isinstance(problems, str):
             problems = [Problem("briefgen", 0, 0, problems)]
         elif isinstance(problems, Problem):
             problems = [problems]
-        self.problems = sorted(problems)
+        self.problems = list(problems) if ordered else sorted(problems)
         super().__init__("\n".join(str(p) for p in self.problems))
 
     def format(self) -> str:

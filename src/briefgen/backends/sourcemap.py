@@ -15,9 +15,10 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from briefgen.errors import BriefgenError, EngineError, InputError, Problem, display_path
+from briefgen.errors import Problem
 
 MAX_LISTED = 3  # errors listed after the first; the rest are counted
+JINJA = (("{{", "}}"), ("{%", "%}"), ("{#", "#}"))  # Jinja's default delimiters
 
 
 @dataclass(frozen=True)
@@ -58,6 +59,21 @@ def locate(
     None when no template line has three or more characters of fixed text in common with it (a line made of
     substituted values alone cannot be placed).
     """
+    return _best(generated, dirs, delimiters, column, culprit, comments, whole=True) or _best(
+        generated, dirs, delimiters, column, culprit, comments, whole=False
+    )
+
+
+def _best(
+    generated: str,
+    dirs: list[Path],
+    delimiters: tuple[tuple[str, str], ...],
+    column: int,
+    culprit: str,
+    comments: tuple[str, ...],
+    whole: bool,
+) -> Place | None:
+    """The best template line for `generated`: one that writes all of it (`whole`), else part of it."""
     tags = _tag_pattern(delimiters)
     target = generated.strip()
     offset = len(generated) - len(generated.lstrip())
@@ -70,7 +86,8 @@ def locate(
         fixed = sum(len(piece.strip()) for piece in literals)
         if fixed < 3:
             continue
-        match = re.fullmatch("(.*?)".join(f"({re.escape(piece)})" for piece in literals), target, re.DOTALL)
+        pattern = "(.*?)".join(f"({re.escape(piece)})" for piece in literals)
+        match = re.fullmatch(pattern, target, re.DOTALL) if whole else re.search(pattern, target, re.DOTALL)
         if match is None:
             continue
         score = fixed + (10_000 if culprit and culprit in text else 0)
@@ -113,27 +130,4 @@ def problems_in_order(problems: list[Problem]) -> list[Problem]:
     return [*shown[:-1], Problem(last.path, last.line, last.column, last.message + note, last.warning)]
 
 
-def failure(problems: list[Problem], template_files: set[str]) -> BriefgenError:
-    """The error of a failed engine run: invalid input (exit 2) when the root cause is placed in a template,
-    as a Jinja error in any engine would be; an engine failure (exit 1) otherwise."""
-    ordered = problems_in_order(problems)
-    in_template = bool(ordered) and ordered[0].path in template_files
-    error: BriefgenError = InputError(ordered) if in_template else EngineError(ordered)
-    error.problems = ordered  # keep the engine's order: the first is the cause
-    return error
-
-
-def template_names(dirs: list[Path]) -> set[str]:
-    """The displayed paths of every template file, to tell a template problem from an engine's own."""
-    return {display_path(path) for path, _number, _text in template_lines(dirs) if _number == 1}
-
-
-__all__ = [
-    "MAX_LISTED",
-    "Place",
-    "failure",
-    "locate",
-    "problems_in_order",
-    "template_lines",
-    "template_names",
-]
+__all__ = ["JINJA", "MAX_LISTED", "Place", "locate", "problems_in_order", "template_lines"]

@@ -110,36 +110,43 @@ def _slug(folder: Path) -> str:
 def export(spec: str, directory: Path, engine: str | None = None, extend: bool = False) -> list[Path]:
     """Write theme `spec` to `directory` as a theme folder to edit and use with `--theme DIR`.
 
-    By default a full copy: the manifest (renamed), every template, the catalogs. With `extend`, a theme that
-    `extends` it: a manifest with the tokens to change commented out, and no template. Never overwrites a file.
+    By default a copy of the theme's own folder: its manifest (renamed, still extending the theme's parent if
+    it has one), its templates, its assets, and the catalogs. With `extend`, a theme that `extends` it: a
+    manifest with every value to change commented out, and no template. Never overwrites a file.
     """
     name = ALIASES.get(spec, spec)
     if name not in builtin_themes():
         raise InputError(f"unknown theme '{spec}' (built-in: {', '.join(builtin_themes())})")
-    theme = load_theme(name)
     files: dict[Path, bytes] = {}
     new_name = _slug(directory)
+    source = builtin_root() / name
+    manifest = (source / MANIFEST).read_text(encoding="utf-8")
+    manifest = re.sub(r"^# yaml-language-server.*\n", "", manifest, count=1, flags=re.M)
     if extend:
-        manifest = (builtin_root() / name / MANIFEST).read_text(encoding="utf-8")
         body = "\n".join(
             f"# {line}" if line.strip() else line
             for line in manifest.splitlines()
-            if not line.startswith(("name:", "extends:", "# yaml-language-server"))
+            if not line.startswith(("name:", "extends:"))
         )
         header = f"name: {new_name}\nextends: {name}\n# Uncomment and change what you need; everything else comes from '{name}'.\n"
         files[directory / MANIFEST] = (header + body + "\n").encode("utf-8")
     else:
-        folders = [BACKENDS[engine].folder] if engine else [b.folder for b in BACKENDS.values()]
-        for layer in reversed(theme.layers):
-            for folder in folders:
-                for file in layer.files(folder):
-                    files[directory / folder / file] = (layer.engine_dir(folder) / file).read_bytes()
-        flat = _flatten(theme, new_name)
-        files[directory / MANIFEST] = flat.encode("utf-8")
+        files[directory / MANIFEST] = re.sub(
+            r"^name: .*$", f"name: {new_name}", manifest, count=1, flags=re.M
+        ).encode("utf-8")
+        folders = {BACKENDS[engine].folder} if engine else {b.folder for b in BACKENDS.values()}
+        for file in sorted(source.rglob("*")):
+            relative = file.relative_to(source)
+            if not file.is_file() or file.name == MANIFEST:
+                continue
+            if (
+                relative.parts[0] in {b.folder for b in BACKENDS.values()}
+                and relative.parts[0] not in folders
+            ):
+                continue
+            files[directory / relative] = file.read_bytes()
         for catalog in sorted(BUILTIN_CATALOGS.glob("*.yaml")):
             files[directory / "catalogs" / catalog.name] = catalog.read_bytes()
-        if theme.logo is not None:
-            files[directory / theme.logo.name] = theme.logo.read_bytes()
     existing = [p for p in files if p.exists()]
     if existing:
         raise InputError(
@@ -149,24 +156,6 @@ def export(spec: str, directory: Path, engine: str | None = None, extend: bool =
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(data)
     return list(files)
-
-
-def _flatten(theme: Theme, new_name: str) -> str:
-    """The manifest of a copied theme: the root theme's manifest text, its children's values written over it."""
-    root = theme.layers[-1]
-    text = (root.root / MANIFEST).read_text(encoding="utf-8")
-    text = re.sub(r"^name: .*$", f"name: {new_name}", text, count=1, flags=re.M)
-    text = re.sub(r"^# yaml-language-server.*\n", "", text, count=1, flags=re.M)
-    if len(theme.layers) > 1:  # a theme with parents: one manifest of every merged value
-        import yaml
-
-        from briefgen.themes.layers import _merge
-
-        merged, _origin, _problems = _merge([layer for layer in theme.layers if layer.located is not None])
-        merged["name"] = new_name
-        note = f"# {new_name}: a copy of '{theme.name}' and its parents, every value in one place.\n"
-        return note + yaml.safe_dump(merged, allow_unicode=True, sort_keys=False)
-    return text
 
 
 def export_legacy(spec: str, directory: Path, engine: str | None = None) -> list[Path]:

@@ -15,19 +15,22 @@ from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 
-from briefgen.backends import Job, Typeset
-from briefgen.errors import EngineError, Problem, display_path
+from briefgen.backends import Job, Typeset, sourcemap
+from briefgen.backends.latex.logo import place_logo
+from briefgen.errors import BriefgenError, EngineError, InputError, Problem, display_path
 
 log = logging.getLogger(__name__)
 
 # What `apt-get install` needs on Debian for this engine and the default theme (the same list is in .ci/run);
-# texlive-lang-english holds the British hyphenation patterns of en-GB documents.
+# texlive-lang-english holds the British hyphenation patterns of en-GB documents, texlive-lang-german the German
+# ones (each catalog names its package as tex.package).
 TEXLIVE_PACKAGES = (
     "texlive-luatex",
     "texlive-latex-recommended",
     "texlive-latex-extra",
     "texlive-lang-french",
     "texlive-lang-english",
+    "texlive-lang-german",
 )
 INSTALL_HINT = "apt-get install " + " ".join(TEXLIVE_PACKAGES)
 # A file of each package the default theme uses, to tell which package is missing.
@@ -42,6 +45,7 @@ REQUIRED_FILES = {
     "french.ldf": "texlive-lang-french",
     "hyph-fr.tex": "texlive-lang-french",
     "hyph-en-gb.tex": "texlive-lang-english",
+    "hyph-de-1996.tex": "texlive-lang-german",
 }
 TIMEOUT = 120.0  # seconds for one lualatex run
 MAX_RUNS = 4  # page references settle in two runs; a third when a reference moves a page break
@@ -147,6 +151,8 @@ class LatexEngine:
         with tempfile.TemporaryDirectory(prefix="briefgen-latex-") as tmp, _cache_lock():
             build = Path(tmp)
             (build / "main.tex").write_text(job.source, encoding="utf-8")
+            if job.logo is not None:
+                place_logo(job.logo, build)
             log_text = _runs(command, build, job)
             return Typeset((build / "main.pdf").read_bytes(), page_count(log_text) or 0)
 
@@ -160,7 +166,7 @@ def _runs(command: list[str], build: Path, job: Job) -> str:
         terminal = _run(command, build, env, timeout)
         log_text = _read_log(build)
         if terminal is not None:
-            raise EngineError(failure(log_text, terminal, job))
+            raise _error(failure(log_text, terminal, job))
         missing = missing_characters(log_text)
         if missing:
             raise EngineError(f"lualatex: the font has no glyph for {missing}")
@@ -181,7 +187,10 @@ _MISSING = re.compile(
 )
 _PAGES = re.compile(r"^Output written on .*? \((?P<pages>\d+) pages?", re.MULTILINE)
 _COMMAND = re.compile(r"\\(?:[A-Za-z@]+|.)$")
-_TAG = re.compile(r"<<.*?>>|<%.*?%>|<#.*?#>")
+# An expandable error (expl3's \msg_expandable_error:nnn, as \BriefToken raises for an unknown token) shows as
+# TeX's "Use of \??? doesn't match its definition" with the real message in the context below it.
+_EXPANDABLE = re.compile(r"\s*<argument> \\\?\?\?\s*\n\s*! (?P<message>.+)$", re.MULTILINE)
+TAGS = (("<<", ">>"), ("<%", "%>"), ("<#", "#>"))  # the LaTeX templates' Jinja delimiters
 
 
 def page_count(log_text: str) -> int | None:
@@ -196,6 +205,15 @@ def missing_characters(log_text: str) -> str:
         for m in _MISSING.finditer(log_text)
     )
     return ", ".join(found)
+
+
+def _error(found: Problem | str) -> BriefgenError:
+    """A failed run's error: invalid input (exit 2) when its cause is placed in a template, as in every engine;
+    an engine failure (exit 1) when it is not, or when TeX Live lacks a package."""
+    placed = (
+        isinstance(found, Problem) and found.path != "main.tex" and "apt-get install" not in found.message
+    )
+    return InputError(found) if placed else EngineError(found)
 
 
 def failure(log_text: str, terminal: str, job: Job) -> Problem | str:
@@ -223,6 +241,9 @@ def first_error(log_text: str, source: str, template_dirs: list[Path]) -> Proble
     if error is None:
         return None
     message = error["message"].strip()
+    inner = _EXPANDABLE.match(log_text, error.end() + 1)
+    if message.startswith("Use of \\??? doesn't match") and inner:
+        message = inner["message"].strip()
     context = _CONTEXT.search(log_text, error.end())
     culprit = ""
     if context and message.startswith("Undefined control sequence"):
@@ -235,48 +256,12 @@ def first_error(log_text: str, source: str, template_dirs: list[Path]) -> Proble
         return Problem(error["file"], line, 1, f"lualatex: {message}")
     lines = source.splitlines()
     if 0 < line <= len(lines):
-        where = locate(lines[line - 1], culprit, template_dirs)
+        where = sourcemap.locate(lines[line - 1], template_dirs, TAGS, culprit=culprit, comments=("%%", "%#"))
         if where is not None:
-            path, template_line, column = where
-            return Problem(display_path(path), template_line, column, f"lualatex: {message}")
+            return Problem(display_path(where.path), where.line, where.column, f"lualatex: {message}")
     return Problem(
         "main.tex", line, 1, f"lualatex: {message} (in the generated LaTeX: see it with --format tex)"
     )
-
-
-def locate(generated: str, culprit: str, template_dirs: list[Path]) -> tuple[Path, int, int] | None:
-    """The template file, line and column that wrote `generated`, a line of main.tex; None when unsure.
-
-    Each template line becomes a pattern (its text, with any Jinja tag matching anything); the line that matches
-    with the most literal text wins, and one holding the failing command wins over all.
-    """
-    target = generated.strip()
-    best: tuple[int, Path, int, int] | None = None
-    for path, number, text in _template_lines(template_dirs):
-        stripped = text.strip()
-        if not stripped or stripped.startswith(("%%", "%#")):
-            continue
-        literals = _TAG.split(stripped)
-        if not re.fullmatch(".*?".join(map(re.escape, literals)), target, re.DOTALL):
-            continue
-        score = sum(map(len, literals)) + (10_000 if culprit and culprit in text else 0)
-        column = text.find(culprit) + 1 if culprit and culprit in text else len(text) - len(text.lstrip()) + 1
-        if score > 0 and (best is None or score > best[0]):
-            best = (score, path, number, column)
-    return best[1:] if best else None
-
-
-def _template_lines(template_dirs: list[Path]) -> Iterator[tuple[Path, int, str]]:
-    """Every line of the templates Jinja would load: a user's file hides the built-in one of the same name."""
-    seen: set[str] = set()
-    for folder in template_dirs:
-        for path in sorted(folder.rglob("*.j2")):
-            name = path.relative_to(folder).as_posix()
-            if name in seen:
-                continue
-            seen.add(name)
-            for number, text in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-                yield path, number, text
 
 
 ENGINE = LatexEngine()

@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 from collections.abc import Iterable
+from functools import cache
 from pathlib import Path
 from urllib.parse import quote
 
+import jinja2
 from babel import Locale, UnknownLocaleError
 from markupsafe import Markup
 
 from briefgen.backends.markup import Syntax
 from briefgen.document.inline import Inline, map_text, plain
+from briefgen.language.catalog import Catalog
 from briefgen.themes.fonts import Face
 
 _LATEX = {
@@ -133,12 +137,76 @@ def pdf_id(name: str) -> Markup:
     return Markup(f"<{digest}> <{digest}>")
 
 
-def font_file(fonts: Iterable[Face], weight: int, italic: bool = False) -> Markup:
-    """The file name of the face of `fonts` with this weight and style, for fontspec (next to Path=)."""
-    for face in fonts:
+def cased(value: Inline | str, plain_only: bool = False) -> Markup:
+    r"""`\BriefCased{text}{TEXT}`: the text as written and in capitals; the style in force picks one."""
+    write = (lambda v: latex_text(plain_text(v))) if plain_only else _latex_any
+    return Markup(rf"\BriefCased{{{write(value)}}}{{{write(caps(value))}}}")
+
+
+def _latex_any(value: Inline | str) -> str:
+    return latex_text(value) if isinstance(value, str) else latex(value)
+
+
+def babel_for(tag: str, catalog: Catalog) -> str:
+    """Babel's name for a language tag: the catalog's own name for its language, else derived from the tag."""
+    if catalog.babel and tag.split("-")[0] == catalog.tag.split("-")[0]:
+        return catalog.babel
+    return babel_language(tag)
+
+
+def font_family(fonts: Iterable[Face], family: str) -> tuple[Face, ...]:
+    """The faces of one family. A family no face provides is a template error naming the ones there are."""
+    fonts = tuple(fonts)
+    faces = tuple(face for face in fonts if face.family == family)
+    if not faces:
+        known = ", ".join(dict.fromkeys(face.family for face in fonts)) or "none"
+        raise jinja2.UndefinedError(f"no font family '{family}' (families: {known})")
+    return faces
+
+
+def _folder(faces: Iterable[Face]) -> Path:
+    return Path(os.path.commonpath([face.file.parent for face in faces]))
+
+
+def font_folder(faces: Iterable[Face]) -> Markup:
+    """The folder holding a family's files, for fontspec's Path= (ending in /)."""
+    return Markup(tex_path(_folder(faces)) + "/")
+
+
+def font_file(faces: Iterable[Face], weight: int, italic: bool = False) -> Markup:
+    """The file of the face with this weight and style, relative to the family's folder (next to Path=)."""
+    faces = tuple(faces)
+    for face in faces:
         if face.weight == weight and face.italic == italic:
-            return Markup(tex_path(face.file.name))
-    raise ValueError(f"no font face of weight {weight}{' italic' if italic else ''}")
+            return Markup(tex_path(face.file.relative_to(_folder(faces)).as_posix()))
+    raise jinja2.UndefinedError(f"no font face of weight {weight}{' italic' if italic else ''}")
+
+
+def underline(faces: Iterable[Face]) -> Markup:
+    """lua-ul's `top` and `bottom` of an underline where the regular face puts it (its post table), in ems."""
+    regular = next(face for face in faces if face.weight == 400 and not face.italic)
+    top, bottom = _underline(regular.file)
+    return Markup(f"top={top}em, bottom={bottom}em")
+
+
+@cache
+def _underline(file: Path) -> tuple[str, str]:
+    from fontTools.ttLib import TTFont
+
+    with TTFont(file, lazy=True) as font:
+        units = font["head"].unitsPerEm
+        position, thickness = font["post"].underlinePosition, font["post"].underlineThickness
+    return _em((position + thickness / 2) / units), _em((position - thickness / 2) / units)
+
+
+def _em(value: float) -> str:
+    return format(round(value, 3), "g")
+
+
+def logo_file(logo: Path) -> str:
+    """The name the engine gives the theme's logo in the build folder: an SVG becomes a PDF."""
+    suffix = logo.suffix.lower()
+    return "logo.pdf" if suffix == ".svg" else f"logo{'.jpg' if suffix == '.jpeg' else suffix}"
 
 
 SYNTAX = Syntax(
@@ -161,7 +229,13 @@ SYNTAX = Syntax(
         "babel": babel_language,
         "babel_all": babel_languages,
         "tex_path": lambda path: Markup(tex_path(path)),
+        "font_family": font_family,
+        "font_folder": font_folder,
         "font_file": font_file,
+        "underline": underline,
+        "cased": cased,
+        "babel_for": babel_for,
+        "logo_file": logo_file,
         "pdf_id": pdf_id,
     },
 )

@@ -5,14 +5,16 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import re
+import shutil
 import tempfile
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
-from briefgen.backends import Job, Typeset
-from briefgen.errors import EngineError, Problem, display_path
+from briefgen.backends import Job, Typeset, sourcemap
+from briefgen.backends.typst.markup import logo_name
+from briefgen.errors import EngineError, InputError, Problem, display_path
 
 log = logging.getLogger(__name__)
 
@@ -52,14 +54,17 @@ class TypstCompiler:
     def compile(self, main: Path, date: dt.date, standards: list[str], tags: bool) -> tuple[bytes, list[Any]]:
         """The PDF of `main` and Typst's warnings. Only files beside `main` can be read."""
         self.compiles += 1
-        return self.compiler.compile_with_warnings(
+        pdf, warnings = self.compiler.compile_with_warnings(
             input=main,
             root=main.parent,
             format="pdf",
             timestamp=dt.datetime(date.year, date.month, date.day, tzinfo=dt.UTC),
-            pdf_standards=standards,
+            pdf_standards=standards,  # type: ignore[arg-type]  # checked by the CLI's choices
             pdf_tags=tags,
         )
+        if not isinstance(pdf, bytes):  # one PDF, not pages of an image format
+            raise EngineError("typst: the compiler returned no PDF")
+        return pdf, list(warnings)
 
 
 @cache
@@ -77,6 +82,8 @@ class TypstEngine:
         with tempfile.TemporaryDirectory(prefix="briefgen-typst-") as build:
             main = Path(build) / MAIN
             main.write_text(job.source, encoding="utf-8")
+            if job.logo is not None:
+                shutil.copyfile(job.logo, Path(build) / logo_name(job.logo))
             try:
                 font_dirs = tuple(sorted({f.file.parent for f in job.fonts})) or (job.font_dir,)
                 pdf, warnings = compiler(font_dirs).compile(
@@ -87,10 +94,17 @@ class TypstEngine:
                 )
             except typst.TypstError as exc:
                 found = diagnostics(exc.diagnostic or str(exc))
-                _warn([d for d in found if d.severity == "warning"], job)
                 errors = [d for d in found if d.severity == "error"] or [Diagnostic("error", str(exc))]
-                raise EngineError([_problem(d, job) for d in errors]) from exc
-        _warn([d for w in warnings for d in diagnostics(w.diagnostic or str(w))], job)
+                warned = [d for d in found if d.severity == "warning"]
+                fonts = [d for d in warned if _unknown_font(d)]
+                _warn([d for d in warned if d not in fonts], job)
+                problems = [_problem(d, job) for d in errors] + [_font_problem(d, job) for d in fonts]
+                _fail(problems, exc, fonts=bool(fonts))
+        found = [d for w in warnings for d in diagnostics(w.diagnostic or str(w))]
+        fonts = [d for d in found if _unknown_font(d)]
+        _warn([d for d in found if d not in fonts], job)
+        if fonts:
+            _fail([_font_problem(d, job) for d in fonts], fonts=True)
         return Typeset(pdf, page_count(pdf))
 
 
@@ -105,7 +119,7 @@ def _check_offline(job: Job) -> None:
         for match in _PACKAGE.finditer(line)
     ]
     if problems:
-        raise EngineError(problems)
+        _fail(problems)
 
 
 # -- Typst's diagnostics, placed in the templates ------------------------------------------------------
@@ -144,10 +158,47 @@ def diagnostics(text: str) -> list[Diagnostic]:
     return found or [Diagnostic("error", text.strip() or "typst failed")]
 
 
+def _fail(problems: list[Problem], cause: BaseException | None = None, fonts: bool = False) -> NoReturn:
+    """Raise the problems: InputError (exit 2) when one is placed in a template, which is then invalid input,
+    or names a font the theme does not have; else EngineError (exit 1): a problem left in the generated
+    source, or with no place at all."""
+    ordered = sourcemap.problems_in_order(problems)
+    error = InputError if fonts or ordered[0].path != MAIN else EngineError
+    raise error(ordered, ordered=True) from cause
+
+
+_UNKNOWN_FONT = re.compile(r"unknown font family: (.*)")
+_STRING = re.compile(r'"((?:[^"\\]|\\.)*)"')
+
+
+def _unknown_font(d: Diagnostic) -> bool:
+    return _UNKNOWN_FONT.fullmatch(d.message) is not None
+
+
+def _font_problem(d: Diagnostic, job: Job) -> Problem:
+    """A font family that no face of the theme provides: Typst would set its text in no font at all."""
+    match = _UNKNOWN_FONT.fullmatch(d.message)
+    name = match.group(1) if match else d.message
+    lines = job.source.splitlines()
+    if 0 < d.line <= len(lines):  # Typst lower-cases the name: take it as the template writes it
+        written = [m.group(1) for m in _STRING.finditer(lines[d.line - 1], max(d.column - 1, 0))]
+        name = next((w for w in written if w.casefold() == name.casefold()), name)
+    families = sorted({face.family for face in job.fonts})
+    available = ", ".join(families) if families else "none"
+    return _locate(
+        job,
+        d.line,
+        d.column,
+        f"typst: unknown font family '{name}': no font of the theme provides it (families: {available})",
+    )
+
+
 def _problem(d: Diagnostic, job: Job) -> Problem:
     hints = list(d.hints)
     if d.message.startswith("file not found"):
-        hints.append("a template reads no file: the compile root holds only the generated source")
+        hints.append(
+            "a template reads no file: the compile root holds only the generated source and the logo"
+        )
     return _locate(job, d.line, d.column, f"typst: {d.message}" + "".join(f" (hint: {h})" for h in hints))
 
 
@@ -161,63 +212,10 @@ def _locate(job: Job, line: int, column: int, message: str) -> Problem:
     lines = job.source.splitlines()
     if not 0 < line <= len(lines):
         return Problem(MAIN, line, column, message)
-    found = template_position(lines[line - 1], column, job.template_dirs)
+    found = sourcemap.locate(lines[line - 1], job.template_dirs, sourcemap.JINJA, column=column)
     if found is None:
         return Problem(MAIN, line, column, f"{message}; in the generated source: {lines[line - 1].strip()!r}")
-    path, template_line, template_column = found
-    return Problem(display_path(path), template_line, template_column, message)
-
-
-_JINJA_TAG = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}")
-
-
-def template_position(text: str, column: int, dirs: list[Path]) -> tuple[Path, int, int] | None:
-    """Where a line of the generated source was written: the template line whose fixed text matches it best.
-
-    Templates are searched in lookup order, a user's folder first. A line made of substituted values alone
-    cannot be placed: None.
-    """
-    best: tuple[int, Path, int, int] | None = None
-    for path in _templates(dirs):
-        for number, template_line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-            matched = _match(template_line, text, column)
-            if matched is not None and (best is None or matched[0] > best[0]):
-                best = (matched[0], path, number, matched[1])
-    if best is None or best[0] < 3:
-        return None
-    return best[1], best[2], best[3]
-
-
-def _templates(dirs: list[Path]) -> list[Path]:
-    """The files Jinja can load, each name once: a user's file shadows the built-in one."""
-    seen: dict[str, Path] = {}
-    for folder in dirs:
-        for path in sorted(folder.rglob("*")):
-            if path.is_file():
-                seen.setdefault(path.relative_to(folder).as_posix(), path)
-    return list(seen.values())
-
-
-def _match(template_line: str, text: str, column: int) -> tuple[int, int] | None:
-    """(fixed characters matched, template column of `column`) when `text` can come from `template_line`."""
-    pieces: list[tuple[int, str]] = []  # the fixed text between Jinja tags, with its template offset
-    start = 0
-    for tag in [*_JINJA_TAG.finditer(template_line), None]:
-        piece = template_line[start : tag.start() if tag else len(template_line)]
-        if piece.strip():
-            pieces.append((start + len(piece) - len(piece.lstrip()), piece.strip()))
-        start = tag.end() if tag else start
-    if not pieces:
-        return None
-    at, mapped = 0, pieces[0][0] + 1
-    for offset, piece in pieces:
-        found = text.find(piece, at)
-        if found < 0:
-            return None
-        if found < column:
-            mapped = offset + min(column - 1 - found, len(piece)) + 1
-        at = found + len(piece)
-    return sum(len(piece) for _, piece in pieces), mapped
+    return Problem(display_path(found.path), found.line, found.column, message)
 
 
 # -- the PDF ---------------------------------------------------------------------------------------------

@@ -13,6 +13,7 @@ Embedded calls end with `;` so that text following them (`.x`, `(x)`) cannot con
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 from markupsafe import Markup
 
@@ -28,6 +29,7 @@ _SPECIAL = re.compile(
 )
 _ENUM_MARKER = re.compile(r"^(\s*\d+)\.(?=\s|$)")
 _LINE_BREAK = re.compile(r"\s*[\n\x0b\x0c\r\x85\u2028\u2029]+\s*")  # what Typst takes for a new line
+LOGO = "logo"  # the logo's name beside the source, whatever the theme calls it
 _STRING_ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"}
 
 
@@ -47,6 +49,11 @@ def typst_string(text: str) -> str:
         _STRING_ESCAPES.get(c) or (f"\\u{{{ord(c):x}}}" if ord(c) < 32 or c in "@\x7f" else c) for c in text
     )
     return f'"{body}"'
+
+
+def logo_name(path: Path) -> str:
+    """The name of the theme's logo in the compile folder, where the engine copies it: logo.svg, logo.png, …"""
+    return LOGO + path.suffix.lower()
 
 
 def typst(nodes: Inline) -> str:
@@ -76,5 +83,8 @@ SYNTAX = Syntax(
     entry="brief.typ.j2",
     inline=typst,
     text=typst_text,
-    filters={"typst_string": lambda value: Markup(typst_string(str(value)))},
+    filters={
+        "typst_string": lambda value: Markup(typst_string(str(value))),
+        "logo_file": lambda path: Markup(typst_string(logo_name(Path(path)))),
+    },
 )

@@ -1,12 +1,14 @@
-"""Typeset rendered HTML into PDF bytes with WeasyPrint, reading only the theme's files and the font package."""
+"""Typeset rendered HTML into PDF bytes with WeasyPrint, reading only the theme's layers and its font files."""
 
 from __future__ import annotations
 
+import tempfile
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
 from briefgen.backends import Job, Typeset
-from briefgen.errors import EngineError
+from briefgen.backends.weasyprint import fonts
+from briefgen.errors import BriefgenError, EngineError
 
 
 def _confined_fetcher(roots: list[Path]):
@@ -32,20 +34,28 @@ def _confined_fetcher(roots: list[Path]):
 
 class WeasyPrintEngine:
     def compile(self, job: Job) -> Typeset:
+        """The PDF of `job`. A font family the theme does not provide is an InputError, before and after layout."""
         import weasyprint
         from weasyprint.urls import FatalURLFetchingError
 
-        fetcher = _confined_fetcher([*job.template_dirs, *job.asset_dirs, job.font_dir])
+        fonts.check(fonts.named_families(*fonts.style_sheets(job.source)), job.fonts, job.template_dirs)
+        fetcher = _confined_fetcher([*job.template_dirs, *job.asset_dirs])
         base = job.template_dirs[-1].resolve().as_uri() + "/"
         try:
-            html = weasyprint.HTML(string=job.source, base_url=base, url_fetcher=fetcher)
-            document = html.render()
-            pdf = document.write_pdf(
-                pdf_identifier=job.doc.id.encode(),
-                pdf_variant=job.extra.get("pdf_variant"),
-                pdf_tags=bool(job.extra.get("pdf_tags", False)),
-            )
+            with tempfile.TemporaryDirectory(prefix="briefgen-fonts-") as folder:
+                font_config = fonts.font_config(Path(folder))
+                html = weasyprint.HTML(string=job.source, base_url=base, url_fetcher=fetcher)
+                document = html.render(font_config=font_config)
+                fonts.check(fonts.used_families(document), job.fonts, job.template_dirs)
+                fonts.check_glyphs(fonts.missing_glyphs(document, job.fonts), job.template_dirs)
+                pdf = document.write_pdf(
+                    pdf_identifier=job.doc.id.encode(),
+                    pdf_variant=job.extra.get("pdf_variant"),
+                    pdf_tags=bool(job.extra.get("pdf_tags", False)),
+                )
             return Typeset(pdf, len(document.pages))
+        except BriefgenError:
+            raise
         except FatalURLFetchingError as exc:
             cause = exc.__cause__ or exc
             raise EngineError(f"weasyprint: {cause}") from exc
