@@ -1,4 +1,7 @@
-"""Render page 1 of each language of the Kyutai briefing to PNG for the README (needs poppler's pdftoppm)."""
+"""Render page 1 of each language of the Kyutai briefing, in each built-in theme, to PNG for the README.
+
+    .venv/bin/python scripts/pictures.py [ENGINE]      (needs poppler's pdftoppm)
+"""
 
 from __future__ import annotations
 
@@ -19,19 +22,18 @@ def main() -> int:
         return 1
     engine = sys.argv[1] if len(sys.argv) > 1 else "weasyprint"
     IMAGES.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory() as tmp:
-        out = Path(tmp)
-        subprocess.run(
-            [sys.executable, "-m", "briefgen", "build", str(BRIEF), "--engine", engine, "--out", str(out)],
-            check=True,
-        )
-        for pdf in sorted(out.glob("*.pdf")):
-            target = IMAGES / f"{pdf.stem}.{engine}.page1"
-            subprocess.run(
-                ["pdftoppm", "-png", "-r", "70", "-f", "1", "-l", "1", "-singlefile", str(pdf), str(target)],
-                check=True,
-            )
-            print(f"{target.relative_to(ROOT)}.png")
+    for theme in ("briefing", "dossier"):
+        with tempfile.TemporaryDirectory() as tmp:
+            out = Path(tmp)
+            command = ["build", str(BRIEF), "--engine", engine, "--theme", theme, "--out", str(out), "-q"]
+            subprocess.run([sys.executable, "-m", "briefgen", *command], check=True)
+            for pdf in sorted(out.glob("*.pdf")):
+                target = IMAGES / f"{pdf.stem}.{theme}.page1"
+                subprocess.run(
+                    ["pdftoppm", "-png", "-r", "70", "-f", "1", "-l", "1", "-singlefile", str(pdf), str(target)],
+                    check=True,
+                )
+                print(f"{target.relative_to(ROOT)}.png")
     return 0
 
 
