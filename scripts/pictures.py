@@ -1,6 +1,6 @@
 """Render page 1 of each language of the Kyutai briefing, in each built-in theme, to PNG for the README.
 
-    .venv/bin/python scripts/pictures.py [ENGINE]      (needs poppler's pdftoppm)
+.venv/bin/python scripts/pictures.py [ENGINE]      (needs poppler's pdftoppm)
 """
 
 from __future__ import annotations
@@ -30,7 +30,19 @@ def main() -> int:
             for pdf in sorted(out.glob("*.pdf")):
                 target = IMAGES / f"{pdf.stem}.{theme}.page1"
                 subprocess.run(
-                    ["pdftoppm", "-png", "-r", "70", "-f", "1", "-l", "1", "-singlefile", str(pdf), str(target)],
+                    [
+                        "pdftoppm",
+                        "-png",
+                        "-r",
+                        "70",
+                        "-f",
+                        "1",
+                        "-l",
+                        "1",
+                        "-singlefile",
+                        str(pdf),
+                        str(target),
+                    ],
                     check=True,
                 )
                 print(f"{target.relative_to(ROOT)}.png")

@@ -6,16 +6,17 @@ import re
 import shutil
 import subprocess
 import unicodedata
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from briefgen.backends import Job, latex
+from briefgen.backends import Job, latex, workers
 from briefgen.backends.latex.markup import babel_language, latex_text, latex_url
 from briefgen.brief.validate import load_brief
 from briefgen.document.inline import plain
 from briefgen.document.view import Document, build_document
-from briefgen.errors import EngineError
+from briefgen.errors import BriefgenError, EngineTimeout
 from briefgen.language.catalog import load_catalog
 from briefgen.themes import fonts
 from tests import pdfcheck
@@ -101,9 +102,22 @@ PROBES = [
 ]
 
 
+class InProcess:
+    """A pool of workers that runs each call in this process, so that a test sees what the engine does."""
+
+    def run(self, calls: list[workers.Call], jobs: int = 1) -> Iterator[tuple[int, object, float]]:
+        for index, call in enumerate(calls):
+            try:
+                yield index, call.function(*call.args), 0.0
+            except BriefgenError as exc:
+                yield index, exc, 0.0
+
+
 @pytest.fixture
 def build_dirs(monkeypatch: pytest.MonkeyPatch) -> list[list[str]]:
-    """What the build folder holds after each lualatex run (it is deleted afterwards)."""
+    """What the build folder holds after each lualatex run (it is deleted afterwards); LaTeX runs in this
+    process."""
+    monkeypatch.setattr(workers, "pool", InProcess)
     seen: list[list[str]] = []
     run = latex._run
 
@@ -196,12 +210,15 @@ def test_escaping_leaves_no_tex_special_character_unescaped() -> None:
     assert latex_url("https://e.org/a b\\c{d}^|e_f%20#g~$&") == (
         r"https://e.org/a\%20b\%5Cc\%7Bd\%7D\%5E\%7Ce\_f\%20\#g\~\string$\&"
     )
-    assert [babel_language(t) for t in ("fr", "en-GB", "en", "de", "pt-BR")] == [
+    assert [babel_language(t) for t in ("fr", "en-GB", "en", "de", "pt-BR", "nb", "nn", "ja")] == [
         "french",
         "british",
         "english",
-        "german",
-        "portuguese",
+        "ngerman",  # babel's `german` is the spelling before 1996
+        "brazilian",
+        "norsk",
+        "nynorsk",
+        "",  # no babel language: set as the document's language, with a warning
     ]
 
 
@@ -234,16 +251,17 @@ def test_a_run_that_does_not_end_is_stopped(lualatex: None) -> None:
         doc=document(MINIMAL, "fr"),
         template_dirs=[],
         font_dir=fonts.font_dir(),
-        extra={"latex_timeout": 2},
+        timeout=2,
     )
-    with pytest.raises(EngineError, match=r"lualatex timed out after 2 s"):
+    with pytest.raises(EngineTimeout, match=r"latex timed out after 2 s"):
         latex.ENGINE.compile(job)
 
 
 def test_a_character_the_font_lacks_stops_the_build(lualatex: None, workdir: Path) -> None:
-    brief = workdir / "brief.yaml"
-    brief.write_text(MINIMAL.read_text(encoding="utf-8").replace("Un titre de test", "Un titre 漢"), "utf-8")
-    code, _out, err = run_cli("build", brief, "--lang", "fr", "--engine", "latex", "--out", "out")
+    """The check before the engine (tests/test_faults.py) finds it; a template's own character, LuaTeX."""
+    templates = override(workdir, small_document("漢"))
+    args = ("build", MINIMAL, "--lang", "fr", "--engine", "latex", "--templates", templates, "--out", "out")
+    code, _out, err = run_cli(*args)
     assert code == 1
     assert "no glyph for 漢 (U+6F22)" in err
     assert not (workdir / "out").exists()
@@ -303,7 +321,7 @@ def test_without_lualatex_the_build_and_doctor_name_the_packages(
 def test_doctor_reports_every_engine(lualatex: None) -> None:
     code, out, _err = run_cli("doctor")
     names = [line.split()[1] for line in out.splitlines()]
-    assert names == ["weasyprint", "typst", "latex", "fonts", "pdftotext"]
+    assert names == ["weasyprint", "typst", "latex", "fonts", "languages", "pdftotext"]
     assert code == 0, out
 
 

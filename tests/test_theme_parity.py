@@ -15,12 +15,13 @@ from pathlib import Path
 
 import pytest
 
+from briefgen.backends import BACKENDS
 from briefgen.themes.layers import load_theme
 from briefgen.themes.manifest import points
 from tests import pdfcheck
 from tests.conftest import FIXTURES, KYUTAI
 
-ENGINES = ["weasyprint", "typst", "latex"]
+ENGINES = list(BACKENDS)
 ACME = FIXTURES / "themes" / "acme"
 THEMES = {"briefing": "briefing", "acme": str(ACME)}
 

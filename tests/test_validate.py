@@ -201,4 +201,8 @@ def test_invalid_utf8_is_reported(tmp_path: Path) -> None:
     bad.write_bytes(GOOD.replace("Équipe", "\xc9quipe").encode("latin-1"))
     code, lines = errors(bad, tmp_path / "out")
     assert code == 2
-    assert lines[0].startswith(f"{bad}: not UTF-8 text")
+    line = next(i for i, text in enumerate(GOOD.splitlines(), 1) if text.startswith("audience:"))
+    column = len("audience: {fr: ") + 1
+    assert lines == [
+        f"{bad}:{line}:{column}: not UTF-8 text: invalid byte 0xC9 (invalid continuation byte); save the file as UTF-8"
+    ]

@@ -1,20 +1,25 @@
-"""Run the pipeline for each brief and language: load → validate → localise → render → typeset → write."""
+"""Run the pipeline for each brief and language: load → validate → localise → render → typeset → write.
+
+A batch is all or nothing: every output is made in memory (the engines in worker processes, with a time limit)
+before the first is written, so a failed build in a folder of briefs, or in one language, writes nothing.
+"""
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from briefgen.backends import Job, get_backend
+from briefgen.backends import TIMEOUT, Backend, Job, get_backend, glyphs, workers
 from briefgen.brief.discover import find_briefs
 from briefgen.brief.validate import LoadedBrief, load_brief
-from briefgen.document.view import build_document
-from briefgen.errors import BriefgenError, InputError, Problem, display_path
+from briefgen.document.view import Document, build_document
+from briefgen.errors import BriefgenError, EngineError, EngineTimeout, InputError, Problem, display_path
 from briefgen.language.catalog import Catalog, load_catalog
-from briefgen.output import write_atomic
+from briefgen.output import write_all
 from briefgen.render import render
 from briefgen.themes.layers import DEFAULT_THEME, Theme, check_layers, load_theme
 
@@ -31,6 +36,7 @@ class Options:
     theme: str = DEFAULT_THEME  # a built-in theme's name, or a theme folder
     templates: Path | None = None
     format: str = "pdf"  # "pdf", or "source" for the engine's own source (.html, .typ, .tex)
+    timeout: float = TIMEOUT  # seconds each engine run may take
     extra: dict[str, object] = field(default_factory=dict)
 
 
@@ -116,41 +122,147 @@ def output_path(task: Task, options: Options, suffix: str = ".pdf") -> Path:
     return options.out / f"{task.loaded.brief.id}.{task.lang}{suffix}"
 
 
+@dataclass(frozen=True)
+class Output:
+    """One output made in memory, or the job its engine is to typeset."""
+
+    task: Task
+    path: Path
+    data: bytes = b""
+    pages: int = 0
+    seconds: float = 0.0
+    job: Job | None = None
+
+
 def run(task: Task, options: Options) -> Written:
     """Build one language of one brief and write it. Raises BriefgenError; never leaves a partial file."""
+    return make_and_write([task], options)[0]
+
+
+def build(paths: list[Path], options: Options, jobs: int = 1) -> Iterator[Written]:
+    """Plan everything (raising on any invalid input before writing), make every output in memory, the engines
+    `jobs` at a time, then write them all: when any build fails, nothing is written."""
+    tasks = plan(paths, options)
+    yield from make_and_write(tasks, options, jobs)
+
+
+def make_and_write(tasks: list[Task], options: Options, jobs: int = 1) -> list[Written]:
+    outputs = make(tasks, options, jobs)
+    write_all([(o.path, o.data) for o in outputs])
+    return [Written(o.path, o.pages, len(o.data), o.seconds, o.task) for o in outputs]
+
+
+def make(tasks: list[Task], options: Options, jobs: int = 1) -> list[Output]:
+    """Every task's output, in memory. Input problems of every task are raised together, before any engine
+    runs; then the first engine failure is raised, the other builds stopped."""
+    prepared: list[Output] = []
+    problems: list[Problem] = []
+    warned: set[Problem] = set()
+    for task in tasks:
+        try:
+            prepared.append(prepare(task, options, warned))
+        except InputError as exc:
+            problems += exc.problems
+    if problems:
+        raise InputError(list(dict.fromkeys(problems)))  # one for every language that has it
+    return typeset(prepared, options, jobs)
+
+
+def prepare(task: Task, options: Options, warned: set[Problem] | None = None) -> Output:
+    """Render one task: its source, or (for a PDF) the job its engine typesets. Raises InputError.
+    `warned`: the warnings given already (by the other tasks of a batch), not given again."""
     started = time.perf_counter()
     engine = get_backend(options.engine)
     theme = _theme(options)
     doc = build_document(task.loaded, task.lang, task.catalog)
+    if options.format == "pdf" and (problems := font_problems(task, options, doc)):
+        raise InputError(problems)
+    _language_warnings(engine, task, doc, set() if warned is None else warned)
     source = render(engine, theme, doc, task.catalog)
+    seconds = time.perf_counter() - started
     if options.format == "source":
-        path = output_path(task, options, engine.suffix)
-        data = source.encode("utf-8")
-        pages = 0
-    else:
-        job = Job(
-            source=source,
-            doc=doc,
-            template_dirs=theme.template_dirs(engine.folder),
-            font_dir=theme.faces[0].file.parent,
-            fonts=theme.faces,
-            asset_dirs=theme.asset_dirs(),
-            logo=theme.logo,
-            extra=options.extra,
+        return Output(task, output_path(task, options, engine.suffix), source.encode("utf-8"), 0, seconds)
+    job = Job(
+        source=source,
+        doc=doc,
+        template_dirs=theme.template_dirs(engine.folder),
+        font_dir=theme.faces[0].file.parent,
+        fonts=theme.faces,
+        asset_dirs=theme.asset_dirs(),
+        logo=theme.logo,
+        extra=options.extra,
+        timeout=options.timeout,
+    )
+    return Output(task, output_path(task, options), seconds=seconds, job=job)
+
+
+def font_problems(task: Task, options: Options, doc: Document | None = None) -> list[Problem]:
+    """The characters of the task's document that no font of the theme has, each placed in the brief."""
+    doc = doc or build_document(task.loaded, task.lang, task.catalog)
+    return glyphs.problems(doc, task.catalog, _theme(options).faces, task.loaded.located, task.lang)
+
+
+def typeset(outputs: list[Output], options: Options, jobs: int = 1) -> list[Output]:
+    """The outputs with their PDFs, typeset by engine workers `jobs` at a time. Raises the first failure."""
+    waiting = [o for o in outputs if o.job is not None]
+    if not waiting:
+        return outputs
+    engine = get_backend(options.engine)
+    done: dict[int, Output] = {}
+    calls = [engine.call(o.job) for o in waiting if o.job is not None]
+    with contextlib.closing(workers.pool().run(calls, jobs)) as results:
+        for index, result, took in results:
+            output = waiting[index]
+            if isinstance(result, BaseException):
+                raise _placed(result, output) from None
+            seconds = output.seconds + took
+            done[id(output)] = replace(output, data=result.pdf, pages=result.pages, seconds=seconds, job=None)
+            _page_budget(done[id(output)], options)
+    return [done.get(id(o), o) for o in outputs]
+
+
+def _placed(error: BaseException, output: Output) -> BaseException:
+    """A timeout named with the brief, its language and the engine."""
+    if not isinstance(error, EngineTimeout):
+        return error
+    task = output.task
+    return EngineError(
+        Problem(
+            display_path(task.loaded.file),
+            0,
+            0,
+            f"{error.engine or 'the engine'} took more than {error.seconds:g} s to typeset the '{task.lang}' "
+            "briefing and was stopped (give it more time with --timeout SECONDS)",
         )
-        typeset = engine.compile(job)
-        path, data, pages = output_path(task, options), typeset.pdf, typeset.pages
-        front = sum(bool(theme.manifest.layout.get(key)) for key in ("cover", "toc"))  # pages the theme adds
-        if pages - front > doc.page_budget:
-            log.warning(
-                "%s: %d pages%s, over the brief's page budget of %d",
-                display_path(path),
-                pages - front,
-                f" after the theme's {front} front page{'s' if front > 1 else ''}" if front else "",
-                doc.page_budget,
-            )
-    write_atomic(path, data)
-    return Written(path, pages, len(data), time.perf_counter() - started, task)
+    )
+
+
+def _page_budget(output: Output, options: Options) -> None:
+    doc_budget = output.task.loaded.brief.page_budget
+    layout = _theme(options).manifest.layout
+    front = sum(bool(layout.get(key)) for key in ("cover", "toc"))  # pages the theme adds
+    if output.pages - front > doc_budget:
+        log.warning(
+            "%s: %d pages%s, over the brief's page budget of %d",
+            display_path(output.path),
+            output.pages - front,
+            f" after the theme's {front} front page{'s' if front > 1 else ''}" if front else "",
+            doc_budget,
+        )
+
+
+def _language_warnings(engine: Backend, task: Task, doc: Document, warned: set[Problem]) -> None:
+    """Warn, at the brief's source.language, when the engine cannot hyphenate the language of the quotes in
+    it (LaTeX without babel for it): once for a brief's languages."""
+    check = engine.syntax.language
+    if check is None:
+        return
+    for tag in dict.fromkeys(flag.quote_lang for flag in doc.flags):
+        message = check(tag, task.catalog)
+        problem = task.loaded.located.problem(("source", "language"), message) if message else None
+        if problem is not None and problem not in warned:
+            warned.add(problem)
+            log.warning("%s", problem)
 
 
 _THEMES: dict[tuple[str, Path | None, str], Theme] = {}
@@ -164,19 +276,4 @@ def _theme(options: Options) -> Theme:
     return _THEMES[key]
 
 
-def build(paths: list[Path], options: Options, jobs: int = 1) -> Iterator[Written]:
-    """Plan everything (raising on any invalid input before writing), then build the tasks, `jobs` at a time."""
-    tasks = plan(paths, options)
-    if jobs <= 1 or len(tasks) <= 1:
-        for task in tasks:
-            yield run(task, options)
-        return
-    from concurrent.futures import ProcessPoolExecutor, as_completed
-
-    with ProcessPoolExecutor(max_workers=min(jobs, len(tasks))) as pool:
-        futures = [pool.submit(run, task, options) for task in tasks]
-        for future in as_completed(futures):
-            yield future.result()
-
-
-__all__ = ["Options", "Written", "build", "plan", "run"]
+__all__ = ["Options", "Written", "build", "font_problems", "plan", "run"]

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import signal
 import sys
+import threading
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from functools import wraps
 from pathlib import Path
 from typing import Any, TypeVar
@@ -13,8 +16,8 @@ from typing import Any, TypeVar
 import click
 
 from briefgen import __version__
-from briefgen.backends import ENGINES
-from briefgen.errors import EXIT_INPUT, BriefgenError
+from briefgen.backends import ENGINES, TIMEOUT
+from briefgen.errors import EXIT_INPUT, EXIT_SIGNAL, BriefgenError, Interrupted
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -32,20 +35,58 @@ def _setup_logging(verbosity: int) -> None:
 
 
 def _reports_errors(func: F) -> F:
-    """Turn briefgen errors into `path:line:col: message` lines and the error's exit code."""
+    """Turn briefgen errors into `path:line:col: message` lines and the error's exit code; SIGINT and SIGTERM
+    into one line and 128 + the signal's number, after the temporary files are removed."""
 
     @wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         debug = kwargs.get("debug", False)
         try:
-            return func(*args, **kwargs)
+            with _signals_unwind():
+                return func(*args, **kwargs)
         except BriefgenError as exc:
             if debug:
                 traceback.print_exc()
             click.echo(exc.format(), err=True)
             sys.exit(exc.exit_code)
+        except KeyboardInterrupt as exc:
+            if debug:
+                traceback.print_exc()
+            signum = exc.signum if isinstance(exc, Interrupted) else signal.SIGINT
+            _stop_workers()
+            click.echo(f"briefgen: stopped by {signal.Signals(signum).name}", err=True)
+            sys.exit(EXIT_SIGNAL + signum)
 
     return wrapper  # type: ignore[return-value]
+
+
+@contextlib.contextmanager
+def _signals_unwind() -> Iterator[None]:
+    """While a command runs, SIGTERM (a CI's cancel, `timeout`) unwinds like Ctrl-C: `with` blocks remove
+    their temporary folders, engine workers are stopped. A second signal is ignored while that happens."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def stop(signum: int, _frame: object) -> None:
+        for each in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(each, signal.SIG_IGN)
+        raise Interrupted(signum, signal.Signals(signum).name)
+
+    previous = {each: signal.signal(each, stop) for each in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield
+    finally:
+        for each, handler in previous.items():
+            signal.signal(each, handler)
+
+
+def _stop_workers() -> None:
+    """Stop the engine workers and remove this process's temporary folder now, not at exit."""
+    from briefgen.backends import scratch, workers
+
+    workers.shutdown()
+    scratch.remove()
 
 
 def _split_langs(_ctx: click.Context, _param: click.Parameter, value: str | None) -> tuple[str, ...] | None:
@@ -111,6 +152,14 @@ def main() -> None:
 @click.option(
     "--jobs", "-j", type=click.IntRange(min=1), default=1, show_default=True, help="Builds run in parallel."
 )
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0, min_open=True),
+    default=TIMEOUT,
+    show_default=True,
+    metavar="SECONDS",
+    help="Stop an engine that takes longer than this to typeset one document (exit 1).",
+)
 @click.option("-q", "--quiet", count=True, help="Print only errors.")
 @click.option("-v", "--verbose", count=True, help="Say more.")
 @click.option("--debug", is_flag=True, help="Show Python tracebacks.")
@@ -124,11 +173,15 @@ def build(
     templates: Path | None,
     fmt: str,
     jobs: int,
+    timeout: float,
     quiet: int,
     verbose: int,
     debug: bool,
 ) -> None:
-    """Build PDF briefings from briefs (files or folders; default: briefs/)."""
+    """Build PDF briefings from briefs (files or folders; default: briefs/).
+
+    Every output is made before the first is written: when one build fails, nothing is written.
+    """
     from briefgen.backends import get_backend
     from briefgen.build import Options
     from briefgen.build import build as run_build
@@ -147,6 +200,7 @@ def build(
         theme=theme,
         templates=templates,
         format="pdf" if fmt == "pdf" else "source",
+        timeout=timeout,
     )
     for written in run_build(list(paths) or [Path("briefs")], options, jobs=jobs):
         if not quiet:
@@ -162,15 +216,16 @@ def build(
 @click.option("--debug", is_flag=True, help="Show Python tracebacks.")
 @_reports_errors
 def check(paths: tuple[Path, ...], strict: bool, theme: str, templates: Path | None, debug: bool) -> None:
-    """Validate briefs and compare their languages; write nothing."""
+    """Validate briefs, compare their languages and look for characters the theme's fonts lack; write nothing."""
     from briefgen.brief.parity import compare
-    from briefgen.build import Options, plan, theme_of
+    from briefgen.build import Options, font_problems, plan, theme_of
 
     options = Options(theme=theme, templates=templates)
     tasks = plan(list(paths) or [Path("briefs")], options)
     catalogs = theme_of(options).catalog_dirs
     briefs = {task.loaded.file: task.loaded for task in tasks}
     findings = [p for loaded in briefs.values() for p in compare(loaded, catalogs)]
+    findings += list(dict.fromkeys(p for task in tasks for p in font_problems(task, options)))
     for finding in findings:
         click.echo(str(finding), err=True)
     errors = [p for p in findings if strict or not p.warning]

@@ -99,7 +99,21 @@ def pdftotext() -> Check:
     return Check("pdftotext", True, f"{tool}: {_first_line([tool, '-v'])}", required=False)
 
 
-CHECKS: tuple[Callable[[], Check], ...] = (fonts, pdftotext)
+def languages() -> Check:
+    """The languages LaTeX hyphenates (babel's files installed); text in another is set as the document's."""
+    from briefgen.backends.latex.markup import hyphenation
+
+    if shutil.which("kpsewhich") is None:
+        return Check("languages", False, "no TeX Live: see latex", required=False)
+    found, missing = hyphenation()
+    detail = f"LaTeX hyphenates {', '.join(found)}"
+    if missing:
+        packages = " ".join(sorted({p for p in missing.values() if p}))
+        detail += f"; not {', '.join(missing)} (apt-get install {packages})"
+    return Check("languages", not missing, detail + "; any other: no babel language", required=False)
+
+
+CHECKS: tuple[Callable[[], Check], ...] = (fonts, languages, pdftotext)
 
 
 def checks() -> list[Check]:

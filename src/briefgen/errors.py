@@ -7,6 +7,7 @@ from pathlib import Path
 
 EXIT_ENGINE = 1
 EXIT_INPUT = 2
+EXIT_SIGNAL = 128  # plus the signal's number: 130 for SIGINT, 143 for SIGTERM, as a shell reports it
 
 
 @dataclass(frozen=True, order=True)
@@ -52,6 +53,14 @@ class BriefgenError(Exception):
     def format(self) -> str:
         return "\n".join(str(p) for p in self.problems)
 
+    def __reduce__(self) -> tuple[object, ...]:
+        """Pickle with the problems, in their order: engine workers send their errors to the main process."""
+        return _rebuild, (type(self), self.problems)
+
+
+def _rebuild(cls: type[BriefgenError], problems: list[Problem]) -> BriefgenError:
+    return cls(problems, ordered=True)
+
 
 class InputError(BriefgenError):
     """The brief, a template choice or a command-line value is invalid: nothing is written."""
@@ -63,3 +72,28 @@ class EngineError(BriefgenError):
     """An engine failed while typesetting a valid brief."""
 
     exit_code = EXIT_ENGINE
+
+
+class EngineTimeout(EngineError):
+    """An engine ran past its time limit and was stopped."""
+
+    def __init__(self, seconds: float, engine: str = "") -> None:
+        self.seconds = seconds
+        self.engine = engine
+        super().__init__(f"{engine or 'the engine'} timed out after {seconds:g} s")
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return type(self), (self.seconds, self.engine)
+
+
+class Interrupted(KeyboardInterrupt):
+    """A signal (SIGINT, SIGTERM) stopped briefgen: it unwinds like Ctrl-C, removing its temporary files."""
+
+    def __init__(self, signum: int, name: str) -> None:
+        super().__init__(name)
+        self.signum = signum
+        self.name = name
+
+    @property
+    def exit_code(self) -> int:
+        return EXIT_SIGNAL + self.signum

@@ -15,8 +15,11 @@ from typing import TYPE_CHECKING, Protocol
 
 from briefgen.errors import InputError
 
+TIMEOUT = 120.0  # seconds an engine may take to typeset one document (`build --timeout`)
+
 if TYPE_CHECKING:
     from briefgen.backends.markup import Syntax
+    from briefgen.backends.workers import Call
     from briefgen.document.view import Document
     from briefgen.themes.fonts import Face
 
@@ -33,6 +36,7 @@ class Job:
     asset_dirs: list[Path] = field(default_factory=list)  # theme layers' folders: logos, font files
     logo: Path | None = None  # the theme's logo, for engines that copy it beside the source
     extra: dict[str, object] = field(default_factory=dict)
+    timeout: float = TIMEOUT  # seconds: then the engine is stopped (EngineTimeout)
 
 
 @dataclass(frozen=True)
@@ -75,7 +79,22 @@ class Backend:
         return self.suffix.lstrip(".")
 
     def compile(self, job: Job) -> Typeset:
-        return self.engine.compile(job)
+        """Typeset `job` in an engine worker, stopped after `job.timeout` seconds (EngineTimeout)."""
+        from briefgen.backends.workers import pool
+
+        result: Typeset = pool().call(self.call(job))
+        return result
+
+    def call(self, job: Job) -> Call:
+        """The worker call that typesets `job`: for a batch of builds run side by side (workers.Pool.run)."""
+        from briefgen.backends.workers import Call
+
+        return Call(compile_here, (self.name, job), job.timeout, self.name)
+
+
+def compile_here(name: str, job: Job) -> Typeset:
+    """Typeset `job` with the engine `name` in this process (in a worker: see Backend.compile)."""
+    return BACKENDS[name].engine.compile(job)
 
 
 BACKENDS: dict[str, Backend] = {
@@ -117,4 +136,15 @@ def get_backend(name: str) -> Backend:
         raise InputError(f"unknown engine '{name}' (available: {', '.join(BACKENDS)})") from None
 
 
-__all__ = ["BACKENDS", "DEFAULT", "ENGINES", "Backend", "Engine", "Job", "Typeset", "get_backend"]
+__all__ = [
+    "BACKENDS",
+    "DEFAULT",
+    "ENGINES",
+    "TIMEOUT",
+    "Backend",
+    "Engine",
+    "Job",
+    "Typeset",
+    "compile_here",
+    "get_backend",
+]

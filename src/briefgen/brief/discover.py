@@ -15,7 +15,12 @@ def find_briefs(paths: list[Path]) -> list[Path]:
             if any((path / name).is_file() for name in BRIEF_NAMES):
                 found += [path / n for n in BRIEF_NAMES if (path / n).is_file()]
                 continue
-            for child in sorted(path.iterdir()):
+            try:
+                children = sorted(path.iterdir())
+            except OSError:  # an unreadable folder: reading it as a brief says why
+                found.append(path)
+                continue
+            for child in children:
                 if child.is_file() and child.suffix in (".yaml", ".yml"):
                     found.append(child)
                 elif child.is_dir():

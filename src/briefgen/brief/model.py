@@ -6,12 +6,16 @@ import datetime as dt
 import difflib
 import hashlib
 import re
+from collections import deque
 from decimal import Decimal
+from functools import cache
 from typing import Annotated, Any, Literal
 
+from babel import Locale, UnknownLocaleError
 from pydantic import (
     AfterValidator,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     PrivateAttr,
@@ -20,15 +24,95 @@ from pydantic import (
     TypeAdapter,
     ValidationError,
     ValidationInfo,
+    field_validator,
     model_validator,
 )
 from pydantic_core import PydanticCustomError
 
+from briefgen.brief import limits
+from briefgen.brief.read import shown
+
 FACT_REF = re.compile(r"\{\{\s*([a-z][a-z0-9_]*)\s*(?::\s*([a-z]+)\s*)?\}\}")
 FACT_STYLES = ("compact", "long", "short")
+# The only links a brief may hold, in prose or as its source's URL: never javascript:, file:, data:, …
+LINK_SCHEMES = ("https://", "http://", "mailto:")
+MARKUP = "[]()*_`"  # the characters of inline markup (links, emphasis, code)
+# Control characters (tab and line feed aside), lone surrogates and noncharacters: no text holds them.
+_NONCHARACTERS = "".join(f"{chr(p * 0x10000 + 0xFFFE)}{chr(p * 0x10000 + 0xFFFF)}" for p in range(17))
+_FORBIDDEN = re.compile(f"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef{_NONCHARACTERS}]")
 
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
-LangCode = Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}(-[A-Z]{2})?$")]
+
+def link_allowed(url: str) -> bool:
+    """Whether `url` may become a link: https, http and mailto only."""
+    return url.strip().lower().startswith(LINK_SCHEMES)
+
+
+def _refused_link(url: str, **where: str) -> PydanticCustomError:
+    return PydanticCustomError(
+        "link_scheme",
+        "the link '{url}' is refused: only https, http and mailto links are allowed",
+        {"url": shown(url), **where},
+    )
+
+
+def _clean(text: Any) -> Any:
+    """A text as given, before any stripping, with no control character, lone surrogate or noncharacter."""
+    match = _FORBIDDEN.search(text) if isinstance(text, str) else None
+    if match:
+        raise PydanticCustomError(
+            "text_char",
+            "the character U+{code} is not allowed in a text (remove it)",
+            {"code": f"{ord(match.group()):04X}"},
+        )
+    return text
+
+
+@cache
+def known_language(code: str) -> bool:
+    """Whether CLDR (through Babel) knows the language code `code`, e.g. fr, en-GB, pt-BR."""
+    try:
+        Locale.parse(code, sep="-")
+    except (UnknownLocaleError, ValueError):
+        return False
+    return True
+
+
+def _cldr(code: str) -> str:
+    if not known_language(code):
+        raise PydanticCustomError(
+            "lang_unknown",
+            "'{code}' is not a language CLDR knows (a code like fr, en, de-CH or pt-BR)",
+            {"code": code},
+        )
+    return code
+
+
+def _bounded(value: Decimal | int) -> Decimal | int:
+    """An amount, count or number within the limits: at most 10^15, with at most 10 decimal places."""
+    if abs(Decimal(value)) > limits.MAX_NUMBER:
+        raise PydanticCustomError("number_bound", "too large (at most 10^15)")
+    if isinstance(value, Decimal):
+        exponent = value.normalize().as_tuple().exponent
+        if isinstance(exponent, int) and exponent < -limits.MAX_DECIMALS:
+            raise PydanticCustomError(
+                "number_bound", "more than {places} decimal places", {"places": limits.MAX_DECIMALS}
+            )
+    return value
+
+
+def _link(url: str) -> str:
+    if not link_allowed(url):
+        raise _refused_link(url)
+    return url
+
+
+Text = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=limits.MAX_TEXT),
+    BeforeValidator(_clean),
+]
+LangCode = Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}(-[A-Z]{2})?$"), AfterValidator(_cldr)]
+Url = Annotated[Text, AfterValidator(_link)]
 FactId = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$")]
 KebabId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")]
 
@@ -82,6 +166,37 @@ def _check_refs(text: str, lang: str, info: ValidationInfo) -> None:
         )
 
 
+def _check_markup(text: str, lang: str) -> None:
+    """Few enough markup characters for the inline parser, whose time grows with their number times the length."""
+    count = sum(map(text.count, MARKUP))
+    if count > limits.MAX_MARKUP:
+        raise PydanticCustomError(
+            "markup",
+            "the text holds {count} of the characters {chars} (at most {limit} in one text)",
+            {"count": count, "chars": " ".join(MARKUP), "limit": limits.MAX_MARKUP, "lang": lang},
+        )
+
+
+def _check_links(text: str, lang: str) -> None:
+    """Every link of `text` is an https, http or mailto one: anything else is an error, never silent text."""
+    from briefgen.document.inline import links  # the inline parser imports this module
+
+    for url in links(text):
+        if not link_allowed(url):
+            raise _refused_link(url, lang=lang)
+
+
+def _declared(lang: str, info: ValidationInfo) -> str:
+    declared = _context(info).get("languages")
+    if declared and lang not in declared:
+        raise PydanticCustomError(
+            "lang_original",
+            "'{lang}' is not one of the brief's languages ({declared})",
+            {"lang": lang, "declared": ", ".join(declared)},
+        )
+    return lang
+
+
 def _known_fact(fact_id: str, info: ValidationInfo) -> str:
     facts = _context(info).get("facts")
     if facts is not None and fact_id not in facts:
@@ -101,7 +216,12 @@ def squash(text: str) -> str:
     return " ".join(text.replace("\u00a0", " ").replace("\u202f", " ").split())
 
 
-Excerpt = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1), AfterValidator(_in_source)]
+Excerpt = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=limits.MAX_TEXT),
+    BeforeValidator(_clean),
+    AfterValidator(_in_source),
+]
 FactRef = Annotated[str, AfterValidator(_known_fact)]
 
 
@@ -129,7 +249,7 @@ class Localised(RootModel[dict[LangCode, Text]]):
 
     @model_validator(mode="wrap")
     @classmethod
-    def _split_translated(cls, data: Any, handler: Any) -> Localised:
+    def _split_translated(cls, data: Any, handler: Any, info: ValidationInfo) -> Localised:
         translated = None
         if isinstance(data, dict) and "translated" in data:
             data = dict(data)
@@ -143,6 +263,14 @@ class Localised(RootModel[dict[LangCode, Text]]):
                     "translated",
                     "'translated' maps a language to the 8-hex-digit fingerprint of its original",
                 ) from None
+            declared = _context(info).get("languages") or []
+            for lang in value._translated:
+                if declared and lang not in declared:
+                    raise PydanticCustomError(
+                        "translated",
+                        "'translated' names '{lang}', which is not declared in 'languages'",
+                        {"lang": lang},
+                    )
         return value
 
     @property
@@ -154,6 +282,8 @@ class Localised(RootModel[dict[LangCode, Text]]):
         _check_languages(self.root, info)
         for lang, text in self.root.items():
             _check_refs(text, lang, info)
+            _check_markup(text, lang)
+            _check_links(text, lang)
         return self
 
     def __getitem__(self, lang: str) -> str:
@@ -163,7 +293,7 @@ class Localised(RootModel[dict[LangCode, Text]]):
 _TRANSLATED = TypeAdapter(dict[LangCode, Fingerprint])
 
 
-class LocalisedList(RootModel[dict[LangCode, list[Text]]]):
+class LocalisedList(RootModel[dict[LangCode, Annotated[list[Text], Field(max_length=limits.MAX_ITEMS)]]]):
     """A list per language: `{fr: [a, b], en: [a, b]}`."""
 
     model_config = ConfigDict(frozen=True)
@@ -188,26 +318,26 @@ class FactBase(Strict):
 
 class Money(FactBase):
     type: Literal["money"]
-    amount: Decimal = Field(ge=0)
+    amount: Annotated[Decimal, Field(ge=0), AfterValidator(_bounded)]
     currency: Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")]
     label: Localised
 
 
 class Count(FactBase):
     type: Literal["count"]
-    value: int = Field(ge=0)
+    value: Annotated[int, Field(ge=0), AfterValidator(_bounded)]
     label: Localised
 
 
 class Number(FactBase):
     type: Literal["number"]
-    value: Decimal
+    value: Annotated[Decimal, AfterValidator(_bounded)]
     label: Localised
 
 
 class Percent(FactBase):
     type: Literal["percent"]
-    value: Decimal  # 0.25 is 25 %
+    value: Annotated[Decimal, AfterValidator(_bounded)]  # 0.25 is 25 %
     label: Localised
 
 
@@ -245,7 +375,7 @@ class Group(FactBase):
     """Several facts named together, e.g. the founders: written as a list in each language's way."""
 
     type: Literal["group"]
-    members: Annotated[list[FactRef], Field(min_length=2)]
+    members: Annotated[list[FactRef], Field(min_length=2, max_length=limits.MAX_GROUP_MEMBERS)]
     label: Localised
 
 
@@ -261,17 +391,17 @@ class Source(Strict):
     title: Text | None = None
     publication: Text | None = None
     published: dt.date | None = None
-    url: Text | None = None
+    url: Url | None = None
     file: Text | None = None
-    not_stated: list[Localised] = []
+    not_stated: Annotated[list[Localised], Field(max_length=limits.MAX_ITEMS)] = []
 
 
 class Block(Strict):
     """A paragraph (`text`) or a bulleted list (`items`), with the source excerpts it rests on."""
 
     text: Localised | None = None
-    items: Annotated[list[Localised], Field(min_length=1)] | None = None
-    basis: Basis = []
+    items: Annotated[list[Localised], Field(min_length=1, max_length=limits.MAX_ITEMS)] | None = None
+    basis: Annotated[Basis, Field(max_length=limits.MAX_EXCERPTS)] = []
 
     @model_validator(mode="after")
     def _one_kind(self) -> Block:
@@ -285,14 +415,14 @@ class Block(Strict):
 class Subsection(Strict):
     id: KebabId | None = None
     title: Localised
-    blocks: Annotated[list[Block], Field(min_length=1)]
+    blocks: Annotated[list[Block], Field(min_length=1, max_length=limits.MAX_BLOCKS)]
 
 
 class Section(Strict):
     id: KebabId | None = None
     title: Localised
-    blocks: list[Block] = []
-    subsections: list[Subsection] = []
+    blocks: Annotated[list[Block], Field(max_length=limits.MAX_BLOCKS)] = []
+    subsections: Annotated[list[Subsection], Field(max_length=limits.MAX_SUBSECTIONS)] = []
 
 
 class Flag(Strict):
@@ -305,8 +435,9 @@ class Brief(Strict):
     id: KebabId
     version: Text
     date: dt.date
-    languages: Annotated[list[LangCode], Field(min_length=1)]
-    original: LangCode | None = None  # the language the prose is written in first (default: the first one)
+    languages: Annotated[list[LangCode], Field(min_length=1, max_length=limits.MAX_LANGUAGES)]
+    # The language the prose is written in first (default: the first one).
+    original: Annotated[LangCode, AfterValidator(_declared)] | None = None
     author: Text
     organisation: Text | None = None
     classification: Literal["public", "internal", "restricted", "confidential"] = "public"
@@ -314,15 +445,82 @@ class Brief(Strict):
     page_budget: int = Field(default=4, ge=1, le=100)
     keywords: LocalisedList | None = None
     source: Source
-    facts: dict[FactId, Fact] = {}
-    key_facts: list[FactRef] = []
+    facts: Annotated[dict[FactId, Fact], Field(max_length=limits.MAX_FACTS)] = {}
+    key_facts: Annotated[list[FactRef], Field(max_length=limits.MAX_KEY_FACTS)] = []
     headline: Localised
     summary: Localised
-    sections: Annotated[list[Section], Field(min_length=1)]
-    flags: list[Flag] = []
+    sections: Annotated[list[Section], Field(min_length=1, max_length=limits.MAX_SECTIONS)]
+    flags: Annotated[list[Flag], Field(max_length=limits.MAX_FLAGS)] = []
+
+    @field_validator("facts")
+    @classmethod
+    def _groups_bounded(cls, facts: dict[str, Any]) -> dict[str, Any]:
+        """No group contains itself; groups nest at most 3 deep and name at most 20 facts in all."""
+        groups = {k: f.members for k, f in facts.items() if isinstance(f, Group)}
+        for group in groups:
+            cycle = _cycle(group, groups)
+            if cycle:
+                raise PydanticCustomError(
+                    "group",
+                    "group '{group}' contains itself: {cycle}",
+                    {"group": group, "cycle": " → ".join(cycle), "fact": group},
+                )
+        for group in groups:
+            chain, count = _extent(group, groups)
+            if len(chain) > limits.MAX_GROUP_DEPTH:
+                raise PydanticCustomError(
+                    "group",
+                    "groups nested more than {depth} deep: {chain}",
+                    {"depth": limits.MAX_GROUP_DEPTH, "chain": " → ".join(chain), "fact": group},
+                )
+            if count > limits.MAX_GROUP_MEMBERS:
+                raise PydanticCustomError(
+                    "group",
+                    "group '{group}' names {count} facts with the groups in it (at most {limit})",
+                    {"group": group, "count": count, "limit": limits.MAX_GROUP_MEMBERS, "fact": group},
+                )
+        return facts
 
     @model_validator(mode="after")
     def _distinct_languages(self) -> Brief:
         if len(set(self.languages)) != len(self.languages):
             raise PydanticCustomError("lang_twice", "a language is listed twice in 'languages'")
         return self
+
+
+def _cycle(start: str, groups: dict[str, list[str]]) -> list[str]:
+    """The shortest chain of groups from `start` back to itself, or [] when there is none (no recursion)."""
+    parents: dict[str, str] = {}
+    queue = deque([start])
+    while queue:
+        group = queue.popleft()
+        for member in groups.get(group, ()):
+            if member in parents or member not in groups:
+                continue
+            parents[member] = group
+            if member == start:
+                chain = [start]
+                while chain[-1] != start or len(chain) == 1:
+                    chain.append(parents[chain[-1]])
+                return chain[::-1]
+            queue.append(member)
+    return []
+
+
+def _extent(
+    group: str, groups: dict[str, list[str]], chain: tuple[str, ...] = ()
+) -> tuple[tuple[str, ...], int]:
+    """The deepest chain of groups under `group` (stopping past the limit) and the facts it names in all."""
+    chain = (*chain, group)
+    if len(chain) > limits.MAX_GROUP_DEPTH:
+        return chain, 0
+    deepest, count = chain, 0
+    for member in groups[group]:
+        if member in groups:
+            sub, n = _extent(member, groups, chain)
+            deepest, count = max(deepest, sub, key=len), count + n
+        else:
+            count += 1
+        if count > limits.MAX_GROUP_MEMBERS or len(deepest) > limits.MAX_GROUP_DEPTH:
+            break
+    return deepest, count

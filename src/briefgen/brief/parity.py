@@ -111,4 +111,4 @@ def _locale(lang: str, catalogs: Sequence[Path]) -> Locale:
     try:
         return load_catalog(lang, catalogs).locale
     except BriefgenError:  # a language without a catalog: read its numbers the CLDR way for its code
-        return Locale.parse(lang)
+        return Locale.parse(lang, sep="-")

@@ -10,7 +10,7 @@ from typing import Any
 from pydantic import BaseModel, RootModel
 
 from briefgen.brief.model import Brief
-from briefgen.brief.read import Located, Path_
+from briefgen.brief.read import Located, Path_, shown
 from briefgen.errors import Problem
 
 CUSTOM = {
@@ -22,7 +22,10 @@ CUSTOM = {
     "excerpt",
     "block_kind",
     "lang_twice",
+    "link_scheme",
+    "markup",
 }
+_DATE_ERRORS = ("date_parsing", "date_from_datetime_parsing", "date_from_datetime_inexact")
 
 
 def _strip(annotation: Any) -> Any:
@@ -81,15 +84,17 @@ def problem_from(located: Located, err: Any, root: type[BaseModel] = Brief) -> P
     loc = tuple(err["loc"])
     path, owner = _resolve(loc, root)
     kind = err["type"]
-    name = str(path[-1]) if path else "brief"
+    name = shown(str(path[-1])) if path else "brief"
     if "[key]" in path:
         index = path.index("[key]")
-        key = path[index - 1]
+        key = shown(str(path[index - 1]))
         return located.problem(
             path[:index], f"'{key}' is not a language code (like fr or en-GB)", at_key=True
         )
     if kind == "lang_undeclared":
         return located.problem((*path, err["ctx"]["lang"]), err["msg"], at_key=True)
+    if kind == "group":
+        return located.problem((*path, err["ctx"]["fact"], "members"), err["msg"])
     if kind in CUSTOM:
         lang = err.get("ctx", {}).get("lang")
         return located.problem((*path, lang) if lang else path, err["msg"])
@@ -117,7 +122,16 @@ def problem_from(located: Located, err: Any, root: type[BaseModel] = Brief) -> P
             r"^[a-z][a-z0-9_]*$": "snake_case, like 'budget_total'",
             r"^[A-Z]{3}$": "an ISO 4217 code, like 'EUR'",
         }.get(pattern, f"matching {pattern}")
-        return located.problem(path, f"'{name}': {err['input']!r} is not {hint}")
+        return located.problem(path, f"'{name}': '{shown(str(err['input']))}' is not {hint}")
+    if kind == "string_too_long":
+        limit = err["ctx"]["max_length"]
+        return located.problem(path, f"'{name}' is {len(err['input'])} characters long (at most {limit})")
+    if kind == "too_long":
+        limit, count = err["ctx"]["max_length"], err["ctx"].get("actual_length") or len(err["input"])
+        return located.problem(path, f"'{name}' holds {count} items (at most {limit})")
+    if kind in _DATE_ERRORS and isinstance(err.get("input"), str):
+        reason = err["msg"].split(", ", 1)[-1]
+        return located.problem(path, f"'{name}': '{shown(err['input'])}' is not a valid date ({reason})")
     if kind == "string_type" and isinstance(err.get("input"), int | float):
         return located.problem(path, f"'{name}' must be a string (quote it: \"{err['input']}\")")
     if kind == "union_tag_invalid":

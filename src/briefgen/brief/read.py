@@ -2,15 +2,26 @@
 
 from __future__ import annotations
 
+import codecs
+import os
+import re
+import stat
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from briefgen.brief.limits import MAX_DEPTH, MAX_FILE_BYTES
 from briefgen.errors import InputError, Problem, display_path
 
 Path_ = tuple[str | int, ...]
+
+_YAML = "tag:yaml.org,2002:"
+# What YAML allows in a stream, less U+0085 (a YAML line break that editors show as nothing).
+_BAD_CHAR = re.compile("[^\t\n\r\x20-\x7e\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")  # line breaks as PyYAML counts them
 
 
 @dataclass
@@ -33,6 +44,143 @@ class Located:
         return Problem(display_path(self.file), line, col, message, warning)
 
 
+class Unreadable(Exception):
+    """A file that cannot be read as input: missing, not a regular file, too large, unreadable or not text."""
+
+    def __init__(self, reason: str, line: int = 0, column: int = 0) -> None:
+        super().__init__(reason)
+        self.reason, self.line, self.column = reason, line, column
+
+
+def size_text(size: int) -> str:
+    """A size as people read it: 1 MB, 2.5 MB, 300 KB (decimal units, as the limits are stated)."""
+    if size >= 1_000_000:
+        return f"{size / 1_000_000:.3g} MB"
+    return f"{size / 1000:.3g} KB"
+
+
+def read_bytes(path: Path, limit: int) -> bytes:
+    """The bytes of the regular file `path`, at most `limit` of them. Raises Unreadable with the reason.
+
+    The file is opened without blocking and checked before it is read: a folder, a device (/dev/zero),
+    a pipe or a socket is refused, never read, so that a brief can neither hang briefgen nor exhaust its memory.
+    """
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    except FileNotFoundError:
+        raise Unreadable("no such file") from None
+    except IsADirectoryError:
+        raise Unreadable("a folder, not a file") from None
+    except OSError as exc:
+        raise Unreadable(f"cannot read it: {exc.strerror or exc}") from None
+    try:
+        info = os.fstat(fd)
+        if stat.S_ISDIR(info.st_mode):
+            raise Unreadable("a folder, not a file")
+        if not stat.S_ISREG(info.st_mode):
+            raise Unreadable("not a regular file (a device, a pipe or a socket)")
+        if info.st_size > limit:
+            raise Unreadable(f"too large: {info.st_size} bytes (the limit is {size_text(limit)})")
+        chunks: list[bytes] = []
+        total = 0
+        while total <= limit:
+            chunk = os.read(fd, min(1 << 16, limit + 1 - total))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            total += len(chunk)
+        if total > limit:
+            raise Unreadable(f"too large: more than {limit} bytes (the limit is {size_text(limit)})")
+        return b"".join(chunks)
+    except OSError as exc:
+        raise Unreadable(f"cannot read it: {exc.strerror or exc}") from None
+    finally:
+        os.close(fd)
+
+
+def position(text: str, index: int) -> tuple[int, int]:
+    """The 1-based line and column of `text[index]`, counting line breaks as YAML does."""
+    line, start = 1, 0
+    for match in _BREAK.finditer(text, 0, index):
+        line, start = line + 1, match.end()
+    return line, index - start + 1
+
+
+def decode(data: bytes) -> str:
+    """The text of a YAML file: UTF-8, or UTF-16 with a byte-order mark. Raises Unreadable at the first bad byte."""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        encoding, label = "utf-16", "UTF-16"
+    else:
+        encoding, label = "utf-8-sig", "UTF-8"
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError as exc:
+        before = data[: exc.start].decode(encoding, errors="replace")
+        line, col = position(before, len(before))
+        bad = " ".join(f"0x{b:02X}" for b in data[exc.start : exc.end])
+        plural = "s" if exc.end - exc.start > 1 else ""
+        message = f"not {label} text: invalid byte{plural} {bad} ({exc.reason}); save the file as UTF-8"
+        raise Unreadable(message, line, col) from None
+
+
+def bad_character(text: str) -> tuple[int, int, str] | None:
+    """Line, column and description of the first character YAML text may not hold (a control character)."""
+    match = _BAD_CHAR.search(text)
+    if match is None:
+        return None
+    code = ord(match.group())
+    kind = "control character" if code < 0xA0 else "character"
+    return (*position(text, match.start()), f"the {kind} U+{code:04X} is not allowed here (delete it)")
+
+
+class _Refused(Exception):
+    """YAML that is valid but that no brief needs: an alias, a tag, a merge key, nesting past MAX_DEPTH."""
+
+    def __init__(self, mark: Any, message: str) -> None:
+        super().__init__(message)
+        self.line, self.column, self.message = mark.line + 1, mark.column + 1, message
+
+
+def _tag_text(tag: str) -> str:
+    return "!!" + tag[len(_YAML) :] if tag.startswith(_YAML) else tag
+
+
+class _Loader(yaml.SafeLoader):
+    """The safe loader, refusing aliases (no expansion, hence no alias bomb), every explicit tag and deep nesting.
+
+    Composition recurses once per level: the nesting is bounded before Python's own limit can be reached.
+    """
+
+    depth = 0
+
+    def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node | None:
+        event = self.peek_event()
+        if isinstance(event, yaml.AliasEvent):
+            raise _Refused(event.start_mark, "YAML aliases (*name) are not allowed: write the value out")
+        tag = getattr(event, "tag", None)
+        if tag is not None:
+            raise _Refused(event.start_mark, f"the YAML tag '{_tag_text(tag)}' is not allowed: remove it")
+        if not isinstance(event, yaml.MappingStartEvent | yaml.SequenceStartEvent):
+            return super().compose_node(parent, index)
+        self.depth += 1
+        try:
+            if self.depth > MAX_DEPTH:
+                raise _Refused(
+                    event.start_mark, f"lists and mappings nested more than {MAX_DEPTH} levels deep"
+                )
+            return super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
+
+
+def shown(text: str, limit: int = 80) -> str:
+    """User text for a one-line message: control characters and line breaks escaped, long text cut."""
+    cut = text if len(text) <= limit else text[: limit - 1] + "…"
+    return "".join(
+        c if c.isprintable() else c.encode("unicode_escape", "backslashreplace").decode() for c in cut
+    )
+
+
 def _mark(node: yaml.Node) -> tuple[int, int]:
     return node.start_mark.line + 1, node.start_mark.column + 1
 
@@ -46,30 +194,40 @@ class _Walker:
     def walk(self, node: yaml.Node, path: Path_) -> Any:
         self.located.values[path] = _mark(node)
         if isinstance(node, yaml.MappingNode):
-            self.loader.flatten_mapping(node)
             out: dict[Any, Any] = {}
             for key_node, value_node in node.value:
-                key = self.loader.construct_object(key_node, deep=True)
+                if not isinstance(key_node, yaml.ScalarNode):
+                    raise _Refused(key_node.start_mark, "a key is a word, not a list or a mapping")
+                if key_node.tag == _YAML + "merge":
+                    raise _Refused(
+                        key_node.start_mark, "YAML merge keys (<<) are not allowed: write the keys out"
+                    )
+                key = self.scalar(key_node)
                 if not isinstance(key, str | int) or isinstance(key, bool):
                     key = str(key)
                 if key in out:
                     first = self.located.keys[(*path, key)]
                     line, col = _mark(key_node)
-                    self.problems.append(
-                        Problem(
-                            display_path(self.located.file),
-                            line,
-                            col,
-                            f"duplicate key '{key}' (first defined at line {first[0]})",
-                        )
-                    )
+                    message = f"duplicate key '{shown(str(key))}' (first defined at line {first[0]})"
+                    self.problems.append(Problem(display_path(self.located.file), line, col, message))
                     continue
                 self.located.keys[(*path, key)] = _mark(key_node)
                 out[key] = self.walk(value_node, (*path, key))
             return out
         if isinstance(node, yaml.SequenceNode):
             return [self.walk(item, (*path, i)) for i, item in enumerate(node.value)]
-        return self.loader.construct_object(node, deep=True)
+        return self.scalar(node)
+
+    def scalar(self, node: yaml.Node) -> Any:
+        """A scalar's value. An impossible date stays text, for validation to reject where a date is due."""
+        if node.tag in (_YAML + "str", _YAML + "value"):
+            return node.value
+        try:
+            return self.loader.construct_object(node, deep=True)
+        except ValueError:  # 2026-02-30, or an integer past Python's limit on digits
+            if node.tag == _YAML + "int" and re.fullmatch(r"[-+]?[0-9_]+", node.value):
+                return Decimal(node.value.replace("_", ""))
+            return node.value
 
 
 def load_yaml(file: Path, text: str | None = None) -> Located:
@@ -77,19 +235,22 @@ def load_yaml(file: Path, text: str | None = None) -> Located:
     name = display_path(file)
     if text is None:
         try:
-            text = file.read_text(encoding="utf-8")
-        except FileNotFoundError:
-            raise InputError(Problem(name, 0, 0, "no such file")) from None
-        except UnicodeDecodeError as exc:
-            raise InputError(Problem(name, 0, 0, f"not UTF-8 text ({exc.reason})")) from None
+            text = decode(read_bytes(file, MAX_FILE_BYTES))
+        except Unreadable as exc:
+            raise InputError(Problem(name, exc.line, exc.column, exc.reason)) from None
+    bad = bad_character(text)
+    if bad is not None:
+        raise InputError(Problem(name, *bad))
     located = Located(file=file, data=None)
-    loader = yaml.SafeLoader(text)
+    loader = _Loader(text)
     try:
         node = loader.get_single_node()
         if node is None:
             raise InputError(Problem(name, 1, 1, "the file is empty"))
         walker = _Walker(loader, located)
         located.data = walker.walk(node, ())
+    except _Refused as exc:
+        raise InputError(Problem(name, exc.line, exc.column, exc.message)) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (0, 0)

@@ -9,10 +9,10 @@ from functools import cache
 
 from markdown_it import MarkdownIt
 
-from briefgen.brief.model import FACT_REF
+from briefgen.brief.model import FACT_REF, link_allowed
 
-_OPEN, _CLOSE = "\ue000", "\ue001"  # private-use marks standing for fact references while parsing
-ALLOWED_SCHEMES = ("https://", "http://", "mailto:")
+# Noncharacters (which validation refuses in every text) standing for fact references while parsing.
+_OPEN, _CLOSE = "\ufdd0", "\ufdd1"
 
 
 @dataclass(frozen=True)
@@ -32,10 +32,17 @@ Inline = tuple[Node, ...]
 
 
 @cache
-def _parser() -> MarkdownIt:
+def _parser(every_link: bool = False) -> MarkdownIt:
+    """The inline parser. It refuses links other than https, http, mailto (validation has rejected them)."""
     md = MarkdownIt("zero").enable(["emphasis", "link", "backticks", "escape", "newline"])
-    md.validateLink = lambda url: url.lower().startswith(ALLOWED_SCHEMES)  # type: ignore[method-assign]
+    md.validateLink = (lambda url: True) if every_link else link_allowed  # type: ignore[method-assign]
     return md
+
+
+def links(text: str) -> list[str]:
+    """The target of every link `[text](url)` in `text`, allowed or not: for validation to judge."""
+    tokens = _parser(every_link=True).parseInline(text)[0].children or []
+    return [str(tok.attrs.get("href", "")) for tok in tokens if tok.type == "link_open"]
 
 
 def parse(text: str, resolve: Callable[[str, str], str] | None = None) -> Inline:
@@ -67,6 +74,8 @@ def parse(text: str, resolve: Callable[[str, str], str] | None = None) -> Inline
         return nodes
 
     def value(index: str) -> Node:
+        if int(index) >= len(refs):  # never from a validated text, which holds no noncharacter
+            return Node("text", f"{_OPEN}{index}{_CLOSE}")
         fact_id, style = refs[int(index)]
         text = resolve(fact_id, style) if resolve else fact_id
         return keep(text)

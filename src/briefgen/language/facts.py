@@ -90,7 +90,7 @@ def format_day(value: dt.date, catalog: Catalog) -> str:
 
 def language_name(code: str, catalog: Catalog) -> str:
     """The name of language `code` in the catalog's language, e.g. 'français' / 'French'."""
-    return Locale.parse(code).get_display_name(catalog.locale) or code
+    return Locale.parse(code, sep="-").get_display_name(catalog.locale) or code
 
 
 __all__ = ["format_day", "format_fact", "format_money", "language_name"]

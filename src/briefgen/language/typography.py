@@ -19,10 +19,12 @@ from briefgen.document.inline import Inline, Node
 NBSP = "\u00a0"
 NNBSP = "\u202f"
 SPACES = " \u00a0\u202f\u2009"
-_B = "\ue002"  # stands for a boundary between inline nodes while a whole tree is processed as one string
-_KEPT = "\ue003"  # brackets the index of a URL or address set aside while the rules run
+# Noncharacters, which validation refuses in every text, so that no text can hold them:
+_B = "\ufdd2"  # stands for a boundary between inline nodes while a whole tree is processed as one string
+_KEPT = "\ufdd3"  # brackets the index of a URL or address set aside while the rules run
 
-_PROTECTED = re.compile(r"(?:https?://|mailto:|www\.)[^\s" + _B + r"]+|[\w.+-]+@[\w-]+\.[\w.-]+")
+# Every pattern that runs over a run of like characters starts only at the run's start: linear time, whatever the text.
+_PROTECTED = re.compile(r"(?:https?://|mailto:|www\.)[^\s" + _B + r"]+|(?<![\w.+-])[\w.+-]+@[\w-]+\.[\w.-]+")
 _UNITS = (
     r"€|\$|£|%|‰|M€|k€|Md€|millions?|milliards?|milliers?|mille|km|kg|cm|mm|m²|m|g|t|h|min|s|Go|To|Mo|Ko|"
     r"GW|MW|kW|W|GWh|MWh|kWh|ans?|jours?|mois|heures?|euros?|dollars?|chercheurs?|personnes?|salariés?"
@@ -58,9 +60,11 @@ def french(text: str) -> str:
     text = text.replace("...", "…")
     text = _quotes(text, ("«", "»"), ("“", "”"), NBSP)
     text = re.sub(r"«[" + SPACES + r"]*", "«" + NBSP, text)
-    text = re.sub(r"[" + SPACES + r"]*»", NBSP + "»", text)
+    text = re.sub(r"(?<![" + SPACES + r"])[" + SPACES + r"]*»", NBSP + "»", text)
     text = re.sub(
-        r"(?<=[^\s" + SPACES + r"])[" + SPACES + r"]*([;!?]+)(?=[\s" + _B + r"»)\]]|$)", NNBSP + r"\1", text
+        r"(?<=[^\s" + SPACES + r"])(?:[" + SPACES + r"]+|(?<![;!?]))([;!?]+)(?=[\s" + _B + r"»)\]]|$)",
+        NNBSP + r"\1",
+        text,
     )
     text = re.sub(r"(?<=[^\s" + SPACES + r"])[" + SPACES + r"]*:(?=[\s" + _B + r"]|$)", NBSP + ":", text)
     text = re.sub(r"(?<=\d)[ \u2009](?=\d{3}(?!\d))", NNBSP, text)
@@ -77,7 +81,7 @@ def english(text: str) -> str:
     text = _quotes(text, ("“", "”"), ("‘", "’"), "")
     text = re.sub(r"(?<![\w" + _B + r"])'", "‘", text)
     text = text.replace("'", "’")
-    text = re.sub(r"[" + SPACES + r"]+(?=[;:!?]+(?:[\s" + _B + r"]|$))", "", text)
+    text = re.sub(r"(?<![" + SPACES + r"])[" + SPACES + r"]+(?=[;:!?]+(?:[\s" + _B + r"]|$))", "", text)
     text = re.sub(r"(?<![\d.,-])(\d+)-(\d+)(?![\d-])", "\\1\u2013\\2", text)
     return text
 
@@ -87,7 +91,7 @@ def german(text: str) -> str:
     text = re.sub(r"(?<=[\w" + _B + r"])'(?=[\w" + _B + r"])", "’", text)
     text = text.replace("...", "…")
     text = _quotes(text, ("„", "“"), ("‚", "‘"), "")
-    text = re.sub(r"[" + SPACES + r"]+(?=[;:!?]+(?:[\s" + _B + r"]|$))", "", text)
+    text = re.sub(r"(?<![" + SPACES + r"])[" + SPACES + r"]+(?=[;:!?]+(?:[\s" + _B + r"]|$))", "", text)
     text = re.sub(r"(?<![\d.,-])(\d+)-(\d+)(?![\d-])", "\\1\u2013\\2", text)
     return text
 

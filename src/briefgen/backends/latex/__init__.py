@@ -11,13 +11,14 @@ import re
 import shutil
 import subprocess
 import tempfile
+import time
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 
-from briefgen.backends import Job, Typeset, sourcemap
+from briefgen.backends import Job, Typeset, scratch, sourcemap
 from briefgen.backends.latex.logo import place_logo
-from briefgen.errors import BriefgenError, EngineError, InputError, Problem, display_path
+from briefgen.errors import BriefgenError, EngineError, EngineTimeout, InputError, Problem, display_path
 
 log = logging.getLogger(__name__)
 
@@ -47,7 +48,6 @@ REQUIRED_FILES = {
     "hyph-en-gb.tex": "texlive-lang-english",
     "hyph-de-1996.tex": "texlive-lang-german",
 }
-TIMEOUT = 120.0  # seconds for one lualatex run
 MAX_RUNS = 4  # page references settle in two runs; a third when a reference moves a page break
 
 
@@ -87,6 +87,7 @@ def sandbox_env(build: Path, job: Job) -> dict[str, str]:
         "openin_any": "p",
         "openout_any": "p",
         "TEXMFOUTPUT": str(build),
+        "TMPDIR": str(build),
         "TEXMFVAR": cache,
         "TEXMFCACHE": cache,
         "SOURCE_DATE_EPOCH": str(epoch),
@@ -116,13 +117,18 @@ def _cache_lock() -> Iterator[None]:
 
 
 def _run(command: list[str], build: Path, env: dict[str, str], timeout: float) -> str | None:
-    """One lualatex run: None when it succeeded, else what it printed on the terminal."""
+    """One lualatex run: None when it succeeded, else what it printed on the terminal. `timeout`: seconds left."""
     try:
         result = subprocess.run(
-            command, cwd=build, env=env, stdin=subprocess.DEVNULL, capture_output=True, timeout=timeout
+            command,
+            cwd=build,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            timeout=max(timeout, 0.01),
         )
     except subprocess.TimeoutExpired:
-        raise EngineError(f"lualatex timed out after {timeout:g} s") from None
+        raise EngineTimeout(0, "latex") from None
     if result.returncode == 0:
         return None
     return (result.stdout + result.stderr).decode("utf-8", "replace")
@@ -148,7 +154,7 @@ class LatexEngine:
 
     def compile(self, job: Job) -> Typeset:
         command = [lualatex(), *self.command]
-        with tempfile.TemporaryDirectory(prefix="briefgen-latex-") as tmp, _cache_lock():
+        with tempfile.TemporaryDirectory(prefix="latex-", dir=scratch.folder()) as tmp, _cache_lock():
             build = Path(tmp)
             (build / "main.tex").write_text(job.source, encoding="utf-8")
             if job.logo is not None:
@@ -160,10 +166,13 @@ class LatexEngine:
 def _runs(command: list[str], build: Path, job: Job) -> str:
     """Run lualatex until the page references in main.aux settle; the last log. Raises EngineError."""
     env = sandbox_env(build, job)
-    timeout = float(job.extra.get("latex_timeout", TIMEOUT))  # type: ignore[arg-type]
+    deadline = time.monotonic() + job.timeout  # for all the runs together
     for run in range(1, MAX_RUNS + 1):
         before = _digest(build / "main.aux")
-        terminal = _run(command, build, env, timeout)
+        try:
+            terminal = _run(command, build, env, deadline - time.monotonic())
+        except EngineTimeout:
+            raise EngineTimeout(job.timeout, "latex") from None
         log_text = _read_log(build)
         if terminal is not None:
             raise _error(failure(log_text, terminal, job))

@@ -5,6 +5,8 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import shutil
+import subprocess
 from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
@@ -14,7 +16,7 @@ import jinja2
 from babel import Locale, UnknownLocaleError
 from markupsafe import Markup
 
-from briefgen.backends.markup import Syntax
+from briefgen.backends.markup import BREAK, Syntax, breakable
 from briefgen.document.inline import Inline, map_text, plain
 from briefgen.language.catalog import Catalog
 from briefgen.themes.fonts import Face
@@ -41,6 +43,7 @@ _LATEX = {
     "\u2028": " ",
     "\u2029": " ",
     "\u00ad": r"\-",  # a soft hyphen is a hyphenation point, not a glyph
+    BREAK: r"\penalty100\relax{}",  # a break opportunity, inside long words (markup.breakable): no glyph
 }
 # Control characters are invalid in TeX input (catcode 15) or active (^^L): they are dropped.
 _CONTROL = "".join(chr(c) for c in [*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F])
@@ -51,13 +54,94 @@ _LATEX_RE = re.compile("|".join(re.escape(k) for k in _LATEX))
 _URL_TEX = {"%": r"\%", "#": r"\#", "&": r"\&", "_": r"\_", "~": r"\~", "$": r"\string$"}
 _URL_SAFE = "!#$%&'()*+,-./:;=?@[]_~"
 
-# Babel's names for language tags; other tags use the language's English name (german, spanish, …).
+# Babel's option names for language tags (each a babel .ldf file, as babel's manual lists them), with the
+# Debian package holding it where it is not one of TEXLIVE_PACKAGES. A tag not here has no babel language
+# (Japanese, Chinese, Korean…): text in it is set as the document's language, and the build warns.
 _BABEL = {
     "en": "english",
     "en-GB": "british",
     "en-US": "american",
     "en-CA": "canadian",
     "en-AU": "australian",
+    "en-NZ": "newzealand",
+    "fr": "french",
+    "de": "ngerman",
+    "de-AT": "naustrian",
+    "de-CH": "nswissgerman",
+    "nb": "norsk",
+    "no": "norsk",
+    "nn": "nynorsk",
+    "da": "danish",
+    "sv": "swedish",
+    "fi": "finnish",
+    "is": "icelandic",
+    "nl": "dutch",
+    "et": "estonian",
+    "hu": "magyar",
+    "ro": "romanian",
+    "tr": "turkish",
+    "sl": "slovene",
+    "hr": "croatian",
+    "ga": "irish",
+    "cy": "welsh",
+    "es": "spanish",
+    "ca": "catalan",
+    "gl": "galician",
+    "it": "italian",
+    "pt": "portuguese",
+    "pt-BR": "brazilian",
+    "pl": "polish",
+    "cs": "czech",
+    "sk": "slovak",
+    "ru": "russian",
+    "uk": "ukrainian",
+    "bg": "bulgarian",
+    "el": "greek",
+}
+_PACKAGES = {
+    "english": "texlive-lang-english",
+    "french": "texlive-lang-french",
+    "german": "texlive-lang-german",
+    "european": "texlive-lang-european",
+    "spanish": "texlive-lang-spanish",
+    "italian": "texlive-lang-italian",
+    "portuguese": "texlive-lang-portuguese",
+    "polish": "texlive-lang-polish",
+    "czechslovak": "texlive-lang-czechslovak",
+    "cyrillic": "texlive-lang-cyrillic",
+    "greek": "texlive-lang-greek",
+}
+_PACKAGE_OF = {
+    **dict.fromkeys(("english", "british", "american", "canadian", "australian", "newzealand"), "english"),
+    "french": "french",
+    **dict.fromkeys(("ngerman", "naustrian", "nswissgerman"), "german"),
+    **dict.fromkeys(
+        (
+            "norsk",
+            "nynorsk",
+            "danish",
+            "swedish",
+            "finnish",
+            "icelandic",
+            "dutch",
+            "estonian",
+            "magyar",
+            "romanian",
+            "turkish",
+            "slovene",
+            "croatian",
+            "irish",
+            "welsh",
+        ),
+        "european",
+    ),
+    **dict.fromkeys(("spanish", "catalan", "galician"), "spanish"),
+    "italian": "italian",
+    **dict.fromkeys(("portuguese", "brazilian"), "portuguese"),
+    "polish": "polish",
+    **dict.fromkeys(("czech", "slovak"), "czechslovak"),
+    **dict.fromkeys(("russian", "ukrainian", "bulgarian"), "cyrillic"),
+    "greek": "greek",
 }
 
 
@@ -76,13 +160,15 @@ def latex_url(url: str) -> str:
 
 
 def latex(nodes: Inline) -> str:
-    """LaTeX for an inline tree."""
+    """LaTeX for an inline tree: prose, where a word longer than markup.LONG_WORD may break between any two
+    characters (at a penalty twice a hyphen's, so only where it must). Plain strings (latex_text), which also
+    go to PDF strings (metadata, bookmarks), get none: hyperref takes seconds over each thousand of them."""
     out = []
     for n in nodes:
         if n.kind == "text":
-            out.append(latex_text(n.text))
+            out.append(latex_text(breakable(n.text)))
         elif n.kind == "code":
-            out.append(rf"\texttt{{{latex_text(n.text)}}}")
+            out.append(rf"\texttt{{{latex_text(breakable(n.text))}}}")
         elif n.kind == "break":
             out.append(r"\newline{}")
         elif n.kind == "em":
@@ -90,7 +176,8 @@ def latex(nodes: Inline) -> str:
         elif n.kind == "strong":
             out.append(rf"\textbf{{{latex(n.children)}}}")
         elif n.kind == "keep":  # each word in an \mbox: never hyphenated, still free to break between words
-            out.append(" ".join(rf"\mbox{{{word}}}" for word in latex(n.children).split(" ") if word))
+            words = latex(n.children).split(" ")  # (a long word, with its break opportunities, is left free)
+            out.append(" ".join(w if _LATEX[BREAK] in w else rf"\mbox{{{w}}}" for w in words if w))
         elif n.kind == "link":
             out.append(rf"\href{{{latex_url(n.href)}}}{{{latex(n.children)}}}")
         else:
@@ -109,21 +196,74 @@ def plain_text(value: Inline | str) -> str:
 
 
 def babel_language(tag: str) -> str:
-    """Babel's name for a BCP 47 language tag: fr → french, en-GB → british, de → german."""
-    if tag in _BABEL:
-        return _BABEL[tag]
-    primary = tag.split("-")[0]
-    if primary in _BABEL:
-        return _BABEL[primary]
-    try:
-        return (Locale.parse(primary).english_name or primary).lower()
-    except (UnknownLocaleError, ValueError):
-        return primary
+    """Babel's name for a BCP 47 language tag (fr → french, en-GB → british, de → ngerman, nb → norsk); ""
+    for a language babel has no .ldf for (ja, zh, ko…)."""
+    return _BABEL.get(tag) or _BABEL.get(tag.split("-")[0], "")
 
 
 def babel_languages(tags: Iterable[str]) -> list[str]:
-    """Babel's names for several tags, each once, in order."""
-    return list(dict.fromkeys(babel_language(t) for t in tags))
+    """Babel's names for several tags, each once, in order; tags babel does not know are left out."""
+    return [name for name in dict.fromkeys(babel_language(t) for t in tags) if name]
+
+
+def babel_package(name: str) -> str:
+    """The Debian package holding babel's language `name` (its .ldf and hyphenation patterns), "" if unknown."""
+    return _PACKAGES.get(_PACKAGE_OF.get(name, ""), "")
+
+
+def babel_installed(name: str) -> bool:
+    """Whether TeX finds babel's file of the language (`name.ldf`); True when kpsewhich is not installed
+    (writing --format tex needs no TeX, and a build without it says what to install)."""
+    return name in installed_babel((name,))
+
+
+@cache
+def installed_babel(names: tuple[str, ...]) -> frozenset[str]:
+    """Those of babel's languages `names` whose .ldf TeX finds (one kpsewhich run); all without kpsewhich."""
+    kpsewhich = shutil.which("kpsewhich")
+    if kpsewhich is None:
+        return frozenset(names)
+    files = [f"{name}.ldf" for name in names]
+    result = subprocess.run([kpsewhich, *files], capture_output=True, text=True, timeout=60, check=False)
+    found = {Path(line).name for line in result.stdout.splitlines()}
+    return frozenset(name for name in names if f"{name}.ldf" in found)
+
+
+def hyphenation() -> tuple[list[str], dict[str, str]]:
+    """The language tags LaTeX hyphenates here (babel's file found), and the others → what to install."""
+    names = tuple(dict.fromkeys(_BABEL.values()))
+    installed = installed_babel(names)
+    found = [tag for tag, name in _BABEL.items() if name in installed]
+    missing = {tag: babel_package(name) for tag, name in _BABEL.items() if name not in installed}
+    return found, missing
+
+
+def _language_name(tag: str) -> str:
+    try:
+        return Locale.parse(tag.replace("-", "_")).english_name or tag
+    except (UnknownLocaleError, ValueError):
+        return tag
+
+
+def language_warning(tag: str, catalog: Catalog) -> str:
+    """Why LaTeX cannot hyphenate text in `tag` (a quote of the source) in this document; "" when it can."""
+    if catalog.babel and tag.split("-")[0] == catalog.tag.split("-")[0]:
+        return ""
+    name = babel_language(tag)
+    what = f"'{tag}' ({_language_name(tag)})"
+    if not name:
+        return (
+            f"LaTeX has no babel language for {what}: its quotes are set with the hyphenation of "
+            f"'{catalog.tag}', the document's language"
+        )
+    if not babel_installed(name):
+        package = babel_package(name)
+        how = f" (apt-get install {package})" if package else ""
+        return (
+            f"TeX Live lacks babel's '{name}' for {what}{how}: its quotes are set with the hyphenation "
+            f"of '{catalog.tag}', the document's language"
+        )
+    return ""
 
 
 def tex_path(path: str | Path) -> str:
@@ -148,10 +288,14 @@ def _latex_any(value: Inline | str) -> str:
 
 
 def babel_for(tag: str, catalog: Catalog) -> str:
-    """Babel's name for a language tag: the catalog's own name for its language, else derived from the tag."""
+    """Babel's name for a language tag: the catalog's own name for its language, else derived from the tag;
+    the document's language when babel has none for the tag or TeX Live lacks it (see language_warning)."""
     if catalog.babel and tag.split("-")[0] == catalog.tag.split("-")[0]:
         return catalog.babel
-    return babel_language(tag)
+    name = babel_language(tag)
+    if name and babel_installed(name):
+        return name
+    return catalog.babel or babel_language(catalog.tag)
 
 
 def font_family(fonts: Iterable[Face], family: str) -> tuple[Face, ...]:
@@ -238,4 +382,5 @@ SYNTAX = Syntax(
         "logo_file": logo_file,
         "pdf_id": pdf_id,
     },
+    language=language_warning,
 )

@@ -12,7 +12,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any, NoReturn
 
-from briefgen.backends import Job, Typeset, sourcemap
+from briefgen.backends import Job, Typeset, scratch, sourcemap
 from briefgen.backends.typst.markup import logo_name
 from briefgen.errors import EngineError, InputError, Problem, display_path
 
@@ -79,7 +79,7 @@ class TypstEngine:
 
         _check_offline(job)
         variant = job.extra.get("pdf_variant")
-        with tempfile.TemporaryDirectory(prefix="briefgen-typst-") as build:
+        with tempfile.TemporaryDirectory(prefix="typst-", dir=scratch.folder()) as build:
             main = Path(build) / MAIN
             main.write_text(job.source, encoding="utf-8")
             if job.logo is not None:

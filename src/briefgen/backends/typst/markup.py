@@ -7,7 +7,9 @@ shorthands, `-` at a line start a list); `/` unless it joins two letters or digi
 comments, `http://` a link, `/ term:` a term list); `.` in a run of dots (`...` is an ellipsis) and after the
 digits that open a line, before a space (`1. ` an enumeration). Line breaks (for Typst, also U+000B, U+000C,
 U+0085, U+2028 and U+2029) become spaces: a blank line would start a paragraph, a new line a heading or a list.
-Embedded calls end with `;` so that text following them (`.x`, `(x)`) cannot continue the call.
+Embedded calls end with `;` so that text following them (`.x`, `(x)`) cannot continue the call. Other control
+characters (NUL, BEL, ESC, DEL, C1) are dropped, as LaTeX drops them: Typst would put them in the PDF's text.
+Words longer than markup.LONG_WORD get break opportunities (U+200B), as CSS's overflow-wrap gives WeasyPrint.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from pathlib import Path
 
 from markupsafe import Markup
 
-from briefgen.backends.markup import Syntax
+from briefgen.backends.markup import Syntax, breakable
 from briefgen.document.inline import Inline
 
 _ALWAYS = r"\\#\[\]*_`$<>@~'\"=+"
@@ -31,11 +33,14 @@ _ENUM_MARKER = re.compile(r"^(\s*\d+)\.(?=\s|$)")
 _LINE_BREAK = re.compile(r"\s*[\n\x0b\x0c\r\x85\u2028\u2029]+\s*")  # what Typst takes for a new line
 LOGO = "logo"  # the logo's name beside the source, whatever the theme calls it
 _STRING_ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"}
+# Control characters that are neither white space nor a line break for Typst: dropped from text and strings.
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f]")
 
 
 def typst_text(text: str) -> str:
     """Typst markup that shows `text` literally, whatever it holds."""
-    escaped = _SPECIAL.sub(lambda m: "\\" + m.group(), _LINE_BREAK.sub(" ", text))
+    text = breakable(_CONTROL.sub("", _LINE_BREAK.sub(" ", text)))
+    escaped = _SPECIAL.sub(lambda m: "\\" + m.group(), text)
     return _ENUM_MARKER.sub(r"\1\\.", escaped)
 
 
@@ -46,7 +51,8 @@ def typst_string(text: str) -> str:
     (`"@preview/…"`) to the engine's offline check.
     """
     body = "".join(
-        _STRING_ESCAPES.get(c) or (f"\\u{{{ord(c):x}}}" if ord(c) < 32 or c in "@\x7f" else c) for c in text
+        _STRING_ESCAPES.get(c) or (f"\\u{{{ord(c):x}}}" if ord(c) < 32 or c == "@" else c)
+        for c in _CONTROL.sub("", text)
     )
     return f'"{body}"'
 
@@ -63,7 +69,7 @@ def typst(nodes: Inline) -> str:
         if n.kind == "text":
             out.append(typst_text(n.text))
         elif n.kind == "code":
-            out.append(f"#raw({typst_string(n.text)});")
+            out.append(f"#raw({typst_string(breakable(n.text))});")
         elif n.kind == "break":
             out.append("#linebreak();")
         elif n.kind == "em":

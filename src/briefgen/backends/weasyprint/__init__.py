@@ -6,7 +6,7 @@ import tempfile
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
-from briefgen.backends import Job, Typeset
+from briefgen.backends import Job, Typeset, scratch
 from briefgen.backends.weasyprint import fonts
 from briefgen.errors import BriefgenError, EngineError
 
@@ -42,7 +42,7 @@ class WeasyPrintEngine:
         fetcher = _confined_fetcher([*job.template_dirs, *job.asset_dirs])
         base = job.template_dirs[-1].resolve().as_uri() + "/"
         try:
-            with tempfile.TemporaryDirectory(prefix="briefgen-fonts-") as folder:
+            with tempfile.TemporaryDirectory(prefix="weasyprint-", dir=scratch.folder()) as folder:
                 font_config = fonts.font_config(Path(folder))
                 html = weasyprint.HTML(string=job.source, base_url=base, url_fetcher=fetcher)
                 document = html.render(font_config=font_config)

@@ -31,7 +31,11 @@ _ENVIRON = threading.Lock()  # FONTCONFIG_FILE is read when a configuration is c
 
 
 def font_config(folder: Path) -> Any:
-    """A WeasyPrint FontConfiguration whose fontconfig reads `folder/fonts.conf`, which names no font folder."""
+    """A WeasyPrint FontConfiguration whose fontconfig reads `folder/fonts.conf`, which names no font folder.
+
+    The font files WeasyPrint copies for @font-face go to `folder/faces`, not to a folder of its own in the
+    system's temporary folder, which it removes only when the configuration is collected.
+    """
     from weasyprint.text.fonts import FontConfiguration
 
     conf = folder / "fonts.conf"
@@ -40,12 +44,16 @@ def font_config(folder: Path) -> Any:
         before = os.environ.get("FONTCONFIG_FILE")
         os.environ["FONTCONFIG_FILE"] = str(conf)
         try:
-            return FontConfiguration()
+            config = FontConfiguration()
         finally:
             if before is None:
                 del os.environ["FONTCONFIG_FILE"]
             else:
                 os.environ["FONTCONFIG_FILE"] = before
+    faces = folder / "faces"
+    faces.mkdir()
+    config._folder = faces  # WeasyPrint's own folder (weasyprint.text.fonts), made on first use when None
+    return config
 
 
 # -- families named in the rendered CSS ------------------------------------------------------------------

@@ -1,0 +1,303 @@
+"""Run engine calls in child processes that live as long as briefgen: a time limit kills one, N run at once.
+
+Typst (Rust) and WeasyPrint (Python, then Pango) cannot be stopped from inside; a child process can. A worker is
+forked once and reused, so it keeps its engine imported and Typst's compiler with its fonts loaded: a call costs
+the pickling of a job and of a PDF. Each worker is the leader of its own process group (killing it kills the
+programs it runs, such as lualatex), dies with its parent (Linux), and builds in its own temporary folder, which
+the parent removes when it kills it.
+"""
+
+from __future__ import annotations
+
+import atexit
+import contextlib
+import ctypes
+import logging
+import multiprocessing
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import traceback
+from collections import deque
+from collections.abc import Callable, Generator
+from dataclasses import dataclass
+from multiprocessing.connection import Connection, wait
+from pathlib import Path
+from typing import Any
+
+from briefgen.backends import scratch
+from briefgen.errors import BriefgenError, EngineError, EngineTimeout
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Call:
+    """A function of a module (so that it pickles by name), its arguments, its time limit and who runs it."""
+
+    function: Callable[..., Any]
+    args: tuple[Any, ...]
+    timeout: float
+    engine: str
+
+
+class Worker:
+    """One child process serving calls over a pipe: forked, or (when this process has threads, which a fork
+    would lose while they hold locks, as Typst's once it compiled here) a fresh interpreter running `serve`."""
+
+    def __init__(self, number: int) -> None:
+        self.folder = scratch.folder() / f"worker-{number}"
+        self.folder.mkdir(exist_ok=True)
+        self.conn, child = multiprocessing.Pipe()
+        self.process: multiprocessing.process.BaseProcess | subprocess.Popen[bytes]
+        if _single_threaded():
+            context = multiprocessing.get_context("fork")
+            self.process = context.Process(
+                target=serve, args=(child, str(self.folder)), name=f"briefgen-worker-{number}", daemon=True
+            )
+            self.process.start()
+        else:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", __name__, str(child.fileno()), str(self.folder)],
+                pass_fds=[child.fileno()],
+                stdin=subprocess.DEVNULL,
+                env={**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)},
+            )
+        child.close()
+
+    @property
+    def alive(self) -> bool:
+        if isinstance(self.process, subprocess.Popen):
+            return self.process.poll() is None
+        return self.process.is_alive()
+
+    def exit_code(self) -> int | None:
+        """How the worker ended (negative: the signal that killed it), waiting a second for it."""
+        if isinstance(self.process, subprocess.Popen):
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                return self.process.wait(1)
+            return None
+        self.process.join(1)
+        return self.process.exitcode
+
+    def send(self, call: Call) -> None:
+        """Start the call in the parent's working folder and environment (as if it ran in the parent)."""
+        try:
+            cwd = os.getcwd()
+        except OSError:
+            cwd = ""
+        self.conn.send((call.function, call.args, cwd, dict(os.environ)))
+
+    def receive(self, call: Call) -> Any:
+        """The call's value, or its error (raised): the worker's log records are logged here first."""
+        kind, value, records, where = self.conn.recv()
+        for name, level, message in records:
+            logger = logging.getLogger(name)
+            if logger.isEnabledFor(level):
+                logger.log(level, "%s", message)
+        if kind == "value":
+            return value
+        if kind == "error":
+            raise value
+        error = EngineError(f"{call.engine} failed: {value}")
+        error.add_note(where)
+        raise error
+
+    def kill(self) -> None:
+        """Stop the worker and every program it runs, and remove its temporary folder."""
+        for kill in (lambda: os.killpg(self.process.pid or 0, signal.SIGKILL), self.process.kill):
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                kill()
+        if isinstance(self.process, subprocess.Popen):
+            self.process.wait()
+        else:
+            self.process.join()
+        self.conn.close()
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+class Pool:
+    """The process's workers, started when first needed and kept for the next call."""
+
+    def __init__(self) -> None:
+        self.idle: list[Worker] = []
+        self.started = 0
+
+    def _take(self) -> Worker:
+        while self.idle:
+            worker = self.idle.pop()
+            if worker.alive:
+                return worker
+            worker.kill()
+        self.started += 1
+        return Worker(self.started)
+
+    def run(self, calls: list[Call], jobs: int = 1) -> Generator[tuple[int, Any, float], None, None]:
+        """(index, value or error, seconds) of each call as it ends, `jobs` at a time. A call past its time
+        limit gives EngineTimeout; a worker that died, EngineError. Closing the generator kills the workers
+        still busy."""
+        pending = deque(enumerate(calls))
+        busy: dict[Connection, tuple[Worker, int, float]] = {}  # → worker, index, start
+        try:
+            while pending or busy:
+                while pending and len(busy) < max(jobs, 1):
+                    index, call = pending.popleft()
+                    worker = self._take()
+                    worker.send(call)
+                    busy[worker.conn] = (worker, index, time.monotonic())
+                nearest = min(start + calls[index].timeout for _, index, start in busy.values())
+                for conn in wait(list(busy), timeout=max(nearest - time.monotonic(), 0)):
+                    worker, index, start = busy.pop(conn)  # type: ignore[call-overload]
+                    outcome = self._outcome(worker, calls[index])
+                    yield index, outcome, time.monotonic() - start
+                now = time.monotonic()
+                for conn, (worker, index, start) in list(busy.items()):
+                    if now >= start + calls[index].timeout:
+                        del busy[conn]
+                        worker.kill()
+                        yield index, EngineTimeout(calls[index].timeout, calls[index].engine), now - start
+        finally:
+            for worker, _, _ in busy.values():
+                worker.kill()
+
+    def _outcome(self, worker: Worker, call: Call) -> Any:
+        """The value or error a worker sends back; it goes back to the idle ones unless it died."""
+        try:
+            value = worker.receive(call)
+        except BriefgenError as exc:
+            value = exc
+        except (EOFError, OSError):
+            code = worker.exit_code()
+            worker.kill()
+            how = f"signal {-code}" if code is not None and code < 0 else f"exit code {code}"
+            return EngineError(f"{call.engine}: the engine's process died ({how})")
+        except BaseException:  # interrupted while reading: the pipe is in no known state
+            worker.kill()
+            raise
+        self.idle.append(worker)
+        return value
+
+    def call(self, call: Call) -> Any:
+        """Run one call in a worker and return its value; raise its error."""
+        for _, outcome, _ in self.run([call]):
+            if isinstance(outcome, BaseException):
+                raise outcome
+            return outcome
+        raise AssertionError("unreachable")
+
+    def shutdown(self) -> None:
+        while self.idle:
+            self.idle.pop().kill()
+
+
+_POOLS: dict[int, Pool] = {}  # by process: a forked child never uses its parent's workers
+
+
+def pool() -> Pool:
+    """The process's pool of workers, stopped at exit (before its temporary folder is removed)."""
+    pid = os.getpid()
+    if pid not in _POOLS:
+        scratch.folder()  # made first: its removal at exit (atexit runs last in, first out) follows shutdown
+        _POOLS[pid] = Pool()
+        atexit.register(_POOLS[pid].shutdown)
+    return _POOLS[pid]
+
+
+def shutdown() -> None:
+    """Stop this process's workers now (they start again when needed)."""
+    running = _POOLS.pop(os.getpid(), None)
+    if running is not None:
+        running.shutdown()
+
+
+def _single_threaded() -> bool:
+    tasks = Path("/proc/self/task")
+    return sys.platform == "linux" and tasks.is_dir() and len(os.listdir(tasks)) == 1
+
+
+# -- in the worker ---------------------------------------------------------------------------------------
+
+
+class _Records(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.records: list[tuple[str, int, str]] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append((record.name, record.levelno, record.getMessage()))
+
+
+def serve(conn: Connection, folder: str) -> None:
+    """A worker's loop: run each call received, send back its value or its error and the log records."""
+    _die_with_parent()
+    os.setpgid(0, 0)  # its own group: the terminal's Ctrl-C goes to the parent, which stops the workers
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    sys.stdout, sys.stderr = sys.__stdout__, sys.__stderr__  # not a stream the parent has replaced since
+    scratch.adopt(Path(folder))
+    records = _Records()
+    logger = logging.getLogger("briefgen")
+    logger.handlers[:] = [records]
+    logger.setLevel(logging.DEBUG)
+    logger.propagate = False
+    while True:
+        try:
+            function, args, cwd, environ = conn.recv()
+        except (EOFError, OSError, KeyboardInterrupt):
+            return
+        _take_place(cwd, environ, folder)
+        records.records = []
+        try:
+            reply: tuple[str, Any, list[tuple[str, int, str]], str] = (
+                "value",
+                function(*args),
+                records.records,
+                "",
+            )
+        except BriefgenError as exc:
+            reply = ("error", exc, records.records, "")
+        except BaseException as exc:  # an engine's bug: its message and where, for --debug
+            reply = ("crash", f"{type(exc).__name__}: {exc}", records.records, traceback.format_exc())
+        try:
+            conn.send(reply)
+        except Exception as exc:  # a value or error that does not pickle
+            conn.send(("crash", f"cannot send the result: {exc}", records.records, traceback.format_exc()))
+
+
+def _take_place(cwd: str, environ: dict[str, str], folder: str) -> None:
+    """The parent's working folder and environment, but this worker's temporary folder."""
+    if cwd:
+        with contextlib.suppress(OSError):
+            os.chdir(cwd)
+    environ = {**environ, "TMPDIR": folder}
+    if environ != os.environ:
+        os.environ.clear()
+        os.environ.update(environ)
+
+
+def main(argv: list[str]) -> None:
+    """A worker started as `python -m briefgen.backends.workers FD FOLDER`: serve on the inherited socket."""
+    serve(Connection(int(argv[1])), argv[2])
+
+
+def _die_with_parent() -> None:
+    """Ask Linux to kill this process when its parent dies, even by SIGKILL (prctl PR_SET_PDEATHSIG)."""
+    if sys.platform != "linux":
+        return
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)
+    except (OSError, AttributeError):
+        log.debug("prctl is not available: a worker outlives a killed parent until its call ends")
+    parent = multiprocessing.parent_process()
+    if parent is not None and os.getppid() != parent.pid:  # the parent died before prctl
+        os._exit(1)
+
+
+__all__ = ["Call", "Pool", "Worker", "pool", "serve", "shutdown"]
+
+
+if __name__ == "__main__":
+    main(sys.argv)
