@@ -21,7 +21,8 @@ from briefgen.errors import BriefgenError, EngineError, EngineTimeout, InputErro
 from briefgen.language.catalog import Catalog, load_catalog
 from briefgen.output import write_all
 from briefgen.render import render
-from briefgen.themes.layers import DEFAULT_THEME, Theme, check_layers, load_theme
+from briefgen.themes.layers import DEFAULT_THEME, Theme, load_theme
+from briefgen.themes.overrides import check_layers
 
 log = logging.getLogger(__name__)
 

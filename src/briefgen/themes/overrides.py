@@ -1,0 +1,96 @@
+"""Check a theme's own layers for one engine: an override must override something the theme has."""
+
+from __future__ import annotations
+
+import difflib
+from pathlib import Path
+
+from briefgen.errors import Problem, display_path
+from briefgen.themes.layers import MANIFEST, Layer, Theme
+
+
+def check_layers(theme: Theme, folder: str, engine: str, suffix: str) -> list[Problem]:
+    """Problems of the user's layers for one engine: a layer that overrides nothing, a file no parent has.
+
+    A file of a user layer that no lower layer has is accepted when another file of the same layer names it
+    (a template of the user's own, included by an override).
+    """
+    problems: list[Problem] = []
+    for i, layer in enumerate(theme.layers):
+        if layer.builtin:
+            continue
+        below = {name for lower in theme.layers[i + 1 :] for name in lower.files(folder)}
+        mine = layer.files(folder)
+        if i == len(theme.layers) - 1:
+            if not mine:  # a theme of its own, with no parent: it needs every template
+                problems.append(
+                    Problem(
+                        display_path(layer.root),
+                        0,
+                        0,
+                        f"theme '{layer.name}' has no templates for {engine} in {display_path(layer.engine_dir(folder))}/ and extends no theme",
+                    )
+                )
+            continue
+        for name in mine:
+            if name not in below:
+                own_refs = sum(
+                    Path(name).name
+                    in (layer.engine_dir(folder) / other).read_text(encoding="utf-8", errors="replace")
+                    for other in mine
+                    if other != name
+                )
+                if not own_refs:
+                    close = difflib.get_close_matches(name, sorted(below), n=1, cutoff=0.6)
+                    hint = (
+                        f"did you mean '{close[0]}'?"
+                        if close
+                        else f"the theme has: {', '.join(sorted(below))}"
+                    )
+                    path = display_path(layer.engine_dir(folder) / name)
+                    problems.append(
+                        Problem(
+                            path,
+                            0,
+                            0,
+                            f"the theme has no template '{name}' for {engine} to override ({hint})",
+                        )
+                    )
+        if layer.legacy:
+            has_catalogs = (layer.root.parent / "catalogs").is_dir()
+            if not mine and not has_catalogs:
+                expected = display_path(layer.engine_dir(folder))
+                found = sorted(
+                    p.relative_to(layer.root.parent).as_posix()
+                    for p in layer.root.parent.glob("*/*")
+                    if p.is_dir()
+                )
+                problems.append(
+                    Problem(
+                        display_path(layer.root.parent),
+                        0,
+                        0,
+                        f"--templates overrides nothing for {engine}: expected templates in {expected}/ "
+                        f"(like {expected}/brief{suffix}.j2) or catalogs in {display_path(layer.root.parent / 'catalogs')}/"
+                        + (f"; found {', '.join(found)}" if found else ""),
+                    )
+                )
+        elif not mine and not _sets_tokens(layer) and not (layer.root / "catalogs").is_dir():
+            problems.append(
+                Problem(
+                    display_path(layer.root / MANIFEST),
+                    0,
+                    0,
+                    f"theme '{layer.name}' changes nothing for {engine}: no token in {MANIFEST} and no template in "
+                    f"{display_path(layer.engine_dir(folder))}/",
+                )
+            )
+    return problems
+
+
+def _sets_tokens(layer: Layer) -> bool:
+    data = layer.located.data if layer.located is not None and isinstance(layer.located.data, dict) else {}
+    return any(key not in ("name", "description", "extends") for key in data)
+
+
+__all__ = ["check_layers"]
