@@ -29,9 +29,9 @@ test: $(TEST_STAMP)
 	$(BIN)/mypy
 	$(BIN)/python -m pytest
 
-# The edit loop: everything but the LaTeX engine's tests (each LuaLaTeX run takes seconds).
+# The edit loop: everything but the LaTeX engine's tests and the slow ones, on two processes.
 test-fast: $(TEST_STAMP)
-	$(BIN)/python -m pytest -q -m "not latex"
+	$(BIN)/python -m pytest -q -n 2 -m "not latex and not slow"
 
 lint: $(TEST_STAMP)
 	$(BIN)/ruff check src tests scripts

@@ -54,11 +54,25 @@ def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return tmp_path
 
 
+# Tests that run briefgen in child processes (signals, timeouts, strace, a wheel build) or search many
+# examples: `make test` runs them, `make test-fast` leaves them out.
+SLOW = (
+    "tests/test_faults.py::",
+    "tests/test_offline.py::",
+    "tests/test_cli.py::test_the_wheel_ships",
+    "tests/test_cli.py::test_parallel_jobs",
+    "tests/test_hardening_input.py::test_any_text",
+    "tests/test_hardening_input.py::test_bombs",
+)
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Mark every test that runs LuaLaTeX, so that `make test-fast` can leave them out."""
+    """Mark the tests that run LuaLaTeX, and the slow ones, so that `make test-fast` can leave them out."""
     for item in items:
         if "latex" in item.nodeid.lower():
             item.add_marker(pytest.mark.latex)
+        if item.nodeid.startswith(SLOW):
+            item.add_marker(pytest.mark.slow)
 
 
 @pytest.fixture(scope="session")
