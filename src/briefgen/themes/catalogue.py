@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import shutil
 from pathlib import Path
 
 from briefgen.backends import BACKENDS
@@ -107,6 +106,27 @@ def _slug(folder: Path) -> str:
     return slug if slug and slug[0].isalpha() else "custom"
 
 
+def _builtin(spec: str) -> str:
+    """The built-in theme `spec` names (an old name included). Raises InputError listing the others."""
+    name = ALIASES.get(spec, spec)
+    if name not in builtin_themes():
+        raise InputError(f"unknown theme '{spec}' (built-in: {', '.join(builtin_themes())})")
+    return name
+
+
+def _write_new(files: dict[Path, bytes]) -> list[Path]:
+    """Write `files`, unless one of them exists: then nothing is written, and every one that exists is named."""
+    existing = [p for p in files if p.exists()]
+    if existing:
+        raise InputError(
+            [Problem(display_path(p), 0, 0, "already exists; not overwritten") for p in existing]
+        )
+    for path, data in files.items():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+    return list(files)
+
+
 def export(spec: str, directory: Path, engine: str | None = None, extend: bool = False) -> list[Path]:
     """Write theme `spec` to `directory` as a theme folder to edit and use with `--theme DIR`.
 
@@ -114,9 +134,7 @@ def export(spec: str, directory: Path, engine: str | None = None, extend: bool =
     it has one), its templates, its assets, and the catalogs. With `extend`, a theme that `extends` it: a
     manifest with every value to change commented out, and no template. Never overwrites a file.
     """
-    name = ALIASES.get(spec, spec)
-    if name not in builtin_themes():
-        raise InputError(f"unknown theme '{spec}' (built-in: {', '.join(builtin_themes())})")
+    name = _builtin(spec)
     files: dict[Path, bytes] = {}
     new_name = _slug(directory)
     source = builtin_root() / name
@@ -147,38 +165,20 @@ def export(spec: str, directory: Path, engine: str | None = None, extend: bool =
             files[directory / relative] = file.read_bytes()
         for catalog in sorted(BUILTIN_CATALOGS.glob("*.yaml")):
             files[directory / "catalogs" / catalog.name] = catalog.read_bytes()
-    existing = [p for p in files if p.exists()]
-    if existing:
-        raise InputError(
-            [Problem(display_path(p), 0, 0, "already exists; not overwritten") for p in existing]
-        )
-    for path, data in files.items():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(data)
-    return list(files)
+    return _write_new(files)
 
 
 def export_legacy(spec: str, directory: Path, engine: str | None = None) -> list[Path]:
     """`briefgen templates export`: DIRECTORY/<theme>/<engine>/…, for `--templates DIRECTORY`."""
-    name = ALIASES.get(spec, spec)
-    if name not in builtin_themes():
-        raise InputError(f"unknown theme '{spec}' (built-in: {', '.join(builtin_themes())})")
+    name = _builtin(spec)
     theme = load_theme(name)
     folders = [BACKENDS[engine].folder] if engine else [b.folder for b in BACKENDS.values()]
-    targets: dict[Path, Path] = {}
+    files: dict[Path, bytes] = {}
     for layer in reversed(theme.layers):
         for folder in folders:
             for file in layer.files(folder):
-                targets[directory / spec / folder / file] = layer.engine_dir(folder) / file
-    existing = [t for t in targets if t.exists()]
-    if existing:
-        raise InputError(
-            [Problem(display_path(t), 0, 0, "already exists; not overwritten") for t in existing]
-        )
-    for target, source in targets.items():
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(source, target)
-    return list(targets)
+                files[directory / spec / folder / file] = (layer.engine_dir(folder) / file).read_bytes()
+    return _write_new(files)
 
 
 __all__ = ["export", "export_legacy", "listing", "show"]

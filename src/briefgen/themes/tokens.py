@@ -50,8 +50,8 @@ def _tokens(theme: Theme) -> dict[str, Token]:
         size = points(style.size)
         leading = Decimal(str(style.leading))
         line = size * leading
-        font = faces[family][0].file if family in faces else None
-        ascent, descent = (metrics(font).ascent, metrics(font).descent) if font else (0.8, 0.2)
+        font = metrics(faces[family][0].file)  # load_theme has checked that every family has faces
+        ascent, descent = font.ascent, font.descent
         half_gap = (leading - Decimal(str(ascent)) - Decimal(str(descent))) / 2
         shift = size * (Decimal(str(ascent)) - Decimal(str(descent))) / 2
         prefix = f"text-{name}"
