@@ -145,3 +145,11 @@ def test_the_briefing_shows_its_accent_and_no_logo(built, engine: str, tmp_path:
     pdf = built(KYUTAI, engine)
     assert pixels(pdf, "#b5452a", tmp_path) > 80
     assert images_on(pdf, 1) == 0
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_french_builds_with_a_font_that_lacks_the_narrow_no_break_space(built, engine: str) -> None:
+    """Atkinson Hyperlegible has no U+202F: every engine sets a space of its width, none stops or drops text."""
+    pdf = built(KYUTAI, engine, str(ACME), "fr")
+    flat = " ".join(pdfcheck.text(pdf).replace("\u00a0", " ").replace("\u202f", " ").split())
+    assert "Chiffres clés".upper() in flat.upper() and "100 millions d’euros" in flat

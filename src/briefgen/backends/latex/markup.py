@@ -43,6 +43,9 @@ _LATEX = {
     "\u2028": " ",
     "\u2029": " ",
     "\u00ad": r"\-",  # a soft hyphen is a hyphenation point, not a glyph
+    # A narrow no-break space: the font's own when it has one, else a space of that width (as the other
+    # engines draw a space the font lacks), never a missing character.
+    "\u202f": r"\BriefNarrowSpace{}",
     BREAK: r"\penalty100\relax{}",  # a break opportunity, inside long words (markup.breakable): no glyph
 }
 # Control characters are invalid in TeX input (catcode 15) or active (^^L): they are dropped.
