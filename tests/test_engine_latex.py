@@ -206,7 +206,9 @@ def test_a_template_cannot_run_a_program(lualatex: None, workdir: Path, build_di
 
 def test_escaping_leaves_no_tex_special_character_unescaped() -> None:
     escaped = latex_text("\\ { } $ & # ^ _ ~ % < > | [ ]\n\x07\u00a0\u202f")
-    assert re.sub(r"\\[a-z]+\{\}|\\[{}$&#_%]|\{[\[\]]\}", "", escaped) == " " * 15 + "\u00a0\u202f"
+    # U+202F is a macro: the font's narrow no-break space, or a space of its width where the font has none
+    assert escaped.endswith("\u00a0\\BriefNarrowSpace{}")
+    assert re.sub(r"\\[A-Za-z]+\{\}|\\[{}$&#_%]|\{[\[\]]\}", "", escaped) == " " * 15 + "\u00a0"
     assert latex_url("https://e.org/a b\\c{d}^|e_f%20#g~$&") == (
         r"https://e.org/a\%20b\%5Cc\%7Bd\%7D\%5E\%7Ce\_f\%20\#g\~\string$\&"
     )
