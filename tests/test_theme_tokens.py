@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -28,7 +29,7 @@ def design_literals() -> dict[str, str]:
         elif isinstance(value, list):
             for i, item in enumerate(value):
                 visit(item, f"{where}[{i}]")
-        elif isinstance(value, float) or (
+        elif isinstance(value, float | Decimal) or (
             isinstance(value, str) and any(p.match(value) for p in (LENGTH, EM, PERCENT, COLOUR, DECIMAL))
         ):
             found.setdefault(str(value), where)

@@ -5,12 +5,14 @@ from __future__ import annotations
 import difflib
 import types
 import typing
+from decimal import Decimal
 from typing import Any
 
 from pydantic import BaseModel, RootModel
 
 from briefgen.brief.model import Brief
 from briefgen.brief.read import Located, Path_, shown
+from briefgen.brief.text import EXCERPT_TAGS, Cited
 from briefgen.errors import Problem
 
 CUSTOM = {
@@ -24,6 +26,12 @@ CUSTOM = {
     "lang_twice",
     "link_scheme",
     "markup",
+    "source_ref",
+    "cell_number",
+    "figure_format",
+    "flag_quote",
+    "sources",
+    "figure_file",
 }
 _DATE_ERRORS = ("date_parsing", "date_from_datetime_parsing", "date_from_datetime_inexact")
 
@@ -50,6 +58,9 @@ def _resolve(loc: tuple[Any, ...], top: type[BaseModel] = Brief) -> tuple[Path_,
     while items:
         step = items.pop(0)
         options = _options(current)
+        if step in EXCERPT_TAGS and Cited in options:  # the tag of an excerpt's kind: no key of the brief
+            current = Cited if step == "cited" else str
+            continue
         models = [o for o in options if isinstance(o, type) and issubclass(o, BaseModel)]
         tagged = {
             typing.get_args(_strip(m.model_fields["type"].annotation))[0]: m
@@ -95,6 +106,8 @@ def problem_from(located: Located, err: Any, root: type[BaseModel] = Brief) -> P
         return located.problem((*path, err["ctx"]["lang"]), err["msg"], at_key=True)
     if kind == "group":
         return located.problem((*path, err["ctx"]["fact"], "members"), err["msg"])
+    if kind == "table_row":
+        return located.problem((*path, "rows", err["ctx"]["row"]), err["msg"])
     if kind in CUSTOM:
         lang = err.get("ctx", {}).get("lang")
         return located.problem((*path, lang) if lang else path, err["msg"])
@@ -132,7 +145,7 @@ def problem_from(located: Located, err: Any, root: type[BaseModel] = Brief) -> P
     if kind in _DATE_ERRORS and isinstance(err.get("input"), str):
         reason = err["msg"].split(", ", 1)[-1]
         return located.problem(path, f"'{name}': '{shown(err['input'])}' is not a valid date ({reason})")
-    if kind == "string_type" and isinstance(err.get("input"), int | float):
+    if kind == "string_type" and isinstance(err.get("input"), int | float | Decimal):
         return located.problem(path, f"'{name}' must be a string (quote it: \"{err['input']}\")")
     if kind == "union_tag_invalid":
         return located.problem((*path, "type"), f"unknown fact type: {err['msg'].split(':')[-1].strip()}")

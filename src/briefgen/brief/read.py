@@ -145,13 +145,51 @@ def _tag_text(tag: str) -> str:
     return "!!" + tag[len(_YAML) :] if tag.startswith(_YAML) else tag
 
 
+# YAML 1.2's core schema for booleans and numbers, where PyYAML follows YAML 1.1: `no`, `yes`, `on`, `off`
+# (the Norway problem: `languages: [fr, no]`) stay text, `012` is twelve, `1_000` and `1:20` are text.
+# Dates (YYYY-MM-DD) are still read as dates: a brief's dates need them.
+_CORE = (
+    (_YAML + "bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), "tTfF"),
+    (_YAML + "int", re.compile(r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$"), "-+0123456789"),
+    (
+        _YAML + "float",
+        re.compile(
+            r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$"
+        ),
+        "-+.0123456789",
+    ),
+)
+
+
+def _core_resolvers() -> dict[str, list[tuple[str, re.Pattern[str]]]]:
+    replaced = {tag for tag, _rx, _first in _CORE}
+    resolvers = {
+        first: [(tag, rx) for tag, rx in entries if tag not in replaced]
+        for first, entries in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    }
+    for tag, rx, firsts in _CORE:
+        for first in firsts:
+            resolvers.setdefault(first, []).append((tag, rx))
+    return resolvers
+
+
+def _core_int(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> int:
+    """An integer as YAML 1.2 reads it: decimal (a leading zero does not make it octal), 0o octal, 0x hex."""
+    text = str(loader.construct_scalar(node))
+    if text.startswith(("0o", "0x")):
+        return int(text[2:], 8 if text[1] == "o" else 16)
+    return int(text, 10)
+
+
 class _Loader(yaml.SafeLoader):
-    """The safe loader, refusing aliases (no expansion, hence no alias bomb), every explicit tag and deep nesting.
+    """The safe loader, refusing aliases (no expansion, hence no alias bomb), every explicit tag and deep nesting,
+    with YAML 1.2's booleans and numbers.
 
     Composition recurses once per level: the nesting is bounded before Python's own limit can be reached.
     """
 
     depth = 0
+    yaml_implicit_resolvers = _core_resolvers()
 
     def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node | None:
         event = self.peek_event()
@@ -171,6 +209,20 @@ class _Loader(yaml.SafeLoader):
             return super().compose_node(parent, index)
         finally:
             self.depth -= 1
+
+
+def _core_float(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Decimal | float:
+    """A decimal number exactly as written (0.1 stays 0.1, 1e400 is too large rather than infinite);
+    .inf and .nan stay floats, for validation to refuse."""
+    text = str(loader.construct_scalar(node))
+    unsigned = text.lstrip("+-")
+    if unsigned.startswith(".") and unsigned[1:].isalpha():  # .inf, -.Inf, .nan
+        return float(text.replace(".", "", 1))
+    return Decimal(text)
+
+
+_Loader.add_constructor(_YAML + "int", _core_int)
+_Loader.add_constructor(_YAML + "float", _core_float)
 
 
 def shown(text: str, limit: int = 80) -> str:

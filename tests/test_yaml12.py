@@ -1,0 +1,61 @@
+"""A brief is read with YAML 1.2's booleans and numbers: `no`, `yes`, `on`, `off` are words, `012` is twelve."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from briefgen.brief.read import load_yaml
+from briefgen.brief.validate import load_brief
+from tests.conftest import FIXTURES, run_cli
+
+GOOD = (FIXTURES / "minimal.yaml").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("word", ["no", "No", "NO", "yes", "Yes", "on", "off", "y", "n", "Y", "N"])
+def test_yes_no_on_off_are_words(word: str) -> None:
+    assert load_yaml(Path("x.yaml"), f"a: [fr, {word}]\n").data == {"a": ["fr", word]}
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("true", True),
+        ("False", False),
+        ("012", 12),  # not octal ten
+        ("0o17", 15),
+        ("0x1f", 31),
+        ("1_000", "1_000"),  # not a thousand
+        ("1:20", "1:20"),  # not eighty (sexagesimal)
+        ("-3", -3),
+        ("1.5", 1.5),
+        ("~", None),
+    ],
+)
+def test_numbers_and_booleans_as_yaml_1_2_reads_them(text: str, value: object) -> None:
+    assert load_yaml(Path("x.yaml"), f"a: {text}\n").data == {"a": value}
+
+
+def test_the_norway_problem_is_gone(tmp_path: Path) -> None:
+    """`version: no` was the boolean False ("must be a string"); it is the word now, as the writer meant."""
+    brief = tmp_path / "brief.yaml"
+    brief.write_text(GOOD.replace('version: "0.1"', "version: no"), encoding="utf-8")
+    code, _stdout, stderr = run_cli("check", brief)
+    assert code == 0, stderr
+    assert load_brief(brief).brief.version == "no"
+
+
+def test_an_all_digit_fingerprint_is_a_fingerprint(tmp_path: Path) -> None:
+    """`translated: {en: 12345678}` is read as a number by YAML: it is taken as the eight digits it was."""
+    brief = tmp_path / "brief.yaml"
+    text = GOOD.replace(
+        "headline: {fr: Un titre de test, en: A test headline}",
+        "headline: {fr: Un titre de test, en: A test headline, translated: {en: 01234567}}",
+    )
+    assert text != GOOD
+    brief.write_text(text, encoding="utf-8")
+    code, _stdout, stderr = run_cli("check", brief)
+    assert code == 0, stderr
+    assert "8-hex-digit" not in stderr
+    assert load_brief(brief).brief.headline.translated == {"en": "01234567"}
