@@ -44,8 +44,10 @@ format: $(TEST_STAMP)
 pictures: $(STAMP)
 	$(BIN)/python scripts/pictures.py
 
-bench: $(STAMP)
+# The second line: WeasyPrint's first build where only pip ran (no libharfbuzz-subset) against a full install.
+bench: $(TEST_STAMP)
 	$(BIN)/python scripts/bench.py
+	$(BIN)/python -m tests.test_first_run
 
 clean:
 	rm -rf out/*.pdf out/*.html out/*.typ out/*.tex .pytest_cache

@@ -7,7 +7,7 @@ import importlib.metadata
 import shutil
 import subprocess
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from briefgen.backends import BACKENDS, Backend
 
@@ -20,9 +20,11 @@ class Check:
     ok: bool
     detail: str
     required: bool = True  # False for what only the tests use
+    slow: bool = False  # there and working, but slower than it would be with what `detail` names
 
     def __str__(self) -> str:
-        return f"{'ok' if self.ok else 'missing':<8} {self.name:<11} {self.detail}"
+        status = "missing" if not self.ok else "slow" if self.slow else "ok"
+        return f"{status:<8} {self.name:<11} {self.detail}"
 
 
 def _version(distribution: str) -> str:
@@ -56,7 +58,19 @@ def engine(backend: Backend) -> Check:
     """What one backend of the registry needs: its Python library, or its program."""
     if backend.program:  # LuaLaTeX: the program and the TeX Live packages of the themes
         return latex()
-    return _python_engine(backend.name, backend.library, backend.library, backend.install)
+    found = _python_engine(backend.name, backend.library, backend.library, backend.install)
+    return subsetter(found) if found.ok and backend.name == "weasyprint" else found
+
+
+def subsetter(weasyprint: Check) -> Check:
+    """WeasyPrint's line, naming what subsets the fonts it embeds: HarfBuzz in milliseconds, fontTools in
+    seconds a document (slow, with what to install)."""
+    from briefgen.backends.weasyprint import subset
+
+    found = subset.available()
+    return replace(
+        weasyprint, detail=f"{weasyprint.detail}, fonts subset by {found.detail}", slow=not found.fast
+    )
 
 
 def latex() -> Check:

@@ -108,7 +108,7 @@ BACKENDS: dict[str, Backend] = {
             True,
             "HTML and CSS",
             library="weasyprint",
-            install="apt-get install libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0",
+            install="apt-get install libpango-1.0-0 libpangoft2-1.0-0",
         ),
         Backend(
             "typst", "typst", ".typ", "briefgen.backends.typst", False, "Typst, in-process", library="typst"

@@ -4,7 +4,8 @@ Typst (Rust) and WeasyPrint (Python, then Pango) cannot be stopped from inside; 
 forked once and reused, so it keeps its engine imported and Typst's compiler with its fonts loaded: a call costs
 the pickling of a job and of a PDF. Each worker is the leader of its own process group (killing it kills the
 programs it runs, such as lualatex), dies with its parent (Linux), and builds in its own temporary folder, which
-the parent removes when it kills it.
+the parent removes when it kills it. What a worker logs reaches the parent with the call's result, except the
+records of the `briefgen.live` logger, which a forked worker prints as they happen, with the parent's handler.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from briefgen.backends import scratch
 from briefgen.errors import BriefgenError, EngineError, EngineTimeout
 
 log = logging.getLogger(__name__)
+LIVE = "briefgen.live"  # a worker's records that cannot wait for the end of the call (what makes it slow)
 
 
 @dataclass(frozen=True)
@@ -240,6 +242,11 @@ def serve(conn: Connection, folder: str) -> None:
     scratch.adopt(Path(folder))
     records = _Records()
     logger = logging.getLogger("briefgen")
+    if logger.handlers:  # forked: the parent's handlers, at the parent's level, print LIVE records at once
+        live = logging.getLogger(LIVE)
+        live.handlers[:] = logger.handlers
+        live.setLevel(logger.getEffectiveLevel())
+        live.propagate = False
     logger.handlers[:] = [records]
     logger.setLevel(logging.DEBUG)
     logger.propagate = False
@@ -296,7 +303,7 @@ def _die_with_parent() -> None:
         os._exit(1)
 
 
-__all__ = ["Call", "Pool", "Worker", "pool", "serve", "shutdown"]
+__all__ = ["LIVE", "Call", "Pool", "Worker", "pool", "serve", "shutdown"]
 
 
 if __name__ == "__main__":

@@ -17,10 +17,11 @@ from dataclasses import replace
 from pathlib import Path
 
 from briefgen.backends import Job, Typeset, scratch, sourcemap
-from briefgen.backends.latex.logo import place_logo
+from briefgen.backends.latex.logo import place_figure, place_logo
 from briefgen.errors import BriefgenError, EngineError, EngineTimeout, InputError, Problem, display_path
 
 log = logging.getLogger(__name__)
+live = logging.getLogger("briefgen.live")  # shown as it happens, not when the build is over (workers.LIVE)
 
 # What `apt-get install` needs on Debian for this engine and the default theme (the same list is in .ci/run);
 # texlive-lang-english holds the British hyphenation patterns of en-GB documents, texlive-lang-german the German
@@ -98,12 +99,18 @@ def sandbox_env(build: Path, job: Job) -> dict[str, str]:
     }
 
 
+def cache_ready(cache: Path) -> bool:
+    """Whether luaotfload's font names database is in `cache` (else the next run spends a minute making it)."""
+    return any(cache.glob("luatex-cache/generic/names/luaotfload-names.*"))
+
+
 @contextlib.contextmanager
 def _cache_lock() -> Iterator[None]:
-    """Serialise builds while the font cache is being made, so parallel jobs do not write it at once."""
+    """Serialise builds while the font cache is being made, so parallel jobs do not write it at once; say once
+    that it is being made, before the minute it takes."""
     cache = cache_dir()
     cache.mkdir(parents=True, exist_ok=True)
-    if any(cache.glob("luatex-cache/generic/names/luaotfload-names.*")):
+    if cache_ready(cache):
         yield
         return
     import fcntl
@@ -111,6 +118,8 @@ def _cache_lock() -> Iterator[None]:
     with open(cache / ".lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         try:
+            if not cache_ready(cache):
+                live.warning("latex: making LuaTeX's font cache in %s, once (up to a minute)", cache)
             yield
         finally:
             fcntl.flock(lock, fcntl.LOCK_UN)
@@ -159,6 +168,8 @@ class LatexEngine:
             (build / "main.tex").write_text(job.source, encoding="utf-8")
             if job.logo is not None:
                 place_logo(job.logo, build)
+            for figure in job.doc.figures:  # the brief's images, under the names the source gives them
+                place_figure(figure, build)
             log_text = _runs(command, build, job)
             return Typeset((build / "main.pdf").read_bytes(), page_count(log_text) or 0)
 

@@ -7,7 +7,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlparse
 
 from briefgen.backends import Job, Typeset, scratch
-from briefgen.backends.weasyprint import fonts
+from briefgen.backends.weasyprint import fonts, subset
 from briefgen.errors import BriefgenError, EngineError
 
 
@@ -38,8 +38,9 @@ class WeasyPrintEngine:
         import weasyprint
         from weasyprint.urls import FatalURLFetchingError
 
+        subset.use()  # HarfBuzz subsets the fonts, the system's or uharfbuzz's; else one warning says why not
         fonts.check(fonts.named_families(*fonts.style_sheets(job.source)), job.fonts, job.template_dirs)
-        fetcher = _confined_fetcher([*job.template_dirs, *job.asset_dirs])
+        fetcher = _confined_fetcher([*job.template_dirs, *job.asset_dirs, *(f.path for f in job.doc.figures)])
         base = job.template_dirs[-1].resolve().as_uri() + "/"
         try:
             with tempfile.TemporaryDirectory(prefix="weasyprint-", dir=scratch.folder()) as folder:
