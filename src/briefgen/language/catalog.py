@@ -3,20 +3,44 @@
 from __future__ import annotations
 
 import string
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
 from babel import Locale, UnknownLocaleError
 
-from briefgen.brief.read import load_yaml
+from briefgen.brief.read import Located, load_yaml
 from briefgen.errors import InputError, Problem
 
 BUILTIN_CATALOGS = Path(__file__).parent / "catalogs"
 REFERENCE_LANG = "en"
-_CATALOG_KEYS = {"locale", "tag", "strings", "money", "quotes", "typography", "tex"}
+_CATALOG_KEYS = {"locale", "tag", "strings", "money", "facts", "quotes", "typography", "tex"}
 TYPOGRAPHY = ("fr", "en", "de", "none")  # the rule sets of briefgen.language.typography
+# The patterns of `facts:` and the fields each fills in.
+FACT_PATTERNS = {
+    "range": {"low", "high"},
+    "range_apart": {"low", "high"},
+    "early": {"date"},
+    "mid": {"date"},
+    "late": {"date"},
+    "around_day": {"date"},
+    "around_month": {"date"},
+    "around_year": {"date"},
+    "event": {"name", "date"},
+}
+CURRENCY_DISPLAYS = ("name", "short", "symbol", "code")  # the keys of `facts.scaled`
+_PLURALS = {"zero", "one", "two", "few", "many", "other"}  # CLDR's plural categories
+
+
+@dataclass(frozen=True)
+class FactWords:
+    """How facts read beyond what CLDR holds: ranges, parts of a month or year, approximate dates, events,
+    round amounts under each currency display, and the short names of currencies."""
+
+    patterns: Mapping[str, str] = field(default_factory=dict)  # FACT_PATTERNS' keys
+    scaled: Mapping[str, str] = field(default_factory=dict)  # CURRENCY_DISPLAYS' keys
+    currencies: Mapping[str, Mapping[str, str]] = field(default_factory=dict)  # code → plural category → name
 
 
 @dataclass(frozen=True)
@@ -33,6 +57,7 @@ class Catalog:
     typography: str = "none"  # the rule set applied to every text: fr, en, de, or none
     babel: str = ""  # LaTeX babel's name of the language (french, british, ngerman)
     tex_package: str = ""  # the Debian package holding its hyphenation patterns
+    facts: FactWords = FactWords()
 
     def __call__(self, key: str, **fields: object) -> str:
         text = self.strings[key]
@@ -114,6 +139,7 @@ def _load_catalog(lang: str, extra: tuple[Path, ...]) -> Catalog:
             )
         )
         tex = {}
+    facts = _fact_words(data.get("facts"), located, problems)
     if problems:
         raise InputError(problems)
     return Catalog(
@@ -127,7 +153,87 @@ def _load_catalog(lang: str, extra: tuple[Path, ...]) -> Catalog:
         typography=typography,
         babel=str(tex.get("babel", "")),
         tex_package=str(tex.get("package", "")),
+        facts=facts,
     )
 
 
-__all__ = ["Catalog", "available_languages", "load_catalog"]
+def _pattern(value: object, fields: set[str], where: tuple[str, ...], located: Located) -> list[Problem]:
+    """Problems of one pattern: a non-empty text whose fields in braces are among `fields`."""
+    if not isinstance(value, str) or not value.strip():
+        return [located.problem(where, f"'{'.'.join(where)}' is a text with {_braced(fields)}")]
+    try:
+        used = {name for _text, name, _spec, _conv in string.Formatter().parse(value) if name is not None}
+    except ValueError as exc:
+        return [located.problem(where, f"'{'.'.join(where)}': {exc} (write {{ and }} around a field)")]
+    if used - fields:
+        unknown = ", ".join(sorted(used - fields))
+        return [
+            located.problem(where, f"'{'.'.join(where)}' has no field {unknown} (it has {_braced(fields)})")
+        ]
+    return []
+
+
+def _braced(fields: set[str]) -> str:
+    return ", ".join(f"{{{f}}}" for f in sorted(fields))
+
+
+def _fact_words(data: object, located: Located, problems: list[Problem]) -> FactWords:
+    """The catalog's `facts:` mapping, every pattern checked; its problems are added to `problems`."""
+    if not isinstance(data, dict):
+        problems.append(
+            located.problem(("facts",) if data is not None else (), "missing 'facts' (see catalogs/en.yaml)")
+        )
+        return FactWords()
+    for key in data:
+        if key not in {*FACT_PATTERNS, "scaled", "currencies"}:
+            problems.append(located.problem(("facts", key), f"unknown key 'facts.{key}'", at_key=True))
+    for key, fields in FACT_PATTERNS.items():
+        if key not in data:
+            problems.append(
+                located.problem(("facts",), f"missing 'facts.{key}' (see catalogs/en.yaml)", at_key=True)
+            )
+        else:
+            problems += _pattern(data[key], fields, ("facts", key), located)
+    scaled = data.get("scaled")
+    if not isinstance(scaled, dict) or set(scaled) != set(CURRENCY_DISPLAYS):
+        problems.append(
+            located.problem(
+                ("facts", "scaled"),
+                f"'facts.scaled' has one pattern for each of {', '.join(CURRENCY_DISPLAYS)}",
+            )
+        )
+        scaled = {}
+    for key, pattern in scaled.items():
+        problems += _pattern(pattern, {"number", "currency"}, ("facts", "scaled", key), located)
+    currencies: dict[str, dict[str, str]] = {}
+    given = data.get("currencies") or {}
+    if not isinstance(given, dict):
+        problems.append(
+            located.problem(("facts", "currencies"), "'facts.currencies' maps a currency to its names")
+        )
+        given = {}
+    for code, names in given.items():
+        forms = {"other": names} if isinstance(names, str) else names
+        if (
+            not isinstance(forms, dict)
+            or "other" not in forms
+            or set(forms) - _PLURALS
+            or not all(isinstance(n, str) and n.strip() for n in forms.values())
+        ):
+            problems.append(
+                located.problem(
+                    ("facts", "currencies", code),
+                    f"'facts.currencies.{code}' is a name, or names by CLDR plural category "
+                    "with 'other': {one: dollar, other: dollars}",
+                )
+            )
+            continue
+        currencies[str(code)] = {str(k): str(v) for k, v in forms.items()}
+    return FactWords(
+        patterns={k: str(data.get(k, "")) for k in FACT_PATTERNS},
+        scaled={k: str(v) for k, v in scaled.items()},
+        currencies=currencies,
+    )
+
+
+__all__ = ["Catalog", "FactWords", "available_languages", "load_catalog"]
