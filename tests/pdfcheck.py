@@ -113,7 +113,9 @@ def body_words(pdf: Path, running: list[str], page_pattern: str) -> list[str]:
     lines = []
     for line in text(pdf, "raw").splitlines():
         stripped = page_re.sub("", line).strip()
-        if _key(stripped) in running_keys:
+        # Left out: the running lines, and lines of list bullets only (WeasyPrint draws them at the end of a page)
+        # or of nothing (a page's end), which would part a word hyphenated across two pages.
+        if _key(stripped) in running_keys or not stripped.strip("•"):
             continue
         lines.append(stripped)
     raw = re.sub(r"(\w)[-\u00ad\u2010]\n(\w)", r"\1\2", "\n".join(lines))

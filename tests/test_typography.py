@@ -24,7 +24,7 @@ FRENCH = [
     ("et puis...", "et puis…"),
     ("100 millions", f"100{NB}millions"),
     ("6 chercheurs", f"6{NB}chercheurs"),
-    ("25 %", f"25{NB}%"),
+    ("25 %", f"25{NN}%"),
     ("1 200 salariés", f"1{NN}200{NB}salariés"),
     ("M. Niel", f"M.{NB}Niel"),
     ("Mme Durand", f"Mme{NB}Durand"),

@@ -1,4 +1,10 @@
-"""Parse the light inline markup of prose (emphasis, strong, links, code) into a small tree; resolve fact references."""
+"""Parse the light inline markup of prose (emphasis, strong, links, code) into a small tree; resolve fact references.
+
+The markup is a subset of CommonMark's inline syntax (docs/brief-format.md, "Inline markup"): `*em*`,
+`**strong**`, `` `code` ``, `[text](url)`, a backslash before ASCII punctuation to print it as itself, and a
+line break. `_` is not emphasis: `snake_case`, `__init__` and `_x_` print as written. Nothing else is markup,
+and no text outside markup is changed.
+"""
 
 from __future__ import annotations
 
@@ -8,11 +14,17 @@ from dataclasses import dataclass
 from functools import cache
 
 from markdown_it import MarkdownIt
+from markdown_it.rules_inline import StateInline
+from markdown_it.rules_inline.emphasis import tokenize as emphasis
 
 from briefgen.brief.model import FACT_REF, link_allowed
 
 # Noncharacters (which validation refuses in every text) standing for fact references while parsing.
 _OPEN, _CLOSE = "\ufdd0", "\ufdd1"
+# A web or e-mail address written in text: typography leaves it as typed, and engines never hyphenate it (a
+# hyphen at a line's end would read as part of the address). `{stop}` are characters that end it besides spaces.
+ADDRESS = r"(?:https?://|mailto:|www\.)[^\s{stop}]+|(?<![\w.+-])[\w.+-]+@[\w-]+\.[\w.-]+"
+_ADDRESS = re.compile(ADDRESS.format(stop=""))
 
 
 @dataclass(frozen=True)
@@ -35,8 +47,14 @@ Inline = tuple[Node, ...]
 def _parser(every_link: bool = False) -> MarkdownIt:
     """The inline parser. It refuses links other than https, http, mailto (validation has rejected them)."""
     md = MarkdownIt("zero").enable(["emphasis", "link", "backticks", "escape", "newline"])
+    md.inline.ruler.at("emphasis", _star_emphasis)
     md.validateLink = (lambda url: True) if every_link else link_allowed  # type: ignore[method-assign]
     return md
+
+
+def _star_emphasis(state: StateInline, silent: bool) -> bool:
+    """CommonMark's emphasis with `*` only: an underscore is an ordinary character."""
+    return state.src[state.pos] == "*" and emphasis(state, silent)
 
 
 def links(text: str) -> list[str]:
@@ -46,11 +64,12 @@ def links(text: str) -> list[str]:
 
 
 def parse(text: str, resolve: Callable[[str, str], str] | None = None) -> Inline:
-    """The inline tree of `text`; `{{fact}}` references become text from `resolve(fact_id, style)`."""
-    refs: list[tuple[str, str]] = []
+    """The inline tree of `text`; `{{fact}}` references become text from `resolve(fact_id, style)`, except in
+    code, which prints as written."""
+    refs: list[tuple[str, str, str]] = []
 
-    def hide(match: object) -> str:
-        refs.append((match.group(1), match.group(2) or ""))  # type: ignore[attr-defined]
+    def hide(match: re.Match[str]) -> str:
+        refs.append((match.group(1), match.group(2) or "", match.group()))
         return f"{_OPEN}{len(refs) - 1}{_CLOSE}"
 
     hidden = FACT_REF.sub(hide, text.strip())
@@ -72,15 +91,28 @@ def parse(text: str, resolve: Callable[[str, str], str] | None = None) -> Inline
     nodes = _merge(stack[0][2])
     if not refs:
         return nodes
+    hidden_ref = re.compile(f"{_OPEN}(\\d+){_CLOSE}")
+
+    def written(match: re.Match[str]) -> str:
+        index = int(match.group(1))
+        return refs[index][2] if index < len(refs) else match.group()
 
     def value(index: str) -> Node:
         if int(index) >= len(refs):  # never from a validated text, which holds no noncharacter
             return Node("text", f"{_OPEN}{index}{_CLOSE}")
-        fact_id, style = refs[int(index)]
+        fact_id, style, _ = refs[int(index)]
         text = resolve(fact_id, style) if resolve else fact_id
         return keep(text)
 
-    return split_text(nodes, re.compile(f"{_OPEN}(\\d+){_CLOSE}"), lambda m: value(m.group(1)))
+    def code_as_written(items: Inline) -> Inline:
+        return tuple(
+            Node("code", hidden_ref.sub(written, n.text))
+            if n.kind == "code"
+            else Node(n.kind, n.text, code_as_written(n.children), n.href)
+            for n in items
+        )
+
+    return split_text(code_as_written(nodes), hidden_ref, lambda m: value(m.group(1)))
 
 
 def _merge(nodes: Iterable[Node]) -> Inline:
@@ -125,6 +157,20 @@ def keep_together(nodes: Inline, names: list[str]) -> Inline:
     alternatives = "|".join(re.escape(n) for n in sorted(set(names), key=len, reverse=True))
     pattern = re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)")
     return split_text(nodes, pattern, lambda m: keep(m.group()))
+
+
+def addresses(text: str) -> list[tuple[str, bool]]:
+    """`text` cut into runs, each with whether it is a web or e-mail address (see ADDRESS)."""
+    runs: list[tuple[str, bool]] = []
+    last = 0
+    for match in _ADDRESS.finditer(text):
+        if match.start() > last:
+            runs.append((text[last : match.start()], False))
+        runs.append((match.group(), True))
+        last = match.end()
+    if last < len(text) or not runs:
+        runs.append((text[last:], False))
+    return runs
 
 
 def map_text(nodes: Inline, fn: Callable[[str], str]) -> Inline:

@@ -1,10 +1,14 @@
 """Apply each language's typographic conventions to the text of an inline tree, before any engine sees it.
 
 French (Imprimerie nationale, house choice): a no-break space before `:` and inside « », a narrow no-break
-space before `; ! ?`, straight quotes made « » (“ ” when nested), the apostrophe ’, the ellipsis …, numbers
-kept with their unit, currency or scale word, and `M.`/`Mme`/`Dr` kept with the name that follows.
-English: no space before `; : ! ?`, curly quotes “ ” and ‘ ’, the apostrophe ’, en dashes in number ranges.
-German (Duden): no space before `; : ! ?`, quotes „ “ and ‚ ‘, the apostrophe ’, en dashes in number ranges.
+space before `; ! ?` and `%`, straight double quotes made « » (“ ” inside quotes, whether those were typed « »
+or straight), the apostrophe ’ between letters (a straight single quote elsewhere stays as typed), the ellipsis
+…, numbers kept with their unit, currency or scale word, a day kept with its month, and `M.`/`Mme`/`Dr` kept
+with the name that follows.
+English: no space before `; : ! ?`, curly quotes “ ” and ‘ ’, the apostrophe ’, en dashes in number ranges, a
+day kept with its month.
+German (Duden): no space before `; : ! ?`, quotes „ “ and ‚ ‘, the apostrophe ’, en dashes in number ranges, a
+day kept with its month.
 A catalog names its rule set (`typography: fr`); a language whose catalog names none is left as typed.
 Every rule is idempotent, and URLs, e-mail addresses, code and link targets are never touched.
 """
@@ -12,9 +16,10 @@ Every rule is idempotent, and URLs, e-mail addresses, code and link targets are 
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Callable
 
-from briefgen.document.inline import Inline, Node
+from briefgen.document.inline import ADDRESS, Inline, Node
 
 NBSP = "\u00a0"
 NNBSP = "\u202f"
@@ -24,18 +29,54 @@ _B = "\ufdd2"  # stands for a boundary between inline nodes while a whole tree i
 _KEPT = "\ufdd3"  # brackets the index of a URL or address set aside while the rules run
 
 # Every pattern that runs over a run of like characters starts only at the run's start: linear time, whatever the text.
-_PROTECTED = re.compile(r"(?:https?://|mailto:|www\.)[^\s" + _B + r"]+|(?<![\w.+-])[\w.+-]+@[\w-]+\.[\w.-]+")
+_PROTECTED = re.compile(ADDRESS.format(stop=_B))
 _UNITS = (
-    r"€|\$|£|%|‰|M€|k€|Md€|millions?|milliards?|milliers?|mille|km|kg|cm|mm|m²|m|g|t|h|min|s|Go|To|Mo|Ko|"
+    r"€|\$|£|M€|k€|Md€|millions?|milliards?|milliers?|mille|km|kg|cm|mm|m²|m|g|t|h|min|s|Go|To|Mo|Ko|"
     r"GW|MW|kW|W|GWh|MWh|kWh|ans?|jours?|mois|heures?|euros?|dollars?|chercheurs?|personnes?|salariés?"
 )
 
 
+# The months, written out and abbreviated as CLDR formats dates, for keeping a day with its month.
+_MONTHS = {
+    "fr": "janvier|février|mars|avril|mai|juin|juillet|août|septembre|octobre|novembre|décembre|"
+    r"janv\.|févr\.|avr\.|juil\.|sept\.|oct\.|nov\.|déc\.",
+    "en": "January|February|March|April|May|June|July|August|September|October|November|December|"
+    "Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec",
+    "de": r"Januar|Februar|März|April|Mai|Juni|Juli|August|September|Oktober|November|Dezember|"
+    r"Jan\.|Feb\.|Apr\.|Aug\.|Sept\.|Okt\.|Nov\.|Dez\.",
+}
+
+
+def _day_with_month(text: str, months: str, day: str = r"\d{1,2}") -> str:
+    """A no-break space between a day and its month, either way round: `14 juin`, `June 14`, `14. Juni`."""
+    text = re.sub(rf"(?<![\d.,])({day}) (?=(?:{months})(?![\w]))", "\\1" + NBSP, text)
+    return re.sub(rf"(?<![\w])({months}) (?=\d{{1,2}}(?![\d.,]\d|\d))", "\\1" + NBSP, text)
+
+
 def _quotes(text: str, outer: tuple[str, str], inner: tuple[str, str], pad: str) -> str:
-    """Straight double quotes to curly ones: opening after a space, a bracket or the start, closing elsewhere."""
+    """Straight double quotes to curly ones: opening after a space, a bracket or the start, closing elsewhere.
+
+    Quotes nest: a quote inside a quote takes the inner marks, whether the outer one was typed straight or with
+    the language's own marks (« … "…" … » gives « … “…” … »). A typed closing mark that is also an apostrophe
+    (’) closes a quote only where no letter follows it.
+    """
     out: list[str] = []
-    depth = 0
+    closers: list[str] = []  # the closing mark each open quote waits for, innermost last
+    waiting = Counter[str]()  # how many of each are in closers (linear time, whatever the text)
+
+    def close(mark: str) -> None:  # the innermost quote this mark closes, and any left open inside it
+        while closers:
+            waiting[closers[-1]] -= 1
+            if closers.pop() == mark:
+                return
+
+    opening_marks = {outer[0]: outer[1], inner[0]: inner[1]}
     for i, char in enumerate(text):
+        if char in opening_marks:
+            closers.append(opening_marks[char])
+            waiting[closers[-1]] += 1
+        elif waiting[char] > 0 and (char != "’" or not text[i + 1 : i + 2].isalnum()):
+            close(char)
         if char != '"':
             out.append(char)
             continue
@@ -43,13 +84,15 @@ def _quotes(text: str, outer: tuple[str, str], inner: tuple[str, str], pad: str)
         opening = before in SPACES + "([{\u2014\u2013-/" + "\n" or (
             before == _B and (i < 2 or text[i - 2] in SPACES)
         )
-        pair = outer if depth % 2 == 0 else inner
+        pair = outer if len(closers) % 2 == 0 else inner
         if opening:
             out.append(pair[0] + (pad if pair is outer else ""))
-            depth += 1
+            closers.append(pair[1])
+            waiting[pair[1]] += 1
         else:
-            depth = max(depth - 1, 0)
-            pair = outer if depth % 2 == 0 else inner
+            if closers:
+                close(closers[-1])
+            pair = outer if len(closers) % 2 == 0 else inner
             out.append((pad if pair is outer else "") + pair[1])
     return "".join(out)
 
@@ -69,6 +112,8 @@ def french(text: str) -> str:
     text = re.sub(r"(?<=[^\s" + SPACES + r"])[" + SPACES + r"]*:(?=[\s" + _B + r"]|$)", NBSP + ":", text)
     text = re.sub(r"(?<=\d)[ \u2009](?=\d{3}(?!\d))", NNBSP, text)
     text = re.sub(r"(?<=\d)[ \u2009\u202f](?=(?:" + _UNITS + r")(?![\w]))", NBSP, text)
+    text = re.sub(r"(?<=\d)[" + SPACES + r"]?(?=[%‰](?!\w))", NNBSP, text)
+    text = _day_with_month(text, _MONTHS["fr"], r"\d{1,2}|1er")
     text = re.sub(r"\b(M\.|Mme|Mmes|Mlle|MM\.|Dr|Pr|Me) (?=[A-ZÀ-Ý])", r"\1" + NBSP, text)
     return text
 
@@ -83,7 +128,7 @@ def english(text: str) -> str:
     text = text.replace("'", "’")
     text = re.sub(r"(?<![" + SPACES + r"])[" + SPACES + r"]+(?=[;:!?]+(?:[\s" + _B + r"]|$))", "", text)
     text = re.sub(r"(?<![\d.,-])(\d+)-(\d+)(?![\d-])", "\\1\u2013\\2", text)
-    return text
+    return _day_with_month(text, _MONTHS["en"])
 
 
 def german(text: str) -> str:
@@ -93,7 +138,7 @@ def german(text: str) -> str:
     text = _quotes(text, ("„", "“"), ("‚", "‘"), "")
     text = re.sub(r"(?<![" + SPACES + r"])[" + SPACES + r"]+(?=[;:!?]+(?:[\s" + _B + r"]|$))", "", text)
     text = re.sub(r"(?<![\d.,-])(\d+)-(\d+)(?![\d-])", "\\1\u2013\\2", text)
-    return text
+    return _day_with_month(text, _MONTHS["de"], r"\d{1,2}\.")
 
 
 RULES: dict[str, Callable[[str], str]] = {"fr": french, "en": english, "de": german}

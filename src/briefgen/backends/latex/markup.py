@@ -17,7 +17,7 @@ from babel import Locale, UnknownLocaleError
 from markupsafe import Markup
 
 from briefgen.backends.markup import BREAK, Syntax, breakable
-from briefgen.document.inline import Inline, map_text, plain
+from briefgen.document.inline import Inline, addresses, map_text, plain
 from briefgen.language.catalog import Catalog
 from briefgen.themes.fonts import Face
 
@@ -52,6 +52,10 @@ _LATEX = {
 _CONTROL = "".join(chr(c) for c in [*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F])
 _LATEX.update(dict.fromkeys(_CONTROL, ""))
 _LATEX_RE = re.compile("|".join(re.escape(k) for k in _LATEX))
+
+# An address in prose is never hyphenated: LuaTeX keeps the hyphenation minimums in force where each character
+# was read, so these hold for the address alone (a word shorter than them is never hyphenated).
+_ADDRESS = r"{\lefthyphenmin=62 \righthyphenmin=62 %s}"
 
 # In \href's URL, hyperref turns these escapes back into the characters; `$` needs \string.
 _URL_TEX = {"%": r"\%", "#": r"\#", "&": r"\&", "_": r"\_", "~": r"\~", "$": r"\string$"}
@@ -165,11 +169,17 @@ def latex_url(url: str) -> str:
 def latex(nodes: Inline) -> str:
     """LaTeX for an inline tree: prose, where a word longer than markup.LONG_WORD may break between any two
     characters (at a penalty twice a hyphen's, so only where it must). Plain strings (latex_text), which also
-    go to PDF strings (metadata, bookmarks), get none: hyperref takes seconds over each thousand of them."""
+    go to PDF strings (metadata, bookmarks), get none: hyperref takes seconds over each thousand of them.
+    Web and e-mail addresses are never hyphenated, and a `keep` node's words are never broken."""
     out = []
     for n in nodes:
         if n.kind == "text":
-            out.append(latex_text(breakable(n.text)))
+            out.append(
+                "".join(
+                    _ADDRESS % latex_text(breakable(run)) if address else latex_text(breakable(run))
+                    for run, address in addresses(n.text)
+                )
+            )
         elif n.kind == "code":
             out.append(rf"\texttt{{{latex_text(breakable(n.text))}}}")
         elif n.kind == "break":
@@ -281,13 +291,15 @@ def pdf_id(name: str) -> Markup:
 
 
 def cased(value: Inline | str, plain_only: bool = False) -> Markup:
-    r"""`\BriefCased{text}{TEXT}`: the text as written and in capitals; the style in force picks one."""
-    write = (lambda v: latex_text(plain_text(v))) if plain_only else _latex_any
+    r"""`\BriefCased{text}{TEXT}`: the text as written and in capitals; the style in force picks one. It is
+    typeset (headings, the running header and footer), never a PDF string: a word longer than LONG_WORD may
+    break, as in prose."""
+    write = (lambda v: latex_text(breakable(plain_text(v)))) if plain_only else _latex_any
     return Markup(rf"\BriefCased{{{write(value)}}}{{{write(caps(value))}}}")
 
 
 def _latex_any(value: Inline | str) -> str:
-    return latex_text(value) if isinstance(value, str) else latex(value)
+    return latex_text(breakable(value)) if isinstance(value, str) else latex(value)
 
 
 def babel_for(tag: str, catalog: Catalog) -> str:

@@ -9,7 +9,11 @@ digits that open a line, before a space (`1. ` an enumeration). Line breaks (for
 U+0085, U+2028 and U+2029) become spaces: a blank line would start a paragraph, a new line a heading or a list.
 Embedded calls end with `;` so that text following them (`.x`, `(x)`) cannot continue the call. Other control
 characters (NUL, BEL, ESC, DEL, C1) are dropped, as LaTeX drops them: Typst would put them in the PDF's text.
-Words longer than markup.LONG_WORD get break opportunities (U+200B), as CSS's overflow-wrap gives WeasyPrint.
+Words longer than markup.LONG_WORD may break between any two characters, as CSS's overflow-wrap gives
+WeasyPrint: an empty box between them is a break opportunity that leaves nothing in the PDF's text (a U+200B
+would do the same, but Typst puts it in the PDF's text, where a copied address would carry it).
+Addresses in prose are never hyphenated; a `keep` node is never hyphenated, and each of its words that could
+break at its own hyphen or slash is a box, never broken.
 """
 
 from __future__ import annotations
@@ -19,8 +23,8 @@ from pathlib import Path
 
 from markupsafe import Markup
 
-from briefgen.backends.markup import Syntax, breakable
-from briefgen.document.inline import Inline
+from briefgen.backends.markup import BREAK, LONG_WORD, Syntax, breakable
+from briefgen.document.inline import Inline, addresses
 
 _ALWAYS = r"\\#\[\]*_`$<>@~'\"=+"
 _SPECIAL = re.compile(
@@ -35,11 +39,40 @@ LOGO = "logo"  # the logo's name beside the source, whatever the theme calls it
 _STRING_ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"}
 # Control characters that are neither white space nor a line break for Typst: dropped from text and strings.
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f]")
+_WORDS = re.compile(r"(\s+)")
+_LONG_RUN = re.compile(rf"[^\W_]{{{LONG_WORD + 1},}}")
+_OPPORTUNITY = "#box();"  # a line may break here; nothing is drawn, nothing goes to the PDF's text
+# Characters after which a line may break inside a word: a word of a `keep` node holding one is kept whole.
+_INNER_BREAKS = re.compile(r"[-\u2010\u2013\u2014/]")
 
 
 def typst_text(text: str) -> str:
-    """Typst markup that shows `text` literally, whatever it holds."""
-    text = breakable(_CONTROL.sub("", _LINE_BREAK.sub(" ", text)))
+    """Typst markup that shows `text` literally, whatever it holds; a word longer than LONG_WORD may break
+    between any two characters."""
+    return _pieces(breakable(_CONTROL.sub("", _LINE_BREAK.sub(" ", text))))
+
+
+def typst_address(text: str) -> str:
+    """Typst markup of a web or e-mail address, never hyphenated. Typst breaks an address after its `/ . - ? &`
+    and the like; only a run of letters and digits longer than LONG_WORD gets more break opportunities (each
+    would be a link annotation of its own in a link's text)."""
+    text = _LONG_RUN.sub(lambda m: breakable(m.group()), _CONTROL.sub("", _LINE_BREAK.sub(" ", text)))
+    return f"#text(hyphenate: false)[{_pieces(text)}];"
+
+
+def _pieces(text: str) -> str:
+    """Escaped text, an empty box where markup.breakable marked a break opportunity."""
+    if BREAK not in text:
+        return _escaped(text)
+    return "".join(
+        _OPPORTUNITY.join(_escaped(piece) for piece in word.split(BREAK) if piece)
+        if BREAK in word
+        else _escaped(word)
+        for word in _WORDS.split(text)
+    )
+
+
+def _escaped(text: str) -> str:
     escaped = _SPECIAL.sub(lambda m: "\\" + m.group(), text)
     return _ENUM_MARKER.sub(r"\1\\.", escaped)
 
@@ -67,9 +100,17 @@ def typst(nodes: Inline) -> str:
     out = []
     for n in nodes:
         if n.kind == "text":
-            out.append(typst_text(n.text))
+            out.append(
+                "".join(
+                    typst_address(run) if address else typst_text(run) for run, address in addresses(n.text)
+                )
+            )
         elif n.kind == "code":
-            out.append(f"#raw({typst_string(breakable(n.text))});")
+            pieces = breakable(n.text).split(BREAK)
+            if len(pieces) == 1:
+                out.append(f"#raw({typst_string(n.text)});")
+            else:
+                out.append(_OPPORTUNITY.join(f"#raw({typst_string(piece)});" for piece in pieces if piece))
         elif n.kind == "break":
             out.append("#linebreak();")
         elif n.kind == "em":
@@ -77,11 +118,29 @@ def typst(nodes: Inline) -> str:
         elif n.kind == "strong":
             out.append(f"#strong[{typst(n.children)}];")
         elif n.kind == "keep":
-            out.append(f"#text(hyphenate: false)[{typst(n.children)}];")
+            out.append(f"#text(hyphenate: false)[{kept(n.children)}];")
         elif n.kind == "link":
             out.append(f"#link({typst_string(n.href)})[{typst(n.children)}];")
         else:
             raise ValueError(f"no Typst for inline node {n.kind!r}")
+    return "".join(out)
+
+
+def kept(nodes: Inline) -> str:
+    """The inside of a `keep` node: each word that could break at a hyphen or a slash in a box."""
+    out = []
+    for n in nodes:
+        if n.kind != "text":
+            out.append(typst((n,)))
+            continue
+        out.append(
+            " ".join(
+                f"#box[{typst_text(word)}];"
+                if _INNER_BREAKS.search(word) and len(word) <= LONG_WORD
+                else typst_text(word)
+                for word in _CONTROL.sub("", _LINE_BREAK.sub(" ", n.text)).split(" ")
+            )
+        )
     return "".join(out)
 
 
