@@ -1,6 +1,7 @@
-"""Render page 1 of each language of the Kyutai briefing, in each built-in theme, to PNG for the README.
+"""Render pages of the example briefings to PNG for the README: page 1 of each language of the Kyutai briefing
+in each built-in theme, page 1 of each language of the AI Alliance briefing, and the page of its first table.
 
-.venv/bin/python scripts/pictures.py [ENGINE]      (needs poppler's pdftoppm)
+.venv/bin/python scripts/pictures.py [ENGINE]      (needs poppler's pdftoppm and pdftotext)
 """
 
 from __future__ import annotations
@@ -12,40 +13,47 @@ import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-BRIEF = ROOT / "briefs" / "kyutai-launch" / "brief.yaml"
+KYUTAI = ROOT / "briefs" / "kyutai-launch" / "brief.yaml"
+ALLIANCE = ROOT / "briefs" / "ai-alliance-launch" / "brief.yaml"
 IMAGES = ROOT / "docs" / "images"
 
 
+def build(brief: Path, engine: str, theme: str, out: Path) -> list[Path]:
+    command = ["build", str(brief), "--engine", engine, "--theme", theme, "--out", str(out), "-q"]
+    subprocess.run([sys.executable, "-m", "briefgen", *command], check=True)
+    return sorted(out.glob("*.pdf"))
+
+
+def picture(pdf: Path, page: int, target: Path) -> None:
+    pages = ["-f", str(page), "-l", str(page)]
+    subprocess.run(["pdftoppm", "-png", "-r", "70", *pages, "-singlefile", str(pdf), str(target)], check=True)
+    print(f"{target.relative_to(ROOT)}.png")
+
+
+def page_of(pdf: Path, words: str) -> int:
+    """The first page whose text holds `words`."""
+    text = subprocess.run(["pdftotext", str(pdf), "-"], check=True, capture_output=True, text=True).stdout
+    for number, page in enumerate(text.split("\f"), 1):
+        if words in " ".join(page.split()):
+            return number
+    raise SystemExit(f"{pdf.name}: no page holds {words!r}")
+
+
 def main() -> int:
-    if shutil.which("pdftoppm") is None:
-        print("pdftoppm is missing: apt-get install poppler-utils", file=sys.stderr)
+    if shutil.which("pdftoppm") is None or shutil.which("pdftotext") is None:
+        print("pdftoppm and pdftotext are missing: apt-get install poppler-utils", file=sys.stderr)
         return 1
     engine = sys.argv[1] if len(sys.argv) > 1 else "weasyprint"
     IMAGES.mkdir(parents=True, exist_ok=True)
     for theme in ("briefing", "dossier"):
         with tempfile.TemporaryDirectory() as tmp:
-            out = Path(tmp)
-            command = ["build", str(BRIEF), "--engine", engine, "--theme", theme, "--out", str(out), "-q"]
-            subprocess.run([sys.executable, "-m", "briefgen", *command], check=True)
-            for pdf in sorted(out.glob("*.pdf")):
-                target = IMAGES / f"{pdf.stem}.{theme}.page1"
-                subprocess.run(
-                    [
-                        "pdftoppm",
-                        "-png",
-                        "-r",
-                        "70",
-                        "-f",
-                        "1",
-                        "-l",
-                        "1",
-                        "-singlefile",
-                        str(pdf),
-                        str(target),
-                    ],
-                    check=True,
-                )
-                print(f"{target.relative_to(ROOT)}.png")
+            for pdf in build(KYUTAI, engine, theme, Path(tmp)):
+                picture(pdf, 1, IMAGES / f"{pdf.stem}.{theme}.page1")
+    with tempfile.TemporaryDirectory() as tmp:
+        for pdf in build(ALLIANCE, engine, "briefing", Path(tmp)):
+            picture(pdf, 1, IMAGES / f"{pdf.stem}.briefing.page1")
+            if pdf.stem.endswith(".en"):
+                picture(pdf, page_of(pdf, "Table 1"), IMAGES / f"{pdf.stem}.briefing.table")
     return 0
 
 

@@ -145,7 +145,10 @@ def expected_contents(lang: str) -> list[tuple[int, str]]:
         out.append((1, flat(plain(section.title))))
         out += [(2, flat(plain(sub.title))) for sub in section.subsections]
     out += [(1, t("source_caveats")), (1, t("sources"))]
-    return out + ([(2, t("not_stated"))] if doc.not_stated else [])
+    out += [(2, t("not_stated"))] if doc.not_stated else []
+    out += [(1, t("who"))] if doc.who else []
+    out += [(1, t("other_facts"))] if doc.other_facts else []
+    return out  # the dossier puts notes at the foot of the page: no Notes section
 
 
 @pytest.mark.parametrize("lang", ["fr", "en"])

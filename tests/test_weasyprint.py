@@ -51,13 +51,15 @@ def heading(text: str, lang: str) -> str:
 def test_headings_and_fixed_strings_are_in_the_document_language(pdfs, brief, lang: str) -> None:
     text = flat(pdfcheck.text(pdfs[lang])).casefold()
     catalog, other = load_catalog(lang), load_catalog(OTHER[lang])
-    for key in ("key_facts", "summary", "sources", "source_caveats", "not_stated", "briefing"):
+    # the endnotes, last, quote the source in its own language
+    prose = without_quotes(text[: text.rindex(flat(catalog("notes")).casefold())], brief)
+    for key in ("key_facts", "summary", "sources", "source_caveats", "not_stated", "briefing", "who"):
         assert flat(catalog(key)).casefold() in text, key
         if catalog(key) != other(key):
-            assert flat(other(key)).casefold() not in text, f"{key} of the other language"
+            assert flat(other(key)).casefold() not in prose, f"{key} of the other language"
     for section in brief.sections:
         assert flat(heading(section.title[lang], lang)).casefold() in text
-        assert flat(heading(section.title[OTHER[lang]], OTHER[lang])).casefold() not in text
+        assert flat(heading(section.title[OTHER[lang]], OTHER[lang])).casefold() not in prose
         for sub in section.subsections:
             assert flat(heading(sub.title[lang], lang)).casefold() in text
     pages = pdfcheck.pages(pdfs[lang])
@@ -67,7 +69,7 @@ def test_headings_and_fixed_strings_are_in_the_document_language(pdfs, brief, la
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_every_paragraph_is_on_the_page(pdfs, brief, lang: str) -> None:
-    text = flat(pdfcheck.text(pdfs[lang]))
+    text = body_text(pdfs[lang], brief, lang)
     catalog = load_catalog(lang)
 
     def resolve(fact_id: str, style: str) -> str:
@@ -78,6 +80,22 @@ def test_every_paragraph_is_on_the_page(pdfs, brief, lang: str) -> None:
             for item in [block.text] if block.text else block.items:
                 words = flat(plain(typeset(parse(item[lang], resolve), lang)))
                 assert words in text, words[:80]
+
+
+def body_text(pdf, brief, lang: str) -> str:
+    """The text of the pages without their running header and footer (a paragraph may run across pages)."""
+    catalog = load_catalog(lang)
+    title = flat(plain(typeset(parse(brief.headline[lang]), lang)))
+    kicker, classification = (
+        flat(catalog("briefing")),
+        flat(catalog("classification." + brief.classification)),
+    )
+    pages = pdfcheck.pages(pdf)
+    running = {title, kicker, classification, f"{kicker} {classification}"}
+    running |= {flat(catalog("page_x_of_y", page=n, pages=pages)) for n in range(1, pages + 1)}
+    running = {line.casefold() for line in running}
+    lines = [flat(line) for line in pdfcheck.text(pdf).splitlines()]
+    return flat("\n".join(line for line in lines if line and line.casefold() not in running))
 
 
 @pytest.mark.parametrize("lang", LANGS)
@@ -122,6 +140,7 @@ def test_outline_follows_the_headings(pdfs, brief, lang: str) -> None:
         expected.append((1, heading(section.title[lang], lang)))
         expected += [(2, heading(sub.title[lang], lang)) for sub in section.subsections]
     expected += [(1, catalog("source_caveats")), (1, catalog("sources")), (2, catalog("not_stated"))]
+    expected += [(1, catalog("who")), (1, catalog("other_facts")), (1, catalog("notes"))]  # the back matter
     assert [(level, flat(title)) for level, title in pdfcheck.outline(pdfs[lang])] == [
         (level, flat(title)) for level, title in expected
     ]
@@ -129,7 +148,13 @@ def test_outline_follows_the_headings(pdfs, brief, lang: str) -> None:
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_page_count_is_within_the_budget(pdfs, brief, lang: str) -> None:
-    assert 1 <= pdfcheck.pages(pdfs[lang]) <= brief.page_budget
+    """The budget counts the pages before the back matter, which starts a page of its own."""
+    back = next(
+        page
+        for _level, title, page in pdfcheck.outline_pages(pdfs[lang])
+        if title == load_catalog(lang)("who")
+    )
+    assert 1 <= back - 1 <= brief.page_budget
 
 
 @pytest.mark.parametrize("lang", LANGS)

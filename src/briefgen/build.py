@@ -19,7 +19,9 @@ from briefgen.brief.validate import LoadedBrief, load_brief
 from briefgen.document.view import Document, build_document
 from briefgen.errors import BriefgenError, EngineError, EngineTimeout, InputError, Problem, display_path
 from briefgen.language.catalog import Catalog, load_catalog
+from briefgen.language.facts import fact_problems
 from briefgen.output import write_all
+from briefgen.pdfinfo import first_page_of
 from briefgen.render import render
 from briefgen.themes.layers import DEFAULT_THEME, Theme, load_theme
 from briefgen.themes.overrides import check_layers
@@ -105,7 +107,9 @@ def plan(paths: list[Path], options: Options) -> list[Task]:
                 )
                 continue
             try:
-                tasks.append(Task(loaded, lang, load_catalog(lang, theme.catalog_dirs)))
+                catalog = load_catalog(lang, theme.catalog_dirs)
+                problems += fact_problems(brief.facts, catalog, loaded.located)
+                tasks.append(Task(loaded, lang, catalog))
             except BriefgenError as exc:
                 problems += [
                     p if p.line else loaded.located.problem(("languages",), p.message) for p in exc.problems
@@ -222,6 +226,9 @@ def typeset(outputs: list[Output], options: Options, jobs: int = 1) -> list[Outp
     return [done.get(id(o), o) for o in outputs]
 
 
+BACK_MATTER = ("who", "other_facts", "notes")  # the catalog's names of the back matter's headings
+
+
 def _placed(error: BaseException, output: Output) -> BaseException:
     """A timeout named with the brief, its language and the engine."""
     if not isinstance(error, EngineTimeout):
@@ -239,28 +246,42 @@ def _placed(error: BaseException, output: Output) -> BaseException:
 
 
 def _page_budget(output: Output, options: Options) -> None:
+    """Warn when the briefing runs over the brief's page budget. The budget counts the pages from the title
+    to the end of Sources: not the front pages a theme adds (cover, contents), nor the back matter (the annex
+    and the endnotes), which starts a page of its own with its first heading."""
     doc_budget = output.task.loaded.brief.page_budget
     layout = _theme(options).manifest.layout
     front = sum(bool(layout.get(key)) for key in ("cover", "toc"))  # pages the theme adds
-    if output.pages - front > doc_budget:
+    catalog = output.task.catalog
+    back = first_page_of(output.data, [catalog(key) for key in BACK_MATTER]) if output.data else None
+    pages = (back - 1 if back is not None else output.pages) - front
+    if pages > doc_budget:
+        where = [f"after the theme's {front} front page{'s' if front > 1 else ''}"] if front else []
+        where += ["before the annex and notes"] if back is not None else []
         log.warning(
             "%s: %d pages%s, over the brief's page budget of %d",
             display_path(output.path),
-            output.pages - front,
-            f" after the theme's {front} front page{'s' if front > 1 else ''}" if front else "",
+            pages,
+            f" ({', '.join(where)})" if where else "",
             doc_budget,
         )
 
 
 def _language_warnings(engine: Backend, task: Task, doc: Document, warned: set[Problem]) -> None:
-    """Warn, at the brief's source.language, when the engine cannot hyphenate the language of the quotes in
-    it (LaTeX without babel for it): once for a brief's languages."""
+    """Warn, at the brief's source.language, when the engine cannot hyphenate the language of the passages it
+    quotes (caveats, notes, quotes; LaTeX without babel for it): once for a brief's languages."""
     check = engine.syntax.language
     if check is None:
         return
-    for tag in dict.fromkeys(flag.quote_lang for flag in doc.flags):
+    quoted = [flag.quote_lang for flag in doc.flags] + [e.lang for note in doc.notes for e in note.excerpts]
+    quoted += [b.quote.lang for s in doc.sections for b in s.blocks if b.quote]
+    quoted += [b.quote.lang for s in doc.sections for sub in s.subsections for b in sub.blocks if b.quote]
+    for tag in dict.fromkeys(quoted):
         message = check(tag, task.catalog)
-        problem = task.loaded.located.problem(("source", "language"), message) if message else None
+        brief = task.loaded.brief
+        index = next((i for i, s in enumerate(brief.cited) if s.language == tag), 0)
+        where = ("source", "language") if brief.source is not None else ("sources", index, "language")
+        problem = task.loaded.located.problem(where, message) if message else None
         if problem is not None and problem not in warned:
             warned.add(problem)
             log.warning("%s", problem)

@@ -4,9 +4,21 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import deque
+from decimal import Decimal
+from functools import cached_property
+from pathlib import PurePosixPath
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, Field, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BeforeValidator,
+    Discriminator,
+    Field,
+    Tag,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 from pydantic_core import PydanticCustomError
 
 from briefgen.brief import limits
@@ -23,10 +35,12 @@ from briefgen.brief.facts import (  # the fact models are part of the brief's mo
     Percent,
     Person,
     Place,
+    When,
 )
 from briefgen.brief.text import (
     FACT_REF,
     Basis,
+    Cited,
     Excerpt,
     FactId,
     FactRef,
@@ -34,41 +48,153 @@ from briefgen.brief.text import (
     LangCode,
     Localised,
     LocalisedList,
+    SourceId,
     Strict,
     Text,
     Url,
+    check_neutral,
     declared_language,
     fingerprint,
     link_allowed,
     squash,
 )
 
+SOURCE_KINDS = Literal[
+    "press-article", "press-release", "report", "transcript", "interview", "filing", "web-page", "other"
+]
+
 
 class Source(Strict):
-    kind: Literal["press-article", "press-release", "report", "transcript", "other"]
+    """The one source of a brief written before `sources:` existed. Its id is `source`."""
+
+    kind: SOURCE_KINDS
     language: LangCode
     title: Text | None = None
     publication: Text | None = None
-    published: dt.date | None = None
+    published: When | None = None
     url: Url | None = None
     file: Text | None = None
     not_stated: Annotated[list[Localised], Field(max_length=limits.MAX_ITEMS)] = []
 
 
+class Cites(Strict):
+    """One source of a brief in `sources:`; excerpts name it by its id."""
+
+    id: SourceId
+    kind: SOURCE_KINDS
+    language: LangCode
+    title: Text | None = None
+    outlet: Text | None = None
+    date: When | None = None  # YYYY-MM-DD, YYYY-MM or YYYY, as for a date fact
+    url: Url | None = None
+    file: Text | None = None
+    not_stated: Annotated[list[Localised], Field(max_length=limits.MAX_ITEMS)] = []
+
+
+def _neutral(text: Any, info: ValidationInfo) -> Any:
+    """A cell written once for every language: words, names and fact references, never a bare number."""
+    if isinstance(text, bool) or not isinstance(text, str | int | float):
+        return text
+    if not isinstance(text, str):
+        raise PydanticCustomError(
+            "cell_number",
+            "a number in a table is a fact: reference it as {{{{fact_id}}}} so that each language writes "
+            "it its own way (or quote it to print it as written)",
+        )
+    return text
+
+
+def _neutral_refs(text: str, info: ValidationInfo) -> str:
+    check_neutral(text, info)
+    return text
+
+
+NeutralText = Annotated[Text, BeforeValidator(_neutral), AfterValidator(_neutral_refs)]
+
+
+def _cell_kind(value: Any) -> str:
+    return "localised" if isinstance(value, dict) else "neutral"
+
+
+# A table cell: a text in every language `{en: …, fr: …}`, or one text for all (names, fact references).
+Cell = Annotated[
+    Annotated[Localised, Tag("localised")] | Annotated[NeutralText, Tag("neutral")],
+    Discriminator(_cell_kind),
+]
+CELL_TAGS = ("localised", "neutral")
+
+
+class Column(Strict):
+    title: Localised
+    align: Literal["left", "right", "center"] = "left"
+
+
+class Table(Strict):
+    """A table: a header row of column titles, rows of cells, an optional caption."""
+
+    caption: Localised | None = None
+    columns: Annotated[list[Column], Field(min_length=1, max_length=limits.MAX_COLUMNS)]
+    rows: Annotated[
+        list[Annotated[list[Cell], Field(min_length=1)]], Field(min_length=1, max_length=limits.MAX_ROWS)
+    ]
+
+    @model_validator(mode="after")
+    def _rectangular(self) -> Table:
+        for number, row in enumerate(self.rows, 1):
+            if len(row) != len(self.columns):
+                raise PydanticCustomError(
+                    "table_row",
+                    "row {number} has {cells} cells for {columns} columns",
+                    {"number": number, "cells": len(row), "columns": len(self.columns), "row": number - 1},
+                )
+        return self
+
+
+FIGURE_FORMATS = {".png": "png", ".jpg": "jpeg", ".jpeg": "jpeg", ".svg": "svg"}
+
+
+def _figure_file(name: str) -> str:
+    if PurePosixPath(name).suffix.lower() not in FIGURE_FORMATS:
+        raise PydanticCustomError(
+            "figure_format", "a figure is a PNG, JPEG or SVG file (.png, .jpg, .jpeg, .svg)"
+        )
+    return name
+
+
+class Figure(Strict):
+    """An image file in the brief's folder, with what it shows in words (`alt`) and an optional caption."""
+
+    file: Annotated[Text, AfterValidator(_figure_file)]
+    alt: Localised
+    caption: Localised | None = None
+    width: Annotated[Decimal, Field(gt=0, le=1)] = Decimal(1)  # a fraction of the text's width
+
+
+BLOCK_KINDS = ("text", "items", "table", "figure", "quote")
+
+
 class Block(Strict):
-    """A paragraph (`text`) or a bulleted list (`items`), with the source excerpts it rests on."""
+    """One of: a paragraph (`text`), a bulleted list (`items`), a `table`, a `figure`, or a `quote` of a
+    source (an excerpt, printed verbatim in its language); with the source excerpts it rests on (`basis`)."""
 
     text: Localised | None = None
     items: Annotated[list[Localised], Field(min_length=1, max_length=limits.MAX_ITEMS)] | None = None
+    table: Table | None = None
+    figure: Figure | None = None
+    quote: Excerpt | None = None
     basis: Annotated[Basis, Field(max_length=limits.MAX_EXCERPTS)] = []
 
     @model_validator(mode="after")
     def _one_kind(self) -> Block:
-        if (self.text is None) == (self.items is None):
+        if sum(getattr(self, kind) is not None for kind in BLOCK_KINDS) != 1:
             raise PydanticCustomError(
-                "block_kind", "a block holds either 'text' or 'items', not both or neither"
+                "block_kind", "a block holds exactly one of 'text', 'items', 'table', 'figure' or 'quote'"
             )
         return self
+
+    @property
+    def kind(self) -> str:
+        return next(kind for kind in BLOCK_KINDS if getattr(self, kind) is not None)
 
 
 class Subsection(Strict):
@@ -85,9 +211,22 @@ class Section(Strict):
 
 
 class Flag(Strict):
-    kind: Literal["off-topic", "doubtful", "ambiguous", "unverified"]
-    quote: Excerpt
+    """What in a source is off-topic, doubtful, ambiguous or unverified (quoting it), or what it leaves out
+    (`omission`: the quote, if any, is where the gap shows)."""
+
+    kind: Literal["off-topic", "doubtful", "ambiguous", "unverified", "omission"]
+    quote: Excerpt | None = None
     note: Localised
+
+    @model_validator(mode="after")
+    def _quoted(self) -> Flag:
+        if self.quote is None and self.kind != "omission":
+            raise PydanticCustomError(
+                "flag_quote",
+                "a '{kind}' flag quotes the source ('quote'); only 'omission' may not",
+                {"kind": self.kind},
+            )
+        return self
 
 
 class Brief(Strict):
@@ -103,7 +242,8 @@ class Brief(Strict):
     audience: Localised
     page_budget: int = Field(default=4, ge=1, le=100)
     keywords: LocalisedList | None = None
-    source: Source
+    source: Source | None = None  # the one source (the first format), or:
+    sources: Annotated[list[Cites], Field(min_length=1, max_length=limits.MAX_SOURCES)] | None = None
     facts: Annotated[dict[FactId, Fact], Field(max_length=limits.MAX_FACTS)] = {}
     key_facts: Annotated[list[FactRef], Field(max_length=limits.MAX_KEY_FACTS)] = []
     headline: Localised
@@ -139,6 +279,35 @@ class Brief(Strict):
                     {"group": group, "count": count, "limit": limits.MAX_GROUP_MEMBERS, "fact": group},
                 )
         return facts
+
+    @model_validator(mode="after")
+    def _one_source_list(self) -> Brief:
+        if (self.source is None) == (self.sources is None):
+            raise PydanticCustomError(
+                "sources", "a brief names its sources in 'sources' (or its one source in 'source'), not both"
+            )
+        return self  # (two sources of one id are reported before validation, where they are read)
+
+    @cached_property
+    def cited(self) -> tuple[Cites, ...]:
+        """Every source, the one of `source:` as `Cites(id="source", …)`."""
+        if self.sources is not None:
+            return tuple(self.sources)
+        src = self.source
+        assert src is not None
+        return (
+            Cites(
+                id="source",
+                kind=src.kind,
+                language=src.language,
+                title=src.title,
+                outlet=src.publication,
+                date=src.published,
+                url=src.url,
+                file=src.file,
+                not_stated=src.not_stated,
+            ),
+        )
 
     @model_validator(mode="after")
     def _distinct_languages(self) -> Brief:
@@ -186,14 +355,22 @@ def _extent(
 
 
 __all__ = [
+    "BLOCK_KINDS",
+    "CELL_TAGS",
     "FACT_REF",
+    "FIGURE_FORMATS",
     "Block",
     "Brief",
+    "Cell",
+    "Cited",
+    "Cites",
+    "Column",
     "Count",
     "DateFact",
     "Event",
     "Fact",
     "FactBase",
+    "Figure",
     "Flag",
     "Group",
     "Localised",
@@ -207,6 +384,7 @@ __all__ = [
     "Section",
     "Source",
     "Subsection",
+    "Table",
     "fingerprint",
     "link_allowed",
     "squash",

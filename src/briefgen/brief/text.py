@@ -15,10 +15,12 @@ from pydantic import (
     BaseModel,
     BeforeValidator,
     ConfigDict,
+    Discriminator,
     Field,
     PrivateAttr,
     RootModel,
     StringConstraints,
+    Tag,
     TypeAdapter,
     ValidationError,
     ValidationInfo,
@@ -33,7 +35,7 @@ FACT_REF = re.compile(r"\{\{\s*([a-z][a-z0-9_]*)\s*(?::\s*([a-z]+)\s*)?\}\}")
 FACT_STYLES = ("compact", "long", "short")
 # The only links a brief may hold, in prose or as its source's URL: never javascript:, file:, data:, …
 LINK_SCHEMES = ("https://", "http://", "mailto:")
-MARKUP = "[]()*_`"  # the characters of inline markup (links, emphasis, code)
+MARKUP = "[]()*`"  # the characters of inline markup (links, emphasis, code)
 # Control characters (tab and line feed aside), lone surrogates and noncharacters: no text holds them.
 _NONCHARACTERS = "".join(f"{chr(p * 0x10000 + 0xFFFE)}{chr(p * 0x10000 + 0xFFFF)}" for p in range(17))
 _FORBIDDEN = re.compile(f"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef{_NONCHARACTERS}]")
@@ -183,6 +185,13 @@ def _check_links(text: str, lang: str) -> None:
             raise refused_link(url, lang=lang)
 
 
+def check_neutral(text: str, info: ValidationInfo) -> None:
+    """The checks of a localised text, for a text written once for every language (a table cell)."""
+    _check_refs(text, "", info)
+    _check_markup(text, "")
+    _check_links(text, "")
+
+
 def declared_language(lang: str, info: ValidationInfo) -> str:
     declared = brief_context(info).get("languages")
     if declared and lang not in declared:
@@ -202,10 +211,18 @@ def _known_fact(fact_id: str, info: ValidationInfo) -> str:
 
 
 def _in_source(excerpt: str, info: ValidationInfo) -> str:
-    source = brief_context(info).get("source_text")
-    if source is not None and squash(excerpt) not in source:
-        raise PydanticCustomError("excerpt", "excerpt not found word for word in the source file")
+    """An excerpt written as a string: it comes from the brief's first source."""
+    texts = brief_context(info).get("source_texts") or {}
+    first = brief_context(info).get("first_source")
+    text = texts.get(first)
+    if text is not None and squash(excerpt) not in text:
+        raise PydanticCustomError("excerpt", _not_found(first, len(texts)))
     return excerpt
+
+
+def _not_found(source: str | None, count: int) -> str:
+    where = f"the file of source '{source}'" if count > 1 and source else "the source file"
+    return f"excerpt not found word for word in {where}"
 
 
 def squash(text: str) -> str:
@@ -213,12 +230,62 @@ def squash(text: str) -> str:
     return " ".join(text.replace("\u00a0", " ").replace("\u202f", " ").split())
 
 
-Excerpt = Annotated[
+ExcerptText = Annotated[
     str,
     StringConstraints(strip_whitespace=True, min_length=1, max_length=limits.MAX_TEXT),
     BeforeValidator(_clean),
-    AfterValidator(_in_source),
 ]
+SourceId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+([_-][a-z0-9]+)*$", max_length=64)]
+
+
+def _known_source(source_id: str, info: ValidationInfo) -> str:
+    known = brief_context(info).get("source_ids")
+    if known is not None and source_id not in known:
+        close = difflib.get_close_matches(source_id, known, n=1, cutoff=0.6)
+        hint = f" (did you mean '{close[0]}'?)" if close else f" (sources: {', '.join(known)})"
+        raise PydanticCustomError("source_ref", "unknown source '{source}'" + hint, {"source": source_id})
+    return source_id
+
+
+SourceRef = Annotated[SourceId, AfterValidator(_known_source)]
+
+
+class Cited(BaseModel):
+    """An excerpt of a named source: `{source: wire, quote: "…"}` (a plain string comes from the first)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+    source: SourceRef
+    quote: ExcerptText
+
+    @model_validator(mode="after")
+    def _in_its_source(self, info: ValidationInfo) -> Cited:
+        texts = brief_context(info).get("source_texts") or {}
+        text = texts.get(self.source)
+        if text is not None and squash(self.quote) not in text:
+            raise PydanticCustomError("excerpt", _not_found(self.source, len(texts)))
+        return self
+
+
+def _excerpt_kind(value: Any) -> str:
+    return "cited" if isinstance(value, dict) else "text"
+
+
+# A verbatim excerpt of a source: a string (from the first source) or `{source: id, quote: "…"}`.
+Excerpt = Annotated[
+    Annotated[Annotated[ExcerptText, AfterValidator(_in_source)], Tag("text")]
+    | Annotated[Cited, Tag("cited")],
+    Discriminator(_excerpt_kind),
+]
+EXCERPT_TAGS = ("text", "cited")  # steps of a validation error's location that are no key of the brief
+
+
+def excerpt_parts(excerpt: str | Cited, first_source: str) -> tuple[str, str]:
+    """The source id and the words of an excerpt."""
+    if isinstance(excerpt, Cited):
+        return excerpt.source, excerpt.quote
+    return first_source, excerpt
+
+
 FactRef = Annotated[str, AfterValidator(_known_fact)]
 
 
@@ -226,7 +293,14 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
 
 
-Fingerprint = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{8}$")]
+def _digits(value: Any) -> Any:
+    """A fingerprint of eight digits, which YAML reads as a number: its eight digits again."""
+    if isinstance(value, int) and not isinstance(value, bool) and 0 <= value < 10**8:
+        return f"{value:08d}"
+    return value
+
+
+Fingerprint = Annotated[str, BeforeValidator(_digits), StringConstraints(pattern=r"^[0-9a-f]{8}$")]
 
 
 def fingerprint(text: str) -> str:

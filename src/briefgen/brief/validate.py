@@ -11,6 +11,7 @@ from typing import Any
 from pydantic import BaseModel, RootModel, ValidationError
 
 from briefgen.brief import limits, model
+from briefgen.brief.images import check_image
 from briefgen.brief.model import FACT_REF, Brief, Localised, squash
 from briefgen.brief.problems import problem_from
 from briefgen.brief.read import Located, Path_, Unreadable, decode, load_yaml, read_bytes, shown
@@ -19,12 +20,21 @@ from briefgen.errors import InputError, Problem
 
 @dataclass(frozen=True)
 class LoadedBrief:
-    """A valid brief, where it came from, and the text of its source when the brief ships one."""
+    """A valid brief, where it came from, and the texts of the sources it ships (by source id)."""
 
     brief: Brief
     file: Path
     located: Located
-    source_text: str | None
+    source_texts: dict[str, str]
+
+    @property
+    def source_text(self) -> str | None:
+        """The text of the first source, when the brief ships it."""
+        return self.source_texts.get(self.brief.cited[0].id)
+
+    def figure_path(self, name: str) -> Path:
+        """Where the figure file `name` (checked when the brief was loaded) is."""
+        return _confined(self.file.parent, name)
 
 
 def load_brief(file: Path) -> LoadedBrief:
@@ -35,33 +45,76 @@ def load_brief(file: Path) -> LoadedBrief:
     if not isinstance(data, dict):
         problems.append(located.problem((), "a brief is a mapping of keys (id, version, …)"))
         raise InputError(problems)
-    source_text, source_problem = _read_source(file, located)
-    if source_problem:
-        problems.append(source_problem)
+    source_texts: dict[str, str] = {}
+    problems += _twice_named(data, located)
+    for source_id, where, name in _source_files(data):
+        if source_id in source_texts:
+            continue  # a second source of the same id: reported above
+        try:
+            text = decode(read_bytes(_confined(file.parent, name), limits.MAX_SOURCE_BYTES))
+        except Unreadable as exc:
+            at = f" (line {exc.line}, column {exc.column})" if exc.line else ""
+            problems.append(
+                located.problem(where, f"cannot read source file '{shown(name)}': {exc.reason}{at}")
+            )
+        else:
+            source_texts[source_id] = text
     try:
-        brief = Brief.model_validate(data, context=_context(data, source_text))
+        brief = Brief.model_validate(data, context=_context(data, source_texts))
     except ValidationError as exc:
         problems += [problem_from(located, err) for err in exc.errors()]
     else:
         problems += _filled_lengths(brief, located)
+        problems += _figure_files(brief, file, located)
     if problems:
         raise InputError(problems)
-    return LoadedBrief(brief, file, located, source_text)
+    return LoadedBrief(brief, file, located, source_texts)
 
 
-def _read_source(file: Path, located: Located) -> tuple[str | None, Problem | None]:
-    """The source text the brief names in `source.file`, if it names one: a file in the brief's folder."""
-    source = located.data.get("source")
-    name = source.get("file") if isinstance(source, dict) else None
-    if not isinstance(name, str) or not name.strip():
-        return None, None
-    name = name.strip()
-    try:
-        return decode(read_bytes(_confined(file.parent, name), limits.MAX_SOURCE_BYTES)), None
-    except Unreadable as exc:
-        where = f" (line {exc.line}, column {exc.column})" if exc.line else ""
-        message = f"cannot read source file '{shown(name)}': {exc.reason}{where}"
-        return None, located.problem(("source", "file"), message)
+def _source_files(data: dict[str, Any]) -> Iterator[tuple[str, Path_, str]]:
+    """Each source's id, the data path of its `file`, and the file it names (if any): in the brief's folder."""
+    single, listed = data.get("source"), data.get("sources")
+    entries: list[tuple[Any, Path_, dict[str, Any]]] = []
+    if isinstance(single, dict):
+        entries.append(("source", ("source",), single))
+    if isinstance(listed, list):
+        entries += [(s.get("id"), ("sources", i), s) for i, s in enumerate(listed) if isinstance(s, dict)]
+    for source_id, path, entry in entries:
+        name = entry.get("file")
+        if isinstance(source_id, str) and isinstance(name, str) and name.strip():
+            yield source_id, (*path, "file"), name.strip()
+
+
+def _twice_named(data: dict[str, Any], located: Located) -> list[Problem]:
+    """A problem at each source whose id an earlier source has: excerpts name sources by their ids."""
+    listed = data.get("sources")
+    seen: set[str] = set()
+    problems = []
+    for index, entry in enumerate(listed if isinstance(listed, list) else []):
+        source_id = entry.get("id") if isinstance(entry, dict) else None
+        if isinstance(source_id, str):
+            if source_id in seen:
+                message = f"the source id '{shown(source_id)}' is used twice"
+                problems.append(located.problem(("sources", index, "id"), message))
+            seen.add(source_id)
+    return problems
+
+
+def _figure_files(brief: Brief, file: Path, located: Located) -> list[Problem]:
+    """Every figure's file: an image in the brief's folder, of the format its name says, and safe to show."""
+    problems = []
+    for path, node in walk(brief):
+        if isinstance(node, model.Figure):
+            try:
+                check_image(
+                    _confined(file.parent, node.file),
+                    model.FIGURE_FORMATS[PurePath(node.file).suffix.lower()],
+                )
+            except Unreadable as exc:
+                at = f" (line {exc.line}, column {exc.column})" if exc.line else ""
+                message = f"cannot show figure '{shown(node.file)}': {exc.reason}{at}"
+                problems.append(located.problem((*path, "file"), message))
+    return problems
 
 
 def _confined(folder: Path, name: str) -> Path:
@@ -108,6 +161,9 @@ def _filled_lengths(brief: Brief, located: Located) -> list[Problem]:
     return problems
 
 
+MAX_VALUE_LENGTH = 160  # characters of a fact's value as the longest format prints it
+
+
 def _fact_size(fact_id: str, facts: dict[str, model.Fact], sizes: dict[str, int]) -> int:
     """An upper estimate of the length of a fact's value as prose shows it (groups are bounded and acyclic)."""
     if fact_id not in sizes:
@@ -115,18 +171,27 @@ def _fact_size(fact_id: str, facts: dict[str, model.Fact], sizes: dict[str, int]
         if isinstance(fact, model.Group):
             sizes[fact_id] = sum(_fact_size(m, facts, sizes) + 5 for m in fact.members)
         else:
-            sizes[fact_id] = len(getattr(fact, "name", "")) or 40
+            # a value as long as a range of amounts with CLDR's currency names can print
+            sizes[fact_id] = len(getattr(fact, "name", "")) or MAX_VALUE_LENGTH
     return sizes[fact_id]
 
 
-def _context(data: dict[str, Any], source_text: str | None) -> dict[str, Any]:
+def _context(data: dict[str, Any], source_texts: dict[str, str]) -> dict[str, Any]:
     """What validators of each part need to know about the whole brief."""
     languages = data.get("languages")
     facts = data.get("facts")
+    listed = data.get("sources")
+    ids = list(
+        dict.fromkeys(s.get("id") for s in listed if isinstance(s, dict) and isinstance(s.get("id"), str))
+        if isinstance(listed, list)
+        else ["source"]
+    )
     return {
         "languages": [x for x in languages if isinstance(x, str)] if isinstance(languages, list) else None,
         "facts": [k for k in facts if isinstance(k, str)] if isinstance(facts, dict) else None,
-        "source_text": squash(source_text) if source_text is not None else None,
+        "source_texts": {k: squash(v) for k, v in source_texts.items()},
+        "source_ids": ids,
+        "first_source": ids[0] if ids else None,
     }
 
 

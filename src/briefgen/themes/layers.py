@@ -17,7 +17,7 @@ from briefgen.brief.problems import problem_from
 from briefgen.brief.read import Located, Path_, load_yaml
 from briefgen.errors import BriefgenError, InputError, Problem, display_path
 from briefgen.themes import fonts as fontfiles
-from briefgen.themes.manifest import Manifest
+from briefgen.themes.manifest import LAYOUT_CHOICES, Manifest
 
 MANIFEST = "theme.yaml"
 DEFAULT_THEME = "briefing"
@@ -325,6 +325,13 @@ def load_theme(spec: str = DEFAULT_THEME, templates: Path | None = None) -> Them
         raise InputError(problems) from None
     faces, font_problems = _fonts(manifest, origin, nearest)
     problems += font_problems + _references(manifest, origin, nearest)
+    for key, choices in LAYOUT_CHOICES.items():
+        value = manifest.layout.get(key)
+        if value is not None and value not in choices:
+            layer = _owner(origin, ("layout", key), nearest)
+            problems.append(
+                _problem(layer, ("layout", key), f"'{key}' is {' or '.join(choices)}, not '{value}'")
+            )
     logo = None
     if manifest.page.logo:
         layer = _owner(origin, ("page", "logo"), nearest)

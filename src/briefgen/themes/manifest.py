@@ -163,6 +163,10 @@ class Manifest(_Strict):
     layout: dict[Name, Length | Percent | Em | int | bool | str] = {}
 
 
+# Layout values that name a choice the templates make: any other value is an error, never a quiet default.
+LAYOUT_CHOICES = {"notes": ("endnotes", "footnotes")}  # where the notes quoting the sources go
+
+
 def json_schema() -> dict[str, object]:
     """The JSON Schema of a theme manifest, for editors. Only `name` is required: a theme that extends
     another names only what it changes (briefgen checks the merged manifest)."""

@@ -84,6 +84,8 @@ class TypstEngine:
             main.write_text(job.source, encoding="utf-8")
             if job.logo is not None:
                 shutil.copyfile(job.logo, Path(build) / logo_name(job.logo))
+            for figure in job.doc.figures:  # the brief's images, under the names the source gives them
+                shutil.copyfile(figure.path, Path(build) / figure.name)
             try:
                 font_dirs = tuple(sorted({f.file.parent for f in job.fonts})) or (job.font_dir,)
                 pdf, warnings = compiler(font_dirs).compile(
@@ -197,7 +199,7 @@ def _problem(d: Diagnostic, job: Job) -> Problem:
     hints = list(d.hints)
     if d.message.startswith("file not found"):
         hints.append(
-            "a template reads no file: the compile root holds only the generated source and the logo"
+            "a template reads no file: the compile root holds only the generated source, the logo and the figures"
         )
     return _locate(job, d.line, d.column, f"typst: {d.message}" + "".join(f" (hint: {h})" for h in hints))
 
