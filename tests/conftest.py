@@ -63,6 +63,7 @@ SLOW = (
     "tests/test_cli.py::test_parallel_jobs",
     "tests/test_hardening_input.py::test_any_text",
     "tests/test_hardening_input.py::test_bombs",
+    "tests/test_watch.py::test_watch_rebuilds",
 )
 
 

@@ -130,6 +130,7 @@ def test_parallel_jobs_write_the_same_bytes(tmp_path: Path) -> None:
 
 
 def test_the_wheel_ships_the_themes_and_catalogs(tmp_path: Path) -> None:
+    """And the scaffold of `briefgen new`, the example briefs, the format's reference, the licence."""
     import zipfile
 
     result = subprocess.run(
@@ -144,6 +145,29 @@ def test_the_wheel_ships_the_themes_and_catalogs(tmp_path: Path) -> None:
         expected = {p.relative_to(ROOT).as_posix() for p in theme.rglob("*") if p.is_file()}
         assert expected and {f"briefgen/{n}" for n in expected} <= set(names), theme.name
     assert {"briefgen/language/catalogs/fr.yaml", "briefgen/language/catalogs/en.yaml"} <= set(names)
+    # What `briefgen new` writes from, the example briefs and the format's reference, for an installed briefgen.
+    examples = {
+        f"briefgen/examples/{p.relative_to(ROOT / 'briefs').as_posix()}"
+        for p in (ROOT / "briefs").rglob("*")
+        if p.is_file()
+    }
+    assert {
+        "briefgen/examples/kyutai-launch/brief.yaml",
+        "briefgen/examples/kyutai-launch/source.fr.txt",
+    } <= examples
+    assert examples <= set(names)
+    shipped = {
+        "briefgen/scaffold/brief.yaml.j2",
+        *(f"briefgen/scaffold/placeholders/{lang}.yaml" for lang in ("en", "fr", "de")),
+        "briefgen/docs/brief-format.md",
+        "briefgen/docs/brief.schema.json",
+        "briefgen/docs/theme.schema.json",
+    }
+    assert shipped <= set(names)
+    assert any(n.endswith(".dist-info/licenses/LICENSE") for n in names)
+    wheel = zipfile.ZipFile(next(tmp_path.glob("briefgen-*.whl")))
+    metadata = wheel.read(next(n for n in names if n.endswith(".dist-info/METADATA"))).decode()
+    assert "License-Expression: MIT" in metadata and "Classifier: Environment :: Console" in metadata
 
 
 def test_templates_list_and_export_then_override(tmp_path: Path) -> None:

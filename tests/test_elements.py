@@ -380,3 +380,28 @@ def test_a_theme_names_where_notes_go_or_is_refused(tmp_path: Path) -> None:
     assert code == 2
     assert f"{theme / 'theme.yaml'}:4:10: 'notes' is endnotes or footnotes, not 'footnote'" in stderr
     assert not (tmp_path / "out").exists()
+
+
+def test_an_excerpt_not_found_says_which_mark_differs(tmp_path: Path) -> None:
+    """The source writes d’ici with a curly apostrophe; the excerpt has a straight one."""
+    brief = copy_with(
+        tmp_path, "recruter 60 ingénieurs d'ici fin 2025", "recruter 60 ingénieurs d’ici fin 2025"
+    )
+    (brief.parent / "release.fr.txt").write_text(
+        (ELEMENTS / "release.fr.txt").read_text().replace("d'ici", "d’ici"), encoding="utf-8"
+    )
+    brief.write_text(brief.read_text().replace("d’ici fin 2025", "d'ici fin 2025"), encoding="utf-8")
+    code, stderr = check(brief)
+    assert code == 2
+    expected = (
+        "excerpt not found word for word in the file of source 'release': "
+        "the source writes curly ’ where the excerpt has straight '"
+    )
+    assert f"{located(brief, 'd' + chr(39) + 'ici fin 2025')}" in stderr and expected in stderr, stderr
+
+
+def test_an_excerpt_not_found_shows_the_nearest_passage(tmp_path: Path) -> None:
+    brief = copy_with(tmp_path, 'basis: "employs 120 people"', 'basis: "employs 130 people"')
+    code, stderr = check(brief)
+    assert code == 2
+    assert "the nearest passage reads 'employs 120 people'" in stderr, stderr

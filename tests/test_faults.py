@@ -427,6 +427,9 @@ def test_babel_gets_its_own_names_or_none(tmp_path: Path, lang: str, babel: str,
     args = ("build", path, "--lang", "fr", "--engine", "latex", "--format", "tex", "--out", tmp_path / "out")
     code, _stdout, stderr = run_cli(*args)
     assert code == 0, stderr
+    summary = stderr.splitlines()[-1]
+    assert re.fullmatch(r"1 \.tex file written in .*out/ in \d+\.\d+ s(, 1 warning)?", summary), stderr
+    stderr = stderr.removesuffix(f"{summary}\n")
     tex = (tmp_path / "out" / f"source-{lang}.fr.tex").read_text(encoding="utf-8")
     installed = lang == "ja" or shutil.which("kpsewhich") is None or babel_installed(quote)
     if installed:

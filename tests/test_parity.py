@@ -102,10 +102,10 @@ def test_missing_text_is_an_error_and_nothing_is_written(tmp_path: Path) -> None
     code, stdout, stderr = run_cli("check", brief)
     line = line_of(brief, "{fr: Point un}")
     assert code == 2 and stdout == ""
-    assert (
-        stderr.strip()
-        == f"{brief}:{line}:{col_of(brief, line, '{fr')}: missing 'en' text (languages: fr, en)"
-    )
+    assert stderr.splitlines() == [
+        f"{brief}:{line}:{col_of(brief, line, '{fr')}: missing 'en' text (languages: fr, en)",
+        "1 brief checked: 1 error(s), 0 warning(s)",
+    ]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["brief.yaml"]
 
 

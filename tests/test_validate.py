@@ -173,7 +173,8 @@ def test_excerpts_must_be_word_for_word_in_the_source(tmp_path: Path) -> None:
     assert code == 2
     line = line_of(brief, "basis:")
     column = brief.read_text().splitlines()[line - 1].index('"compte sept') + 1
-    assert lines == [f"{brief}:{line}:{column}: excerpt not found word for word in the source file"]
+    message = "excerpt not found word for word in the source file; the nearest passage reads 'compte six chercheurs'"
+    assert lines == [f"{brief}:{line}:{column}: {message}"]
 
 
 def test_missing_source_file_is_reported(tmp_path: Path) -> None:

@@ -59,3 +59,34 @@ def test_an_all_digit_fingerprint_is_a_fingerprint(tmp_path: Path) -> None:
     assert code == 0, stderr
     assert "8-hex-digit" not in stderr
     assert load_brief(brief).brief.headline.translated == {"en": "01234567"}
+
+
+# -- messages that say how to fix the brief ---------------------------------------------------------------------
+
+
+def check_lines(tmp_path: Path, old: str, new: str) -> list[str]:
+    text = GOOD.replace(old, new, 1)
+    assert text != GOOD, old
+    brief = tmp_path / "brief.yaml"
+    brief.write_text(text, encoding="utf-8")
+    code, _stdout, stderr = run_cli("check", brief)
+    assert code == 2
+    return stderr.splitlines()
+
+
+def test_a_date_in_another_format_says_which_one(tmp_path: Path) -> None:
+    lines = check_lines(tmp_path, "date: 2024-03-05", "date: 27/11/2026")
+    assert any(
+        "'date': '27/11/2026' is not a valid date" in line and "write YYYY-MM-DD" in line for line in lines
+    )
+
+
+def test_a_text_starting_with_a_star_must_be_quoted(tmp_path: Path) -> None:
+    lines = check_lines(tmp_path, "author: Test Author", "author: **Test** Author")
+    assert len(lines) == 2 and lines[1] == "1 brief checked: 1 error(s), 0 warning(s)", lines
+    assert lines[0].endswith('a text that starts with * must be quoted, like "**Test** Author"'), lines
+
+
+def test_value_on_money_suggests_amount(tmp_path: Path) -> None:
+    lines = check_lines(tmp_path, "type: money, amount: 2500000", "type: money, value: 2500000")
+    assert any("unknown key 'value' (did you mean 'amount'?)" in line for line in lines), lines

@@ -14,7 +14,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from briefgen.backends import TIMEOUT, Backend, Job, get_backend, glyphs, workers
-from briefgen.brief.discover import find_briefs
+from briefgen.brief.discover import DEFAULT_FOLDER, START_HINT, find_briefs
+from briefgen.brief.read import load_yaml
 from briefgen.brief.validate import LoadedBrief, load_brief
 from briefgen.document.view import Document, build_document
 from briefgen.errors import BriefgenError, EngineError, EngineTimeout, InputError, Problem, display_path
@@ -22,6 +23,7 @@ from briefgen.language.catalog import Catalog, load_catalog
 from briefgen.language.facts import fact_problems
 from briefgen.output import write_all
 from briefgen.pdfinfo import first_page_of
+from briefgen.progress import Progress
 from briefgen.render import render
 from briefgen.themes.layers import DEFAULT_THEME, Theme, load_theme
 from briefgen.themes.overrides import check_layers
@@ -29,6 +31,8 @@ from briefgen.themes.overrides import check_layers
 log = logging.getLogger(__name__)
 
 FORMATS = ("pdf", "source")
+# The pipeline's steps, as -v names them.
+STAGES = ("load", "validate", "localise", "render", "engine", "write")
 
 
 @dataclass(frozen=True)
@@ -57,6 +61,7 @@ class Written:
     size: int
     seconds: float
     task: Task
+    stages: dict[str, float] = field(default_factory=dict)  # seconds of each of STAGES for this document
 
 
 def theme_of(options: Options) -> Theme:
@@ -76,7 +81,8 @@ def plan(paths: list[Path], options: Options) -> list[Task]:
     problems: list[Problem] = []
     for path in paths:
         if not path.exists():
-            problems.append(Problem(display_path(path), 0, 0, "no such file or folder"))
+            hint = f" ({START_HINT})" if path == DEFAULT_FOLDER else ""
+            problems.append(Problem(display_path(path), 0, 0, "no such file or folder" + hint))
     if not files and not problems:
         problems.append(
             Problem(", ".join(map(display_path, paths)), 0, 0, "no brief found (*.yaml or */brief.yaml)")
@@ -84,8 +90,11 @@ def plan(paths: list[Path], options: Options) -> list[Task]:
     tasks: list[Task] = []
     seen_ids: dict[str, Path] = {}
     for file in files:
+        started = time.perf_counter()
         try:
-            loaded = load_brief(file)
+            located = load_yaml(file)
+            read = time.perf_counter()
+            loaded = load_brief(file, located)
         except BriefgenError as exc:
             problems += exc.problems
             continue
@@ -114,6 +123,8 @@ def plan(paths: list[Path], options: Options) -> list[Task]:
                 problems += [
                     p if p.line else loaded.located.problem(("languages",), p.message) for p in exc.problems
                 ]
+        stage(brief.id, "load", read - started)
+        stage(brief.id, "validate", time.perf_counter() - read)
     if problems:
         raise InputError(problems)
     for rules in sorted({t.catalog.lang for t in tasks if t.catalog.typography == "none"}):
@@ -124,7 +135,27 @@ def plan(paths: list[Path], options: Options) -> list[Task]:
 
 
 def output_path(task: Task, options: Options, suffix: str = ".pdf") -> Path:
-    return options.out / f"{task.loaded.brief.id}.{task.lang}{suffix}"
+    return options.out / f"{name_of(task)}{suffix}"
+
+
+def name_of(task: Task) -> str:
+    """The document's name in lines that speak of it: `brief-id.lang`."""
+    return f"{task.loaded.brief.id}.{task.lang}"
+
+
+def stage(name: str, step: str, seconds: float, into: dict[str, float] | None = None) -> None:
+    """One of STAGES done for `name` (a brief's id, or a document's `id.lang`): logged for -v, kept in `into`."""
+    if into is not None:
+        into[step] = into.get(step, 0.0) + seconds
+    log.info("%s  %-8s  %.3f s", name, step, seconds)
+
+
+@contextlib.contextmanager
+def timed(step: str, name: str, into: dict[str, float] | None = None) -> Iterator[None]:
+    """Run one of STAGES for `name`, timed (see `stage`); nothing is logged when it raises."""
+    started = time.perf_counter()
+    yield
+    stage(name, step, time.perf_counter() - started, into)
 
 
 @dataclass(frozen=True)
@@ -137,6 +168,7 @@ class Output:
     pages: int = 0
     seconds: float = 0.0
     job: Job | None = None
+    stages: dict[str, float] = field(default_factory=dict)
 
 
 def run(task: Task, options: Options) -> Written:
@@ -144,22 +176,35 @@ def run(task: Task, options: Options) -> Written:
     return make_and_write([task], options)[0]
 
 
-def build(paths: list[Path], options: Options, jobs: int = 1) -> Iterator[Written]:
+def build(
+    paths: list[Path], options: Options, jobs: int = 1, progress: Progress | None = None
+) -> Iterator[Written]:
     """Plan everything (raising on any invalid input before writing), make every output in memory, the engines
-    `jobs` at a time, then write them all: when any build fails, nothing is written."""
+    `jobs` at a time, then write them all: when any build fails, nothing is written. `progress` is told how
+    the engines go."""
     tasks = plan(paths, options)
-    yield from make_and_write(tasks, options, jobs)
+    yield from make_and_write(tasks, options, jobs, progress)
 
 
-def make_and_write(tasks: list[Task], options: Options, jobs: int = 1) -> list[Written]:
-    outputs = make(tasks, options, jobs)
+def make_and_write(
+    tasks: list[Task], options: Options, jobs: int = 1, progress: Progress | None = None
+) -> list[Written]:
+    outputs = make(tasks, options, jobs, progress)
+    started = time.perf_counter()
     write_all([(o.path, o.data) for o in outputs])
-    return [Written(o.path, o.pages, len(o.data), o.seconds, o.task) for o in outputs]
+    if outputs:
+        what = name_of(outputs[0].task) if len(outputs) == 1 else f"{len(outputs)} files"
+        stage(what, "write", time.perf_counter() - started)
+    return [Written(o.path, o.pages, len(o.data), o.seconds, o.task, o.stages) for o in outputs]
 
 
-def make(tasks: list[Task], options: Options, jobs: int = 1) -> list[Output]:
+def make(
+    tasks: list[Task], options: Options, jobs: int = 1, progress: Progress | None = None
+) -> list[Output]:
     """Every task's output, in memory. Input problems of every task are raised together, before any engine
     runs; then the first engine failure is raised, the other builds stopped."""
+    if tasks and log.isEnabledFor(logging.DEBUG):
+        _log_templates(options)
     prepared: list[Output] = []
     problems: list[Problem] = []
     warned: set[Problem] = set()
@@ -170,7 +215,18 @@ def make(tasks: list[Task], options: Options, jobs: int = 1) -> list[Output]:
             problems += exc.problems
     if problems:
         raise InputError(list(dict.fromkeys(problems)))  # one for every language that has it
-    return typeset(prepared, options, jobs)
+    return typeset(prepared, options, jobs, progress)
+
+
+def _log_templates(options: Options) -> None:
+    """For -vv: the file each template name is read from (the nearest layer that has it)."""
+    folder = get_backend(options.engine).folder
+    chosen: dict[str, Path] = {}
+    for layer in _theme(options).layers:
+        for name in layer.files(folder):
+            chosen.setdefault(name, layer.engine_dir(folder) / name)
+    for name, file in sorted(chosen.items()):
+        log.debug("template %s: %s", name, display_path(file))
 
 
 def prepare(task: Task, options: Options, warned: set[Problem] | None = None) -> Output:
@@ -179,14 +235,18 @@ def prepare(task: Task, options: Options, warned: set[Problem] | None = None) ->
     started = time.perf_counter()
     engine = get_backend(options.engine)
     theme = _theme(options)
-    doc = build_document(task.loaded, task.lang, task.catalog)
-    if options.format == "pdf" and (problems := font_problems(task, options, doc)):
-        raise InputError(problems)
-    _language_warnings(engine, task, doc, set() if warned is None else warned)
-    source = render(engine, theme, doc, task.catalog)
+    stages: dict[str, float] = {}
+    with timed("localise", name_of(task), stages):
+        doc = build_document(task.loaded, task.lang, task.catalog)
+        if options.format == "pdf" and (problems := font_problems(task, options, doc)):
+            raise InputError(problems)
+        _language_warnings(engine, task, doc, set() if warned is None else warned)
+    with timed("render", name_of(task), stages):
+        source = render(engine, theme, doc, task.catalog)
     seconds = time.perf_counter() - started
     if options.format == "source":
-        return Output(task, output_path(task, options, engine.suffix), source.encode("utf-8"), 0, seconds)
+        path = output_path(task, options, engine.suffix)
+        return Output(task, path, source.encode("utf-8"), 0, seconds, stages=stages)
     job = Job(
         source=source,
         doc=doc,
@@ -198,7 +258,7 @@ def prepare(task: Task, options: Options, warned: set[Problem] | None = None) ->
         extra=options.extra,
         timeout=options.timeout,
     )
-    return Output(task, output_path(task, options), seconds=seconds, job=job)
+    return Output(task, output_path(task, options), seconds=seconds, job=job, stages=stages)
 
 
 def font_problems(task: Task, options: Options, doc: Document | None = None) -> list[Problem]:
@@ -207,22 +267,46 @@ def font_problems(task: Task, options: Options, doc: Document | None = None) -> 
     return glyphs.problems(doc, task.catalog, _theme(options).faces, task.loaded.located, task.lang)
 
 
-def typeset(outputs: list[Output], options: Options, jobs: int = 1) -> list[Output]:
-    """The outputs with their PDFs, typeset by engine workers `jobs` at a time. Raises the first failure."""
+def typeset(
+    outputs: list[Output], options: Options, jobs: int = 1, progress: Progress | None = None
+) -> list[Output]:
+    """The outputs with their PDFs, typeset by engine workers `jobs` at a time. Raises the first failure.
+    `progress` is told when the engines start, as each document is typeset, and when they are done."""
     waiting = [o for o in outputs if o.job is not None]
     if not waiting:
         return outputs
     engine = get_backend(options.engine)
+    progress = progress or Progress()
     done: dict[int, Output] = {}
     calls = [engine.call(o.job) for o in waiting if o.job is not None]
-    with contextlib.closing(workers.pool().run(calls, jobs)) as results:
-        for index, result, took in results:
-            output = waiting[index]
-            if isinstance(result, BaseException):
-                raise _placed(result, output) from None
-            seconds = output.seconds + took
-            done[id(output)] = replace(output, data=result.pdf, pages=result.pages, seconds=seconds, job=None)
-            _page_budget(done[id(output)], options)
+    pool = workers.pool()
+    if progress.threaded:  # its thread would make each new worker a fresh interpreter rather than a fork
+        pool.start(min(jobs, len(calls)))
+    for output in waiting:
+        log.debug(
+            "%s: typeset by %s (%s) in a worker process, stopped after %g s",
+            name_of(output.task),
+            engine.name,
+            engine.summary,
+            options.timeout,
+        )
+    progress.typesetting(len(calls), engine.name)
+    try:
+        with contextlib.closing(pool.run(calls, jobs)) as results:
+            for index, result, took in results:
+                output = waiting[index]
+                if isinstance(result, BaseException):
+                    raise _placed(result, output) from None
+                stages = dict(output.stages)
+                stage(name_of(output.task), "engine", took, stages)
+                progress.typeset(name_of(output.task))
+                seconds = output.seconds + took
+                done[id(output)] = replace(
+                    output, data=result.pdf, pages=result.pages, seconds=seconds, job=None, stages=stages
+                )
+                _page_budget(done[id(output)], options)
+    finally:
+        progress.done()
     return [done.get(id(o), o) for o in outputs]
 
 
@@ -298,4 +382,27 @@ def _theme(options: Options) -> Theme:
     return _THEMES[key]
 
 
-__all__ = ["Options", "Written", "build", "font_problems", "plan", "run"]
+def forget() -> None:
+    """Forget what is loaded once per process (themes, templates, catalogs, the engines' workers and their
+    fonts): `watch` calls it when a theme or a catalog changed."""
+    from briefgen import render as rendering
+    from briefgen.language import catalog
+
+    _THEMES.clear()
+    rendering.environment.cache_clear()
+    catalog._load_catalog.cache_clear()
+    workers.shutdown()
+
+
+__all__ = [
+    "STAGES",
+    "Options",
+    "Written",
+    "build",
+    "font_problems",
+    "forget",
+    "plan",
+    "run",
+    "stage",
+    "timed",
+]

@@ -23,15 +23,33 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 
 class _Handler(logging.Handler):
+    """Records on stderr as `level: message` (the stage lines of -v as they are), above the progress display
+    when one is drawn; counts the warnings, for the summary line."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.warnings = 0
+
     def emit(self, record: logging.LogRecord) -> None:
-        click.echo(f"{record.levelname.lower()}: {record.getMessage()}", err=True)
+        from briefgen import progress
+
+        if record.levelno == logging.WARNING:
+            self.warnings += 1
+        message = record.getMessage()
+        line = message if record.levelno == logging.INFO else f"{record.levelname.lower()}: {message}"
+        if not progress.echo(line):
+            click.echo(line, err=True)
 
 
-def _setup_logging(verbosity: int) -> None:
+def _setup_logging(verbosity: int) -> _Handler:
+    """-q (-1): errors only; 0: warnings; -v: each stage with its time; -vv: debug detail."""
     logger = logging.getLogger("briefgen")
-    logger.handlers[:] = [_Handler()]
-    logger.setLevel({-1: logging.ERROR, 0: logging.WARNING}.get(verbosity, logging.INFO))
+    handler = _Handler()
+    logger.handlers[:] = [handler]
+    levels = {-1: logging.ERROR, 0: logging.WARNING, 1: logging.INFO}
+    logger.setLevel(levels.get(verbosity, logging.DEBUG if verbosity > 1 else logging.ERROR))
     logger.propagate = False
+    return handler
 
 
 def _reports_errors(func: F) -> F:
@@ -108,61 +126,143 @@ def main() -> None:
     """Turn structured notes about an announcement into polished PDF briefings."""
 
 
+def _config_option(func: F) -> F:
+    return click.option(
+        "--config",
+        type=click.Path(dir_okay=False, path_type=Path),
+        help="The project's settings file (default: briefgen.toml, or pyproject.toml's [tool.briefgen], in this "
+        "folder or a parent, up to the repository's root); command-line options win over it.",
+    )(func)
+
+
+def _build_options(func: F) -> F:
+    """The options of `build`, which `watch` takes too."""
+    options = [
+        click.option(
+            "--lang",
+            "langs",
+            callback=_split_langs,
+            help="Languages to build, e.g. fr,en (default: all the brief declares).",
+        ),
+        click.option(
+            "--engine",
+            type=click.Choice(ENGINES),
+            default="weasyprint",
+            show_default=True,
+            help="The typesetting engine (briefgen doctor says which are installed); with --format html, typ "
+            "or tex, the engine that writes it.",
+        ),
+        click.option(
+            "--out",
+            type=click.Path(file_okay=False, path_type=Path),
+            default=Path("out"),
+            show_default=True,
+            help="The folder the PDFs are written to, made if needed; each file is replaced atomically.",
+        ),
+        click.option(
+            "--theme",
+            default="briefing",
+            show_default=True,
+            help="A built-in theme (briefgen themes list) or a theme folder holding a theme.yaml.",
+        ),
+        click.option(
+            "--templates",
+            type=click.Path(path_type=Path),
+            help="Older form of a theme override: DIR/<theme>/<engine>/ and DIR/catalogs/ are searched first.",
+        ),
+        click.option(
+            "--format",
+            "fmt",
+            type=click.Choice(["pdf", "html", "typ", "tex"]),
+            default="pdf",
+            show_default=True,
+            help="pdf, or the engine's source: html (weasyprint), typ (typst), tex (latex); picks that engine "
+            "when --engine is not given.",
+        ),
+        click.option(
+            "--jobs",
+            "-j",
+            type=click.IntRange(min=1),
+            default=1,
+            show_default=True,
+            help="Builds run in parallel.",
+        ),
+        click.option(
+            "--timeout",
+            type=click.FloatRange(min=0, min_open=True),
+            default=TIMEOUT,
+            show_default=True,
+            metavar="SECONDS",
+            help="Stop an engine that takes longer than this to typeset one document (exit 1).",
+        ),
+        _config_option,
+        click.option("-q", "--quiet", count=True, help="Print only errors."),
+        click.option(
+            "-v",
+            "--verbose",
+            count=True,
+            help="Print each stage (load, validate, localise, render, engine, write) with its time; -vv adds "
+            "debug detail (the template files, the engine's command).",
+        ),
+        click.option("--debug", is_flag=True, help="Show Python tracebacks."),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+# The parameters the project's file may set, by their key there.
+_FILE_KEYS = {"langs": "languages", "fmt": "format"}
+
+
+def _settings(config: Path | None, **flags: Any) -> tuple[Any, dict[str, Any]]:
+    """The project's file, and each parameter's value: given on the command line, else set in the file, else
+    its default. `--format` picks the engine that writes it when the engine is not given as high up."""
+    from click.core import ParameterSource
+
+    from briefgen.config import load, settle
+
+    ctx = click.get_current_context()
+    project = load(config)
+    keys = {_FILE_KEYS.get(name, name): name for name in flags}
+    given = {
+        key
+        for key, name in keys.items()
+        if ctx.get_parameter_source(name) not in (None, ParameterSource.DEFAULT, ParameterSource.DEFAULT_MAP)
+    }
+    values = settle(project, {key: flags[name] for key, name in keys.items()}, given)
+    return project, {name: values[key] for key, name in keys.items()}
+
+
+def _targets(paths: tuple[Path, ...], project: Any) -> list[Path]:
+    """The paths given, else the file's `briefs`, else briefs/."""
+    from briefgen.brief.discover import DEFAULT_FOLDER
+
+    return list(paths) or [project.get("briefs") or DEFAULT_FOLDER]
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}{'s' if count != 1 else ''}"
+
+
+def _written_line(written: Any) -> str:
+    pages = f"{_plural(written.pages, 'page')}  " if written.pages else ""
+    return f"{written.path}  {pages}{_human(written.size)}  {written.seconds:.2f} s"
+
+
+def _summary(count: int, fmt: str, out: Path, seconds: float, warnings: int) -> str:
+    """`2 PDFs written in out/ in 1.3 s` (`, 1 warning`)."""
+    from briefgen.errors import display_path
+
+    noun = "PDF" if fmt == "pdf" else f".{fmt} file"
+    took = f"{seconds:.1f} s" if seconds >= 1 else f"{seconds:.2f} s"
+    line = f"{_plural(count, noun)} written in {display_path(out).rstrip('/')}/ in {took}"
+    return line + (f", {_plural(warnings, 'warning')}" if warnings else "")
+
+
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-@click.option(
-    "--lang",
-    "langs",
-    callback=_split_langs,
-    help="Languages to build, e.g. fr,en (default: all the brief declares).",
-)
-@click.option(
-    "--engine",
-    type=click.Choice(ENGINES),
-    default="weasyprint",
-    show_default=True,
-    help="The typesetting engine (briefgen doctor says which are installed).",
-)
-@click.option(
-    "--out",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("out"),
-    show_default=True,
-    help="Folder of the PDFs (written atomically).",
-)
-@click.option(
-    "--theme",
-    default="briefing",
-    show_default=True,
-    help="A built-in theme (briefgen themes list) or a theme folder holding a theme.yaml.",
-)
-@click.option(
-    "--templates",
-    type=click.Path(path_type=Path),
-    help="Older form of a theme override: DIR/<theme>/<engine>/ and DIR/catalogs/ are searched first.",
-)
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["pdf", "html", "typ", "tex"]),
-    default="pdf",
-    show_default=True,
-    help="pdf, or the engine's source (html for weasyprint, typ for typst, tex for latex).",
-)
-@click.option(
-    "--jobs", "-j", type=click.IntRange(min=1), default=1, show_default=True, help="Builds run in parallel."
-)
-@click.option(
-    "--timeout",
-    type=click.FloatRange(min=0, min_open=True),
-    default=TIMEOUT,
-    show_default=True,
-    metavar="SECONDS",
-    help="Stop an engine that takes longer than this to typeset one document (exit 1).",
-)
-@click.option("-q", "--quiet", count=True, help="Print only errors.")
-@click.option("-v", "--verbose", count=True, help="Say more.")
-@click.option("--debug", is_flag=True, help="Show Python tracebacks.")
+@_build_options
 @_reports_errors
 def build(
     paths: tuple[Path, ...],
@@ -174,66 +274,174 @@ def build(
     fmt: str,
     jobs: int,
     timeout: float,
+    config: Path | None,
     quiet: int,
     verbose: int,
     debug: bool,
 ) -> None:
-    """Build PDF briefings from briefs (files or folders; default: briefs/).
+    """Build PDF briefings from briefs (files or folders; default: briefs/, or the project file's `briefs`).
 
-    Every output is made before the first is written: when one build fails, nothing is written.
+    Every output is made before the first is written: when one build fails, nothing is written. Options not
+    given are read from briefgen.toml (or pyproject.toml's [tool.briefgen]) when the project has one.
     """
-    from briefgen.backends import get_backend
-    from briefgen.build import Options
+    import time
+
+    from briefgen import progress
     from briefgen.build import build as run_build
 
-    _setup_logging(-1 if quiet else verbose)
-    if fmt != "pdf":
-        suffix = get_backend(engine).format
-        if fmt != suffix:
-            raise click.UsageError(
-                f"--format {fmt} needs the engine that reads it (--engine {engine} writes {suffix})"
-            )
-    options = Options(
-        engine=engine,
-        langs=langs,
-        out=out,
-        theme=theme,
-        templates=templates,
-        format="pdf" if fmt == "pdf" else "source",
-        timeout=timeout,
+    started = time.perf_counter()
+    handler = _setup_logging(-1 if quiet else verbose)
+    project, given = _settings(
+        config, langs=langs, engine=engine, out=out, theme=theme, fmt=fmt, jobs=jobs, timeout=timeout
     )
-    for written in run_build(list(paths) or [Path("briefs")], options, jobs=jobs):
+    options = _options(given, templates)
+    written = 0
+    for each in run_build(
+        _targets(paths, project), options, jobs=given["jobs"], progress=progress.live(quiet > 0)
+    ):
+        written += 1
         if not quiet:
-            pages = f"{written.pages} page{'s' if written.pages != 1 else ''}  " if written.pages else ""
-            click.echo(f"{written.path}  {pages}{_human(written.size)}  {written.seconds:.2f} s")
+            click.echo(_written_line(each))
+    if not quiet:
+        seconds = time.perf_counter() - started
+        click.echo(_summary(written, given["fmt"], given["out"], seconds, handler.warnings), err=True)
+
+
+def _options(given: dict[str, Any], templates: Path | None) -> Any:
+    """The build's options from the settled values of `build` and `watch`."""
+    from briefgen.build import Options
+
+    return Options(
+        engine=given["engine"],
+        langs=given["langs"],
+        out=given["out"],
+        theme=given["theme"],
+        templates=templates,
+        format="pdf" if given["fmt"] == "pdf" else "source",
+        timeout=given["timeout"],
+    )
 
 
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-@click.option("--strict", is_flag=True, help="Treat warnings as errors.")
-@click.option("--theme", default="briefing", show_default=True, help="The theme whose catalogs are used.")
-@click.option("--templates", type=click.Path(path_type=Path), help="Older form of a theme override.")
+@click.option("--strict", is_flag=True, help="Treat warnings as errors (exit 2).")
+@click.option(
+    "--theme",
+    default="briefing",
+    show_default=True,
+    help="The theme whose catalogs and fonts the briefs are checked against: a built-in name or a folder.",
+)
+@click.option(
+    "--templates",
+    type=click.Path(path_type=Path),
+    help="Older form of a theme override: DIR/<theme>/<engine>/ and DIR/catalogs/ are searched first.",
+)
+@_config_option
+@click.option("-q", "--quiet", count=True, help="Print only errors: no warning, no summary.")
+@click.option("-v", "--verbose", count=True, help="Print each stage (load, validate) with its time.")
 @click.option("--debug", is_flag=True, help="Show Python tracebacks.")
 @_reports_errors
-def check(paths: tuple[Path, ...], strict: bool, theme: str, templates: Path | None, debug: bool) -> None:
-    """Validate briefs, compare their languages and look for characters the theme's fonts lack; write nothing."""
+def check(
+    paths: tuple[Path, ...],
+    strict: bool,
+    theme: str,
+    templates: Path | None,
+    config: Path | None,
+    quiet: int,
+    verbose: int,
+    debug: bool,
+) -> None:
+    """Validate briefs, compare their languages and look for characters the theme's fonts lack; write nothing.
+
+    Ends with a summary line, `1 brief checked: 0 error(s), 2 warning(s)`, and exit 2 when there are errors.
+    """
+    from briefgen.brief.discover import find_briefs
     from briefgen.brief.parity import compare
     from briefgen.build import Options, font_problems, plan, theme_of
+    from briefgen.errors import InputError, Problem
 
-    options = Options(theme=theme, templates=templates)
-    tasks = plan(list(paths) or [Path("briefs")], options)
-    catalogs = theme_of(options).catalog_dirs
-    briefs = {task.loaded.file: task.loaded for task in tasks}
-    findings = [p for loaded in briefs.values() for p in compare(loaded, catalogs)]
-    findings += list(dict.fromkeys(p for task in tasks for p in font_problems(task, options)))
-    for finding in findings:
-        click.echo(str(finding), err=True)
+    _setup_logging(-1 if quiet else verbose)
+    project, given = _settings(config, theme=theme, engine="weasyprint")
+    targets = _targets(paths, project)
+    options = Options(engine=given["engine"], theme=given["theme"], templates=templates)
+    findings: list[Problem]
+    try:
+        tasks = plan(targets, options)
+        catalogs = theme_of(options).catalog_dirs
+        briefs = {task.loaded.file: task.loaded for task in tasks}
+        findings = [p for loaded in briefs.values() for p in compare(loaded, catalogs)]
+        findings += list(dict.fromkeys(p for task in tasks for p in font_problems(task, options)))
+        count = len(briefs)
+    except InputError as exc:  # a brief that does not load or validate: its problems, then the summary
+        findings = exc.problems
+        count = len(find_briefs(targets))
     errors = [p for p in findings if strict or not p.warning]
+    for finding in findings:
+        if not quiet or finding in errors:
+            click.echo(str(finding), err=True)
     warnings = len(findings) - len(errors)
-    summary = f"{len(briefs)} brief{'s' if len(briefs) != 1 else ''} checked: {len(errors)} error(s), {warnings} warning(s)"
-    click.echo(summary, err=bool(errors))
+    if not quiet:
+        summary = f"{_plural(count, 'brief')} checked: {len(errors)} error(s), {warnings} warning(s)"
+        click.echo(summary, err=bool(errors))
     if errors:
         sys.exit(EXIT_INPUT)
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@_build_options
+@_reports_errors
+def watch(
+    paths: tuple[Path, ...],
+    langs: tuple[str, ...] | None,
+    engine: str,
+    out: Path,
+    theme: str,
+    templates: Path | None,
+    fmt: str,
+    jobs: int,
+    timeout: float,
+    config: Path | None,
+    quiet: int,
+    verbose: int,
+    debug: bool,
+) -> None:
+    """Build, then rebuild as files change: a brief, its sources and figures (that brief), a catalog (the
+    briefs in its language), a theme's manifest, templates, fonts or logo (every brief).
+
+    Takes the options of `build`. Prints a line per file written and the problems of a bad edit, and goes on
+    watching; Ctrl-C stops it.
+    """
+    from briefgen import progress
+    from briefgen.errors import display_path
+    from briefgen.watch import Watch
+
+    _setup_logging(-1 if quiet else verbose)
+    project, given = _settings(
+        config, langs=langs, engine=engine, out=out, theme=theme, fmt=fmt, jobs=jobs, timeout=timeout
+    )
+    watcher = Watch(
+        _targets(paths, project), _options(given, templates), given["jobs"], progress.live(quiet > 0)
+    )
+
+    def built(written: list[Any]) -> None:
+        if not quiet:
+            for each in written:
+                click.echo(_written_line(each))
+
+    def failed(error: BriefgenError) -> None:
+        if debug:
+            traceback.print_exception(error)
+        click.echo(error.format(), err=True)
+
+    def ready(roots: list[Path]) -> None:
+        if not quiet:
+            folders = ", ".join(display_path(root) or "." for root in roots)
+            click.echo(
+                f"watching {_plural(len(watcher.briefs), 'brief')} ({folders}); Ctrl-C stops", err=True
+            )
+
+    watcher.run(built, failed, ready)
 
 
 @main.group()
@@ -321,6 +529,67 @@ def doctor() -> None:
     for line in lines:
         click.echo(line)
     sys.exit(0 if complete else 1)
+
+
+@main.command()
+@click.argument("name")
+@click.option(
+    "--lang",
+    "langs",
+    callback=_split_langs,
+    metavar="LANGS",
+    help="The brief's languages, e.g. en,fr (default: en); each needs a built-in catalog (en, fr, de).",
+)
+@click.option(
+    "--source",
+    type=click.Path(path_type=Path),
+    help="A text file to copy in as the source (source.<lang>.txt), for excerpts to be checked against.",
+)
+@click.option("--source-lang", metavar="LANG", help="The source's language (default: the first of --lang).")
+@click.option(
+    "--dir",
+    "folder",
+    type=click.Path(file_okay=False, path_type=Path),
+    metavar="DIR",
+    help="Where the brief's folder goes (default: briefs/ when it exists, else the current folder).",
+)
+@click.option("--debug", is_flag=True, help="Show Python tracebacks.")
+@_reports_errors
+def new(
+    name: str,
+    langs: tuple[str, ...] | None,
+    source: Path | None,
+    source_lang: str | None,
+    folder: Path | None,
+    debug: bool,
+) -> None:
+    """Start a brief that builds as is: DIR/NAME/brief.yaml.
+
+    Every text of it says what to write, in each language. NAME is the brief's id, in kebab-case. An existing
+    folder is never overwritten.
+    """
+    import shlex
+
+    from briefgen.scaffold import DEFAULT_LANGS, Request, new_brief
+
+    request = Request(name, langs or DEFAULT_LANGS, source, source_lang, folder)
+    written = new_brief(request)
+    for path in written:
+        click.echo(str(path))
+    brief = written[0]
+    click.echo(f"next: edit {brief}, then run `briefgen build {shlex.quote(str(brief.parent))}`")
+
+
+@main.command()
+@click.argument("which", type=click.Choice(["brief", "theme"]), default="brief", metavar="[WHICH]")
+def schema(which: str) -> None:
+    """Print the JSON Schema of brief.yaml or theme.yaml, for editors.
+
+    WHICH is `brief` (the default) or `theme`.
+    """
+    from briefgen.schema import schema_text
+
+    click.echo(schema_text(which), nl=False)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -137,6 +137,16 @@ class Pool:
         self.started += 1
         return Worker(self.started)
 
+    def start(self, count: int) -> None:
+        """Have `count` workers ready now: before this process starts a thread (a progress display), while a
+        worker can still be forked rather than started as a fresh interpreter."""
+        for dead in [worker for worker in self.idle if not worker.alive]:
+            self.idle.remove(dead)
+            dead.kill()
+        while len(self.idle) < count:
+            self.started += 1
+            self.idle.append(Worker(self.started))
+
     def run(self, calls: list[Call], jobs: int = 1) -> Generator[tuple[int, Any, float], None, None]:
         """(index, value or error, seconds) of each call as it ends, `jobs` at a time. A call past its time
         limit gives EngineTimeout; a worker that died, EngineError. Closing the generator kills the workers

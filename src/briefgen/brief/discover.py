@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 BRIEF_NAMES = ("brief.yaml", "brief.yml")
+DEFAULT_FOLDER = Path("briefs")  # searched when no path is given
+START_HINT = "run `briefgen new NAME` to start a brief, or name a brief file or folder"
 
 
 def find_briefs(paths: list[Path]) -> list[Path]:
@@ -30,4 +32,4 @@ def find_briefs(paths: list[Path]) -> list[Path]:
     return found
 
 
-__all__ = ["BRIEF_NAMES", "find_briefs"]
+__all__ = ["BRIEF_NAMES", "DEFAULT_FOLDER", "START_HINT", "find_briefs"]

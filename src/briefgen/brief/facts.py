@@ -19,19 +19,23 @@ from babel import Locale
 from babel.numbers import list_currencies
 from pydantic import (
     AfterValidator,
+    ConfigDict,
     Field,
+    GetJsonSchemaHandler,
     PlainValidator,
     StrictBool,
     StringConstraints,
     TypeAdapter,
     ValidationError,
     ValidationInfo,
+    WithJsonSchema,
     model_validator,
 )
-from pydantic_core import InitErrorDetails, PydanticCustomError
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import CoreSchema, InitErrorDetails, PydanticCustomError
 
 from briefgen.brief import limits
-from briefgen.brief.text import Excerpt, FactRef, Localised, Strict, Text, bounded
+from briefgen.brief.text import Excerpt, FactRef, Localised, Strict, Text, bounded, one_of_keys
 
 N = TypeVar("N", int, Decimal)
 Part = Literal["early", "mid", "late"]
@@ -116,7 +120,15 @@ def _period(value: Any) -> Period:
     return Period(year, month)
 
 
-PeriodValue = Annotated[Period, PlainValidator(_period)]
+# What an editor reading the JSON Schema accepts as a date of any precision: YAML reads `2023` as a number.
+PERIOD_SCHEMA: dict[str, Any] = {
+    "anyOf": [
+        {"type": "string", "pattern": r"^\d{4}(-\d{2}(-\d{2})?)?$"},
+        {"type": "integer", "minimum": 1, "maximum": 9999},
+    ],
+    "description": "A day, a month or a year: YYYY-MM-DD, YYYY-MM or YYYY.",
+}
+PeriodValue = Annotated[Period, PlainValidator(_period), WithJsonSchema(PERIOD_SCHEMA)]
 
 
 def _check_when(period: Period, part: Part | None, approximate: bool) -> None:
@@ -146,6 +158,13 @@ class When(Strict):
     value: PeriodValue
     part: Part | None = None
     approximate: StrictBool = False
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, schema: CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        """A bare date, or the mapping: what `_plain` below accepts."""
+        return {"anyOf": [PERIOD_SCHEMA, handler(schema)]}
 
     @model_validator(mode="wrap")
     @classmethod
@@ -224,9 +243,29 @@ _AMOUNT = TypeAdapter(Annotated[Decimal, AfterValidator(bounded)])
 _COUNT = TypeAdapter(Annotated[int, Field(ge=0), AfterValidator(bounded)])
 _FRACTION = TypeAdapter(Annotated[Decimal, AfterValidator(bounded), AfterValidator(_fraction)])
 
-Amount = Annotated[Decimal | Range[Decimal], PlainValidator(_range_of(_AMOUNT))]
-CountValue = Annotated[int | Range[int], PlainValidator(_range_of(_COUNT))]
-Fraction = Annotated[Decimal | Range[Decimal], PlainValidator(_range_of(_FRACTION))]
+
+def _one_or_range(one: dict[str, Any]) -> WithJsonSchema:
+    """The JSON Schema of one value or of a range `[low, high]` of two."""
+    pair = {"type": "array", "items": one, "minItems": 2, "maxItems": 2, "description": "A range: low, high."}
+    return WithJsonSchema({"anyOf": [one, pair]})
+
+
+_BOUNDS = {"minimum": -limits.MAX_NUMBER, "maximum": limits.MAX_NUMBER}
+Amount = Annotated[
+    Decimal | Range[Decimal],
+    PlainValidator(_range_of(_AMOUNT)),
+    _one_or_range({"type": "number", **_BOUNDS}),
+]
+CountValue = Annotated[
+    int | Range[int],
+    PlainValidator(_range_of(_COUNT)),
+    _one_or_range({"type": "integer", "minimum": 0, "maximum": limits.MAX_NUMBER}),
+]
+Fraction = Annotated[
+    Decimal | Range[Decimal],
+    PlainValidator(_range_of(_FRACTION)),
+    _one_or_range({"type": "number", "exclusiveMinimum": -1, "exclusiveMaximum": 1}),
+]
 
 
 # -- currencies and units --------------------------------------------------------------------------
@@ -340,6 +379,8 @@ class Number(FactBase):
 
 class Percent(FactBase):
     """A percentage, as a fraction (`value: 0.25`) or in points (`percent: 25`): both are 25 %."""
+
+    model_config = ConfigDict(json_schema_extra=one_of_keys("value", "percent"))
 
     type: Literal["percent"]
     value: Fraction | None = None

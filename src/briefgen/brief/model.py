@@ -12,6 +12,7 @@ from typing import Annotated, Any, Literal
 from pydantic import (
     AfterValidator,
     BeforeValidator,
+    ConfigDict,
     Discriminator,
     Field,
     Tag,
@@ -56,6 +57,7 @@ from briefgen.brief.text import (
     declared_language,
     fingerprint,
     link_allowed,
+    one_of_keys,
     squash,
 )
 
@@ -177,6 +179,8 @@ class Block(Strict):
     """One of: a paragraph (`text`), a bulleted list (`items`), a `table`, a `figure`, or a `quote` of a
     source (an excerpt, printed verbatim in its language); with the source excerpts it rests on (`basis`)."""
 
+    model_config = ConfigDict(json_schema_extra=one_of_keys(*BLOCK_KINDS))
+
     text: Localised | None = None
     items: Annotated[list[Localised], Field(min_length=1, max_length=limits.MAX_ITEMS)] | None = None
     table: Table | None = None
@@ -214,6 +218,13 @@ class Flag(Strict):
     """What in a source is off-topic, doubtful, ambiguous or unverified (quoting it), or what it leaves out
     (`omission`: the quote, if any, is where the gap shows)."""
 
+    model_config = ConfigDict(
+        json_schema_extra={
+            "if": {"properties": {"kind": {"const": "omission"}}},
+            "else": one_of_keys("quote"),
+        }
+    )
+
     kind: Literal["off-topic", "doubtful", "ambiguous", "unverified", "omission"]
     quote: Excerpt | None = None
     note: Localised
@@ -230,6 +241,8 @@ class Flag(Strict):
 
 
 class Brief(Strict):
+    model_config = ConfigDict(json_schema_extra=one_of_keys("source", "sources"))
+
     id: KebabId
     version: Text
     date: dt.date

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import re
 import types
 import typing
 from decimal import Decimal
@@ -32,6 +33,25 @@ CUSTOM = {
     "flag_quote",
     "sources",
     "figure_file",
+}
+# Keys one field is often written as, for a "did you mean" that spelling alone would not find.
+SYNONYMS = {
+    "value": ("amount", "percent", "date", "name"),
+    "amount": ("value",),
+    "number": ("value", "amount"),
+    "count": ("value",),
+    "text": ("quote", "items"),
+    "excerpt": ("quote", "basis"),
+    "excerpts": ("basis",),
+    "source": ("sources",),
+    "publication": ("outlet",),
+    "published": ("date",),
+    "description": ("note", "role", "label"),
+    "title": ("label", "caption"),
+    "caption": ("title",),
+    "image": ("file",),
+    "path": ("file",),
+    "src": ("file",),
 }
 _DATE_ERRORS = ("date_parsing", "date_from_datetime_parsing", "date_from_datetime_inexact")
 
@@ -115,6 +135,7 @@ def problem_from(located: Located, err: Any, root: type[BaseModel] = Brief) -> P
         message = f"unknown key '{name}'"
         if owner is not None:
             close = difflib.get_close_matches(name, list(owner.model_fields), n=1, cutoff=0.6)
+            close = close or [k for k in SYNONYMS.get(name, ()) if k in owner.model_fields][:1]
             if close:
                 message += f" (did you mean '{close[0]}'?)"
             else:
@@ -144,7 +165,14 @@ def problem_from(located: Located, err: Any, root: type[BaseModel] = Brief) -> P
         return located.problem(path, f"'{name}' holds {count} items (at most {limit})")
     if kind in _DATE_ERRORS and isinstance(err.get("input"), str):
         reason = err["msg"].split(", ", 1)[-1]
-        return located.problem(path, f"'{name}': '{shown(err['input'])}' is not a valid date ({reason})")
+        hint = (
+            ""
+            if re.fullmatch(r"\d{4}-\d\d-\d\d", err["input"].strip())
+            else "; write YYYY-MM-DD, like 2026-11-27"
+        )
+        return located.problem(
+            path, f"'{name}': '{shown(err['input'])}' is not a valid date ({reason}){hint}"
+        )
     if kind == "string_type" and isinstance(err.get("input"), int | float | Decimal):
         return located.problem(path, f"'{name}' must be a string (quote it: \"{err['input']}\")")
     if kind == "union_tag_invalid":

@@ -282,6 +282,30 @@ class _Walker:
             return node.value
 
 
+# Characters YAML reads as syntax at the start of a value: a text starting with one of them must be quoted.
+_INDICATORS = {
+    "*": "an alias",
+    "&": "an anchor",
+    "!": "a tag",
+    "@": "reserved",
+    "`": "reserved",
+    "%": "a directive",
+}
+
+
+def _quote_hint(text: str, exc: yaml.MarkedYAMLError) -> str:
+    """For a value that starts with a YAML indicator (`**Headquarters:**`, `@handle`): say to quote it."""
+    for mark in (exc.context_mark, exc.problem_mark):
+        if mark is None or mark.index >= len(text):
+            continue
+        char = text[mark.index]
+        if char in _INDICATORS:
+            line = text[mark.index :].split("\n", 1)[0].strip()
+            example = shown(line.replace('"', '\\"'), 40)
+            return f'; a text that starts with {char} must be quoted, like "{example}"'
+    return ""
+
+
 def load_yaml(file: Path, text: str | None = None) -> Located:
     """Parse `file` (or `text`) into located data; duplicate keys are kept as problems, not raised."""
     name = display_path(file)
@@ -309,6 +333,7 @@ def load_yaml(file: Path, text: str | None = None) -> Located:
         message = exc.problem or "invalid YAML"
         if exc.context:
             message = f"{exc.context}: {message}" if exc.problem else exc.context
+        message += _quote_hint(text, exc)
         raise InputError(Problem(name, line, col, f"YAML syntax error: {message}")) from None
     except yaml.YAMLError as exc:
         raise InputError(Problem(name, 0, 0, f"YAML error: {exc}")) from None

@@ -216,8 +216,50 @@ def _in_source(excerpt: str, info: ValidationInfo) -> str:
     first = brief_context(info).get("first_source")
     text = texts.get(first)
     if text is not None and squash(excerpt) not in text:
-        raise PydanticCustomError("excerpt", _not_found(first, len(texts)))
+        raise PydanticCustomError("excerpt", _not_found(first, len(texts)) + nearest(squash(excerpt), text))
     return excerpt
+
+
+# Marks that look alike and are not the same character: an excerpt must use the source's own.
+_LOOKALIKES = str.maketrans(
+    {"’": "'", "‘": "'", "ʼ": "'", "“": '"', "”": '"', "«": '"', "»": '"', "–": "-", "—": "-"}
+)
+_NAMES = {
+    "'": "straight '",
+    '"': 'straight "',
+    "-": "hyphen -",
+    "’": "curly ’",
+    "‘": "curly ‘",
+    "“": "curly “",
+    "”": "curly ”",
+    "«": "«",
+    "»": "»",
+    "–": "en dash –",
+    "—": "em dash —",
+    "ʼ": "ʼ",
+}
+# The nearest passage is searched for an excerpt of at most 600 characters in a source of at most 300,000: the
+# search takes time in proportion to their product (a tenth of a second at these sizes).
+_NEAREST_LIMIT, _NEAREST_SOURCE = 600, 300_000
+
+
+def nearest(excerpt: str, source: str) -> str:
+    """What a reader needs to fix an excerpt not found: the mark that differs, or the nearest passage."""
+    folded_excerpt, folded_source = excerpt.translate(_LOOKALIKES), source.translate(_LOOKALIKES)
+    at = folded_source.find(folded_excerpt)
+    if at >= 0:
+        passage = source[at : at + len(excerpt)]
+        mine, theirs = next((a, b) for a, b in zip(excerpt, passage, strict=True) if a != b)
+        return (
+            f": the source writes {_NAMES.get(theirs, theirs)} where the excerpt has {_NAMES.get(mine, mine)}"
+        )
+    if len(excerpt) > _NEAREST_LIMIT or len(source) > _NEAREST_SOURCE:
+        return ""
+    match = difflib.SequenceMatcher(None, folded_source, folded_excerpt, autojunk=False).find_longest_match()
+    if match.size < min(12, len(excerpt) // 2):
+        return ""
+    start = max(0, match.a - match.b)
+    return f"; the nearest passage reads '{shown(source[start : start + len(excerpt)].strip(), 100)}'"
 
 
 def _not_found(source: str | None, count: int) -> str:
@@ -262,7 +304,8 @@ class Cited(BaseModel):
         texts = brief_context(info).get("source_texts") or {}
         text = texts.get(self.source)
         if text is not None and squash(self.quote) not in text:
-            raise PydanticCustomError("excerpt", _not_found(self.source, len(texts)))
+            message = _not_found(self.source, len(texts)) + nearest(squash(self.quote), text)
+            raise PydanticCustomError("excerpt", message)
         return self
 
 
@@ -293,6 +336,11 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
 
 
+def one_of_keys(*keys: str) -> dict[str, Any]:
+    """The JSON Schema of "exactly one of these keys, not null", which a model validator checks."""
+    return {"oneOf": [{"required": [key], "properties": {key: {"not": {"type": "null"}}}} for key in keys]}
+
+
 def _digits(value: Any) -> Any:
     """A fingerprint of eight digits, which YAML reads as a number: its eight digits again."""
     if isinstance(value, int) and not isinstance(value, bool) and 0 <= value < 10**8:
@@ -308,6 +356,25 @@ def fingerprint(text: str) -> str:
     return hashlib.sha256(squash(text).encode("utf-8")).hexdigest()[:8]
 
 
+def _translated_schema(schema: dict[str, Any]) -> None:
+    """`translated` beside the languages, in the JSON Schema: a fingerprint per language, which YAML reads as a
+    number when it is all digits."""
+    (lang,) = schema["patternProperties"]
+    fingerprint = {
+        "anyOf": [
+            {"type": "string", "pattern": "^[0-9a-f]{8}$"},
+            {"type": "integer", "minimum": 0, "maximum": 10**8 - 1},
+        ]
+    }
+    schema["properties"] = {
+        "translated": {
+            "type": "object",
+            "patternProperties": {lang: fingerprint},
+            "additionalProperties": False,
+        }
+    }
+
+
 class Localised(RootModel[dict[LangCode, Text]]):
     """One text in every declared language: `{fr: "…", en: "…"}`.
 
@@ -315,7 +382,7 @@ class Localised(RootModel[dict[LangCode, Text]]):
     was translated from, so that `briefgen check` can tell a translation older than its original.
     """
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, json_schema_extra=_translated_schema)
     _translated: dict[str, str] = PrivateAttr(default_factory=dict)
 
     @model_validator(mode="wrap")

@@ -37,9 +37,10 @@ class LoadedBrief:
         return _confined(self.file.parent, name)
 
 
-def load_brief(file: Path) -> LoadedBrief:
-    """Load and validate one brief. Raises InputError listing every problem found."""
-    located = load_yaml(file)
+def load_brief(file: Path, located: Located | None = None) -> LoadedBrief:
+    """Load and validate one brief (`located`: its YAML, read already). Raises InputError listing every problem
+    found."""
+    located = load_yaml(file) if located is None else located
     problems = list(located.problems)
     data = located.data
     if not isinstance(data, dict):

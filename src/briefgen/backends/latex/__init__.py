@@ -170,6 +170,7 @@ class LatexEngine:
                 place_logo(job.logo, build)
             for figure in job.doc.figures:  # the brief's images, under the names the source gives them
                 place_figure(figure, build)
+            log.debug("lualatex: %s, in %s", " ".join(command), build)
             log_text = _runs(command, build, job)
             return Typeset((build / "main.pdf").read_bytes(), page_count(log_text) or 0)
 
