@@ -405,3 +405,21 @@ def test_an_excerpt_not_found_shows_the_nearest_passage(tmp_path: Path) -> None:
     code, stderr = check(brief)
     assert code == 2
     assert "the nearest passage reads 'employs 120 people'" in stderr, stderr
+
+
+def test_the_readme_brief_builds_as_it_stands(tmp_path: Path) -> None:
+    """The README's example of the format is a brief: it validates and builds beside the Kyutai article."""
+    readme = (FIXTURES.parent.parent / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## The brief format", 1)[1]
+    example = section.split("```yaml\n", 1)[1].split("```", 1)[0]
+    folder = tmp_path / "readme"
+    folder.mkdir()
+    (folder / "brief.yaml").write_text(example, encoding="utf-8")
+    shutil.copy(FIXTURES.parent.parent / "briefs" / "kyutai-launch" / "source.fr.txt", folder)
+    code, stderr = check(folder / "brief.yaml")
+    assert code == 0, stderr
+    code, _stdout, stderr = run_cli("build", folder, "--engine", "typst", "--out", tmp_path / "out")
+    assert code == 0, stderr
+    text = words_of(tmp_path / "out" / "kyutai-launch.fr.pdf")
+    assert "L’équipe compte six chercheurs." in text
+    assert "Budget initial 100 millions d’euros" in text
