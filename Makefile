@@ -50,4 +50,4 @@ bench: $(TEST_STAMP)
 	$(BIN)/python -m tests.test_first_run
 
 clean:
-	rm -rf out/*.pdf out/*.html out/*.typ out/*.tex .pytest_cache
+	rm -rf out/*.pdf out/*.html out/*.typ out/*.tex out/manifest.json out/bundles .pytest_cache

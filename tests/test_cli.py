@@ -23,13 +23,17 @@ def test_build_writes_one_pdf_per_language_and_one_line_each(tmp_path: Path) -> 
         assert re.fullmatch(
             rf"{re.escape(str(tmp_path))}/minimal-brief\.{lang}\.pdf  1 page  \d+ KiB  \d+\.\d\d s", line
         )
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["minimal-brief.en.pdf", "minimal-brief.fr.pdf"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "manifest.json",
+        "minimal-brief.en.pdf",
+        "minimal-brief.fr.pdf",
+    ]
 
 
 def test_lang_option_selects_languages(tmp_path: Path) -> None:
     code, _, stderr = run_cli("build", MINIMAL, "--lang", "en", "--out", tmp_path)
     assert code == 0, stderr
-    assert [p.name for p in tmp_path.iterdir()] == ["minimal-brief.en.pdf"]
+    assert [p.name for p in tmp_path.glob("*.pdf")] == ["minimal-brief.en.pdf"]
 
 
 def test_undeclared_lang_is_a_usage_error(tmp_path: Path) -> None:

@@ -22,7 +22,8 @@ def project(workdir: Path) -> Path:
 
 
 def names(folder: Path) -> list[str]:
-    return sorted(p.name for p in folder.iterdir()) if folder.is_dir() else []
+    """The files written in `folder`, its manifest aside (the build's record of its PDFs)."""
+    return sorted(p.name for p in folder.iterdir() if p.name != "manifest.json") if folder.is_dir() else []
 
 
 def column(text: str, line: int, needle: str) -> int:

@@ -248,7 +248,7 @@ def test_a_tex_error_is_reported_at_its_template_line(lualatex: None, workdir: P
     where = "templates/default/latex/brief.tex.j2"
     assert err.strip() == f"{where}:{at + 1}:7: lualatex: Undefined control sequence \\undefinedmacro"
     assert (out / "minimal-brief.fr.pdf").read_bytes() == good
-    assert sorted(p.name for p in out.iterdir()) == ["minimal-brief.fr.pdf"]
+    assert sorted(p.name for p in out.glob("*.pdf")) == ["minimal-brief.fr.pdf"]
 
 
 def test_a_run_that_does_not_end_is_stopped(lualatex: None) -> None:

@@ -458,7 +458,7 @@ def test_latex_builds_briefs_quoting_german_norwegian_and_japanese(tmp_path: Pat
     args = ("build", folder, "--engine", "latex", "--lang", "fr", "--jobs", "3", "--out", tmp_path / "out")
     code, _stdout, stderr = run_cli(*args)
     assert code == 0, stderr
-    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [
+    assert sorted(p.name for p in (tmp_path / "out").glob("*.pdf")) == [
         "source-de.fr.pdf",
         "source-ja.fr.pdf",
         "source-nb.fr.pdf",

@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from briefgen.backends import BACKENDS
+from briefgen.language.catalog import load_catalog
 from briefgen.themes.layers import load_theme
 from briefgen.themes.manifest import points
 from tests import pdfcheck
@@ -44,7 +45,14 @@ def body_font(pdf: Path) -> tuple[str, float]:
         family = _family(name)
         runs[(family, round(size * scale, 1))] += len(text.strip())
 
-    for page in pdfcheck.reader(pdf).pages:
+    back = [
+        page
+        for _level, title, page in pdfcheck.outline_pages(pdf)
+        if title
+        in {load_catalog(lang)(key) for lang in ("en", "fr") for key in ("who", "other_facts", "notes")}
+    ]
+    pages = pdfcheck.reader(pdf).pages
+    for page in pages[: min(back) - 1] if back else pages:  # the briefing, not its annex and notes
         page.extract_text(visitor_text=visit)
     return runs.most_common(1)[0][0]
 

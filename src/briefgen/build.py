@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from briefgen import manifest
 from briefgen.backends import TIMEOUT, Backend, Job, get_backend, glyphs, workers
 from briefgen.brief.discover import DEFAULT_FOLDER, START_HINT, find_briefs
 from briefgen.brief.read import load_yaml
@@ -169,6 +170,7 @@ class Output:
     seconds: float = 0.0
     job: Job | None = None
     stages: dict[str, float] = field(default_factory=dict)
+    inputs: str = ""  # the sha256 of the brief's files (manifest.inputs_of)
 
 
 def run(task: Task, options: Options) -> Written:
@@ -189,13 +191,29 @@ def build(
 def make_and_write(
     tasks: list[Task], options: Options, jobs: int = 1, progress: Progress | None = None
 ) -> list[Written]:
+    pdf = options.format == "pdf"
+    described = manifest.read(options.out) if pdf and tasks else {}
     outputs = make(tasks, options, jobs, progress)
     started = time.perf_counter()
-    write_all([(o.path, o.data) for o in outputs])
+    files = [(o.path, o.data) for o in outputs]
+    if pdf and outputs:  # the manifest in the same all-or-nothing write as the PDFs
+        files.append((options.out / manifest.NAME, _manifest(outputs, options, described)))
+    write_all(files)
     if outputs:
         what = name_of(outputs[0].task) if len(outputs) == 1 else f"{len(outputs)} files"
         stage(what, "write", time.perf_counter() - started)
     return [Written(o.path, o.pages, len(o.data), o.seconds, o.task, o.stages) for o in outputs]
+
+
+def _manifest(outputs: list[Output], options: Options, described: dict[str, manifest.Entry]) -> bytes:
+    """The output folder's manifest once `outputs` are written, `described` being what it said before."""
+    backend = get_backend(options.engine)
+    theme = str(options.theme)
+    new = {
+        o.path.name: manifest.entry(o.task.loaded, o.task.lang, backend, theme, o.data, o.pages, o.inputs)
+        for o in outputs
+    }
+    return manifest.dumps(manifest.updated(options.out, described, new))
 
 
 def make(
@@ -241,8 +259,10 @@ def prepare(task: Task, options: Options, warned: set[Problem] | None = None) ->
         if options.format == "pdf" and (problems := font_problems(task, options, doc)):
             raise InputError(problems)
         _language_warnings(engine, task, doc, set() if warned is None else warned)
+    inputs = manifest.inputs_of(task.loaded)
+    identifier = manifest.identifier(inputs, task.lang)
     with timed("render", name_of(task), stages):
-        source = render(engine, theme, doc, task.catalog)
+        source = render(engine, theme, doc, task.catalog, identifier=identifier)
     seconds = time.perf_counter() - started
     if options.format == "source":
         path = output_path(task, options, engine.suffix)
@@ -257,8 +277,9 @@ def prepare(task: Task, options: Options, warned: set[Problem] | None = None) ->
         logo=theme.logo,
         extra=options.extra,
         timeout=options.timeout,
+        identifier=identifier,
     )
-    return Output(task, output_path(task, options), seconds=seconds, job=job, stages=stages)
+    return Output(task, output_path(task, options), seconds=seconds, job=job, stages=stages, inputs=inputs)
 
 
 def font_problems(task: Task, options: Options, doc: Document | None = None) -> list[Problem]:

@@ -592,5 +592,29 @@ def schema(which: str) -> None:
     click.echo(schema_text(which), nl=False)
 
 
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("out"),
+    show_default=True,
+    help="The folder holding the PDFs and their manifest.json; the zips go to its bundles/ folder.",
+)
+@click.option("--one", is_flag=True, help="One briefings.zip for every brief, not one zip per brief.")
+@_config_option
+@click.option("--debug", is_flag=True, help="Show Python tracebacks.")
+@_reports_errors
+def bundle(paths: tuple[Path, ...], out: Path, one: bool, config: Path | None, debug: bool) -> None:
+    """Zip the PDFs of each brief already built in OUT, with their manifest and SHA256SUMS, into
+    OUT/bundles/<brief-id>.zip (or OUT/bundles/briefings.zip with --one); the same PDFs give the same bytes.
+    """
+    from briefgen.bundle import bundle as make_bundles
+
+    project, given = _settings(config, out=out)
+    for path in make_bundles(_targets(paths, project), given["out"], one):
+        click.echo(str(path))
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

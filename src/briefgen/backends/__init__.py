@@ -37,6 +37,8 @@ class Job:
     logo: Path | None = None  # the theme's logo, for engines that copy it beside the source
     extra: dict[str, object] = field(default_factory=dict)
     timeout: float = TIMEOUT  # seconds: then the engine is stopped (EngineTimeout)
+    # The PDF file identifier: 32 hex digits from the brief's inputs ("": the engine's own).
+    identifier: str = ""
 
 
 @dataclass(frozen=True)

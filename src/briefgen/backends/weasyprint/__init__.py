@@ -50,7 +50,7 @@ class WeasyPrintEngine:
                 fonts.check(fonts.used_families(document), job.fonts, job.template_dirs)
                 fonts.check_glyphs(fonts.missing_glyphs(document, job.fonts), job.template_dirs)
                 pdf = document.write_pdf(
-                    pdf_identifier=job.doc.id.encode(),
+                    pdf_identifier=(job.identifier or job.doc.id).encode(),
                     pdf_variant=job.extra.get("pdf_variant"),
                     pdf_tags=bool(job.extra.get("pdf_tags", False)),
                 )
