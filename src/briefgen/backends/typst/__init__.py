@@ -233,8 +233,13 @@ _ID = re.compile(rb"/ID\s*\[\(([A-Za-z0-9+/=]{24})\)\s*\(([A-Za-z0-9+/=]{24})\)\
 def identified(pdf: bytes, identifier: str) -> bytes:
     """The PDF with `identifier` (32 hex digits) as its file identifier in place of Typst's, which two briefs of
     the same words share. Each string keeps its length, so the cross-reference offsets stay right."""
-    found = _ID.search(pdf) if identifier else None
-    if found is None:
+    if not identifier:
+        return pdf
+    found = _ID.search(pdf)
+    if found is None:  # a Typst that writes its identifier otherwise: say so, never quietly keep Typst's
+        log.warning(
+            "typst: no file identifier found to replace; this PDF keeps Typst's, which depends on its words"
+        )
         return pdf
     first = bytes.fromhex(identifier)
     second = hashlib.sha256(first + found.group(2)).digest()[:16]
