@@ -1,7 +1,9 @@
 """Render pages of the example briefings to PNG for the README: page 1 of each language of the Kyutai briefing
-in each built-in theme, page 1 of each language of the AI Alliance briefing, and the page of its first table.
+in each built-in theme, page 1 of each language of the AI Alliance briefing, and the page of its first table;
+then the site `briefgen publish` makes of them: its index (docs/publish.png) and a page on a phone
+(docs/publish-phone.png), in Debian's chromium through Playwright, as tests/test_publish.py opens them.
 
-.venv/bin/python scripts/pictures.py [ENGINE]      (needs poppler's pdftoppm and pdftotext)
+.venv/bin/python scripts/pictures.py [ENGINE]      (needs poppler's pdftoppm and pdftotext, and chromium)
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ ROOT = Path(__file__).resolve().parents[1]
 KYUTAI = ROOT / "briefs" / "kyutai-launch" / "brief.yaml"
 ALLIANCE = ROOT / "briefs" / "ai-alliance-launch" / "brief.yaml"
 IMAGES = ROOT / "docs" / "images"
+DOCS = ROOT / "docs"
 
 
 def build(brief: Path, engine: str, theme: str, out: Path) -> list[Path]:
@@ -39,9 +42,38 @@ def page_of(pdf: Path, words: str) -> int:
     raise SystemExit(f"{pdf.name}: no page holds {words!r}")
 
 
+def site_pictures(engine: str) -> None:
+    """Publish both briefs and take the pictures of the site: the index on a desktop, a page on a phone."""
+    sys.path.insert(0, str(ROOT))
+    from tests.browser import PHONE, chromium, visit
+
+    with tempfile.TemporaryDirectory() as tmp:
+        out, site = Path(tmp) / "out", Path(tmp) / "site"
+        for brief in (KYUTAI, ALLIANCE):
+            build(brief, engine, "briefing", out)
+        briefgen = [sys.executable, "-m", "briefgen"]
+        subprocess.run(
+            [*briefgen, "publish", str(site), str(KYUTAI), str(ALLIANCE), "--out", str(out)], check=True
+        )
+        base = site.as_uri() + "/"
+        with chromium() as browser:
+            desktop = {"viewport": {"width": 1100, "height": 640}, "device_scale_factor": 1}
+            with visit(browser, base + "index.html", lambda url: url.startswith(base), **desktop) as seen:
+                seen.page.screenshot(path=DOCS / "publish.png", full_page=True)
+            phone = base + "kyutai-launch.en.html"
+            with visit(
+                browser, phone, lambda url: url == phone, **{**PHONE, "device_scale_factor": 1}
+            ) as seen:
+                seen.page.screenshot(path=DOCS / "publish-phone.png")
+    print("docs/publish.png\ndocs/publish-phone.png")
+
+
 def main() -> int:
     if shutil.which("pdftoppm") is None or shutil.which("pdftotext") is None:
         print("pdftoppm and pdftotext are missing: apt-get install poppler-utils", file=sys.stderr)
+        return 1
+    if shutil.which("chromium") is None:
+        print("chromium is missing: apt-get install chromium", file=sys.stderr)
         return 1
     engine = sys.argv[1] if len(sys.argv) > 1 else "weasyprint"
     IMAGES.mkdir(parents=True, exist_ok=True)
@@ -54,6 +86,7 @@ def main() -> int:
             picture(pdf, 1, IMAGES / f"{pdf.stem}.briefing.page1")
             if pdf.stem.endswith(".en"):
                 picture(pdf, page_of(pdf, "Table 1"), IMAGES / f"{pdf.stem}.briefing.table")
+    site_pictures(engine)
     return 0
 
 

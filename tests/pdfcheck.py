@@ -201,3 +201,184 @@ def outline_pages(pdf: Path) -> list[tuple[int, str, int]]:
 
     visit(pdf_reader.outline, 1)
     return out
+
+
+# -- standards: XMP identification, marked content, structure, attached files --------------------------------
+
+XMP_IDS = {"http://www.aiim.org/pdfa/ns/id/": "pdfaid", "http://www.aiim.org/pdfua/ns/id/": "pdfuaid"}
+
+
+def xmp_ids(pdf: Path) -> dict[str, str]:
+    """The PDF/A and PDF/UA identification of the XMP metadata, written as attributes or as elements:
+    {"pdfaid:part": "3", "pdfaid:conformance": "B", "pdfuaid:part": "1"}."""
+    from xml.dom import Node
+
+    xmp = reader(pdf).xmp_metadata
+    found: dict[str, str] = {}
+    if xmp is None:
+        return found
+    for description in xmp.rdf_root.getElementsByTagNameNS(
+        "http://www.w3.org/1999/02/22-rdf-syntax-ns#", "Description"
+    ):
+        for i in range(description.attributes.length):
+            attribute = description.attributes.item(i)
+            if attribute.namespaceURI in XMP_IDS:
+                found[f"{XMP_IDS[attribute.namespaceURI]}:{attribute.localName}"] = attribute.value
+        for child in description.childNodes:
+            if child.nodeType == Node.ELEMENT_NODE and child.namespaceURI in XMP_IDS:
+                value = "".join(t.data for t in child.childNodes if t.nodeType == Node.TEXT_NODE)
+                found[f"{XMP_IDS[child.namespaceURI]}:{child.localName}"] = value.strip()
+    return found
+
+
+def _parent_tree(root: object) -> dict[int, list]:
+    """StructParents key → the structure elements of that page's marked-content ids."""
+    parents: dict[int, list] = {}
+
+    def visit(node: object) -> None:
+        node = node.get_object()
+        nums = node.get("/Nums", [])
+        for i in range(0, len(nums), 2):
+            parents[int(nums[i])] = nums[i + 1].get_object()
+        for kid in node.get("/Kids", []):
+            visit(kid)
+
+    tree = root.get("/StructTreeRoot")
+    if tree is not None and "/ParentTree" in tree.get_object():
+        visit(tree.get_object()["/ParentTree"])
+    return parents
+
+
+def _element_lang(element: object) -> str | None:
+    while element is not None:
+        element = element.get_object()
+        if "/Lang" in element:
+            return str(element["/Lang"])
+        element = element.get("/P")
+    return None
+
+
+def marked_text(pdf: Path) -> tuple[list[tuple[str, str]], dict[tuple[int, int], str]]:
+    """The text of the pages as runs of (language, text), and the text of each (page, marked-content id).
+
+    A run's language is its marked content's `/Lang`, else its structure element's (or an ancestor's), else
+    the document's `/Lang`."""
+    from pypdf.generic import ContentStream, DictionaryObject
+
+    pdf_reader = reader(pdf)
+    root = pdf_reader.trailer["/Root"]
+    main = str(root.get("/Lang", ""))
+    parents = _parent_tree(root)
+    runs: list[tuple[str, str]] = []
+    by_mcid: dict[tuple[int, int], str] = {}
+    for number, page in enumerate(pdf_reader.pages):
+        elements = parents.get(page.get("/StructParents"), [])
+        # pypdf's text visitor hands over the operands of BDC decoded as text: read them from the content stream
+        operations = ContentStream(page.get_contents(), pdf_reader).operations
+        properties = iter(
+            [args[1] if op == b"BDC" else None for args, op in operations if op in (b"BDC", b"BMC")]
+        )
+        stack: list[tuple[int | None, str | None]] = []
+
+        def before(
+            op: bytes, args: list, cm: list, tm: list, elements=elements, properties=properties, stack=stack
+        ):
+            if op in (b"BDC", b"BMC"):
+                props = next(properties)
+                mcid, lang = None, None
+                if isinstance(props, DictionaryObject):
+                    mcid = int(props["/MCID"]) if "/MCID" in props else None
+                    if "/Lang" in props:
+                        lang = str(props["/Lang"])
+                    elif mcid is not None and mcid < len(elements):
+                        lang = _element_lang(elements[mcid])
+                outer_mcid, outer_lang = stack[-1] if stack else (None, None)
+                stack.append((outer_mcid if mcid is None else mcid, lang or outer_lang))
+            elif op == b"EMC" and stack:
+                stack.pop()
+
+        def visit_text(text: str, cm: list, tm: list, font: object, size: float, number=number, stack=stack):
+            mcid, lang = stack[-1] if stack else (None, None)
+            runs.append((lang or main, text))
+            if mcid is not None:
+                by_mcid[(number, mcid)] = by_mcid.get((number, mcid), "") + text
+
+        page.extract_text(visitor_operand_before=before, visitor_text=visit_text)
+    return runs, by_mcid
+
+
+def structure(
+    pdf: Path, by_mcid: dict[tuple[int, int], str] | None = None
+) -> list[tuple[str, int, dict[str, object], str]]:
+    """The structure tree in reading order: (role, depth, its /Alt, /Lang and /T, its text). `by_mcid`: the
+    second half of `marked_text(pdf)`, when the caller has it already."""
+    pdf_reader = reader(pdf)
+    root = pdf_reader.trailer["/Root"]
+    if "/StructTreeRoot" not in root:
+        return []
+    pages = {page.indirect_reference.idnum: i for i, page in enumerate(pdf_reader.pages)}
+    if by_mcid is None:
+        by_mcid = marked_text(pdf)[1]
+    found: list[tuple[str, int, dict[str, object], str]] = []
+
+    def text_of(element: object, page: int | None) -> str:
+        kids = element.get("/K")
+        if kids is None:
+            return ""
+        kids = kids.get_object()
+        out = []
+        for kid in kids if isinstance(kids, list) else [kids]:
+            target = kid.get_object() if hasattr(kid, "get_object") else kid
+            if isinstance(target, int):
+                out.append(by_mcid.get((page, target), "") if page is not None else "")
+            elif "/MCID" in target:
+                where = target.get("/Pg")
+                out.append(by_mcid.get((pages[where.idnum] if where else page, int(target["/MCID"])), ""))
+            elif "/S" in target:
+                where = target.get("/Pg")
+                out.append(text_of(target, pages[where.idnum] if where else page))
+        return "".join(out)
+
+    def visit(node: object, depth: int, page: int | None) -> None:
+        node = node.get_object()
+        if not hasattr(node, "get"):
+            return
+        if "/Pg" in node:
+            page = pages.get(node.raw_get("/Pg").idnum, page)
+        if "/S" in node:
+            attrs = {k: node[k] for k in ("/Alt", "/Lang", "/T") if k in node}
+            found.append((str(node["/S"]), depth, attrs, text_of(node, page)))
+        kids = node.get("/K")
+        if kids is None:
+            return
+        kids = kids.get_object()
+        for kid in kids if isinstance(kids, list) else [kids]:
+            if hasattr(kid, "get_object") and hasattr(kid.get_object(), "get") and "/S" in kid.get_object():
+                visit(kid, depth + 1, page)
+
+    visit(root["/StructTreeRoot"], 0, None)
+    return found
+
+
+def attachments(pdf: Path) -> dict[str, dict[str, object]]:
+    """The attached files by name: data, /AFRelationship, /Desc, MIME type, and whether the catalog's /AF
+    names it (a PDF/A-3 associated file of the document)."""
+    root = reader(pdf).trailer["/Root"]
+    names = root.get("/Names", {}).get("/EmbeddedFiles")
+    associated = {ref.idnum for ref in root.get("/AF", [])}
+    found: dict[str, dict[str, object]] = {}
+    if names is None:
+        return found
+    pairs = names.get_object()["/Names"]
+    for i in range(0, len(pairs), 2):
+        spec = pairs[i + 1].get_object()
+        stream = spec["/EF"]["/F"].get_object()
+        found[str(pairs[i])] = {
+            "data": stream.get_data(),
+            "relationship": str(spec.get("/AFRelationship", "")).lstrip("/"),
+            "description": str(spec.get("/Desc", "")),
+            "mime": str(stream.get("/Subtype", "")).lstrip("/").replace("#2f", "/").replace("#2F", "/"),
+            "associated": pairs[i + 1].idnum in associated,
+            "uf": str(spec.get("/UF", "")),
+        }
+    return found

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import FIXTURES, require_tool, run_cli
+from tests.test_verbosity import over_budget
 
 MINIMAL = FIXTURES / "minimal.yaml"
 
@@ -163,3 +164,100 @@ def test_bundle_refuses_pdfs_older_than_the_brief(workdir: Path) -> None:
     code, _, stderr = run_cli("bundle", "minimal.yaml")
     assert code == 2 and "built from an older minimal.yaml" in stderr
     assert not (workdir / "out" / "bundles").exists()
+
+
+# -- --pdf-standard, --strict and the files a PDF carries -------------------------------------------------
+
+
+def test_strict_makes_the_page_budget_an_error_and_writes_nothing(tmp_path: Path) -> None:
+    brief, out = over_budget(tmp_path), tmp_path / "out"
+    code, _, stderr = run_cli("build", brief, "--out", out, "--engine", "typst", "--strict")
+    assert code == 2
+    line = next(x for x in stderr.splitlines() if "page budget" in x)
+    budget_line = brief.read_text().splitlines().index("page_budget: 1") + 1
+    assert re.fullmatch(
+        rf".*long\.yaml:{budget_line}:\d+: .*minimal-brief\.(en|fr)\.pdf: 3 pages, over the brief's page budget "
+        r"of 1 \(--strict makes it an error\)",
+        line,
+    ), stderr
+    assert sum("page budget" in x for x in stderr.splitlines()) == 2, "both languages, reported together"
+    assert not out.exists() or not any(out.iterdir()), "nothing written"
+    code, _, stderr = run_cli("build", brief, "--out", out, "--engine", "typst")
+    assert code == 0 and stderr.count("over the brief's page budget of 1") == 2, "a warning without --strict"
+
+
+def test_the_project_file_sets_standards_and_strict(workdir: Path) -> None:
+    over_budget(workdir)
+    (workdir / "briefgen.toml").write_text('strict = true\npdf-standard = ["a-2b"]\n', encoding="utf-8")
+    code, _, stderr = run_cli("build", "long.yaml", "--engine", "typst")
+    assert code == 2 and "--strict makes it an error" in stderr
+    (workdir / "briefgen.toml").write_text('pdf-standard = "a-4"\n', encoding="utf-8")
+    code, _, stderr = run_cli("build", "long.yaml", "--engine", "typst")
+    assert code == 2
+    assert stderr.startswith("briefgen.toml:1:16: pdf-standard: unknown PDF standard 'a-4'"), stderr
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("a-2b,a-3b", "a PDF meets one PDF/A part, not a-2b and a-3b"),
+        ("ua-2", "unknown PDF standard 'ua-2' (standards: ua-1, a-2b, a-3b)"),
+    ],
+)
+def test_a_bad_standard_is_a_usage_error(tmp_path: Path, value: str, message: str) -> None:
+    code, _, stderr = run_cli("build", MINIMAL, "--out", tmp_path / "out", "--pdf-standard", value)
+    assert code == 2 and message in stderr and not (tmp_path / "out").exists()
+
+
+def test_a_standard_the_engine_does_not_write_is_refused_with_those_that_do(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from dataclasses import replace
+
+    from briefgen import backends
+
+    typst = backends.BACKENDS["typst"]
+    monkeypatch.setitem(
+        backends.BACKENDS, "typst", replace(typst, standards=("a-2b",), standards_note="for a reason")
+    )
+    code, _, stderr = run_cli(
+        "build", MINIMAL, "--out", tmp_path / "out", "--engine", "typst", "--pdf-standard", "PDF/UA-1"
+    )
+    assert code == 2 and not (tmp_path / "out").exists()
+    assert (
+        "--pdf-standard ua-1: the typst engine does not write ua-1 (for a reason); engines that write it: "
+        in stderr
+    )
+    assert "weasyprint" in stderr.split("engines that write it: ")[1]
+
+
+@pytest.mark.parametrize("engine", ["weasyprint", "typst"])
+def test_each_pdf_carries_its_brief_and_build_record(tmp_path: Path, engine: str) -> None:
+    from pypdf import PdfReader
+
+    out = tmp_path / "out"
+    kyutai = Path("briefs/kyutai-launch")
+    assert run_cli("build", kyutai, "--out", out, "--engine", engine, "--lang", "fr")[0] == 0
+    pdf = PdfReader(out / "kyutai-launch.fr.pdf")
+    attached = {name: data[0] for name, data in pdf.attachments.items()}
+    inputs = sorted(p.relative_to(kyutai).as_posix() for p in kyutai.rglob("*") if p.is_file())
+    assert sorted(attached) == sorted([*inputs, "briefgen-build.json"])
+    for name in inputs:
+        assert attached[name] == (kyutai / name).read_bytes(), name
+    record = json.loads(attached["briefgen-build.json"])
+    entry = _manifest(out)["files"]["kyutai-launch.fr.pdf"]
+    assert record["engine"] == engine and record["engine_version"] == entry["engine_version"]
+    assert record["brief"] == "kyutai-launch" and record["language"] == "fr" and record["theme"] == "briefing"
+    assert record["inputs"] == entry["inputs"] and record["standards"] == []
+    assert record["files"] == {n: hashlib.sha256(attached[n]).hexdigest() for n in inputs}
+
+
+def test_a2b_attaches_nothing_and_says_so(tmp_path: Path) -> None:
+    from pypdf import PdfReader
+
+    out = tmp_path / "out"
+    code, _, stderr = run_cli("build", MINIMAL, "--out", out, "--engine", "typst", "--pdf-standard", "a-2b")
+    assert code == 0, stderr
+    assert "PDF/A-2 allows no attached files, so the brief and its build record are not attached" in stderr
+    assert not PdfReader(out / "minimal-brief.en.pdf").attachments
+    assert _manifest(out)["files"]["minimal-brief.en.pdf"]["standards"] == ["a-2b"]

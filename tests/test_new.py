@@ -7,6 +7,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 import yaml
+from pypdf import PdfReader
 
 from briefgen.backends import ENGINES
 from briefgen.brief.read import load_yaml
@@ -133,6 +134,10 @@ def test_the_new_brief_builds_in_every_engine(workdir: Path, engine: str) -> Non
         pdf = workdir / "out" / f"acme-lab.{lang}.pdf"
         assert pdfcheck.lang(pdf) and pdfcheck.lang(pdf).startswith(lang)
         assert " ".join(headline.split()) in " ".join(pdfcheck.text(pdf).split())
+        # a new brief is a draft: the watermark of its language on every page
+        word = {"en": "DRAFT", "fr": "BROUILLON", "de": "ENTWURF"}[lang]
+        pages = PdfReader(pdf).pages
+        assert all(word in "".join(page.extract_text().split()).upper() for page in pages), (lang, engine)
 
 
 def test_an_existing_folder_is_never_overwritten(workdir: Path) -> None:

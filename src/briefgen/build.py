@@ -13,9 +13,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from briefgen import manifest
+from briefgen import manifest, provenance, standards
 from briefgen.backends import TIMEOUT, Backend, Job, get_backend, glyphs, workers
-from briefgen.brief.discover import DEFAULT_FOLDER, START_HINT, find_briefs
+from briefgen.brief.discover import brief_files
 from briefgen.brief.read import load_yaml
 from briefgen.brief.validate import LoadedBrief, load_brief
 from briefgen.document.view import Document, build_document
@@ -46,6 +46,8 @@ class Options:
     format: str = "pdf"  # "pdf", or "source" for the engine's own source (.html, .typ, .tex)
     timeout: float = TIMEOUT  # seconds each engine run may take
     extra: dict[str, object] = field(default_factory=dict)
+    standards: tuple[str, ...] = ()  # the PDF standards to meet (briefgen.standards)
+    strict: bool = False  # a briefing over its page budget is an error, not a warning
 
 
 @dataclass(frozen=True)
@@ -77,17 +79,10 @@ def theme_of(options: Options) -> Theme:
 
 def plan(paths: list[Path], options: Options) -> list[Task]:
     """Every (brief, language) to build. Validates all input first; raises InputError with every problem."""
+    if options.format == "pdf":
+        standards.check(options.engine, options.standards)
     theme = theme_of(options)
-    files = find_briefs(paths)
-    problems: list[Problem] = []
-    for path in paths:
-        if not path.exists():
-            hint = f" ({START_HINT})" if path == DEFAULT_FOLDER else ""
-            problems.append(Problem(display_path(path), 0, 0, "no such file or folder" + hint))
-    if not files and not problems:
-        problems.append(
-            Problem(", ".join(map(display_path, paths)), 0, 0, "no brief found (*.yaml or */brief.yaml)")
-        )
+    files, problems = brief_files(paths)
     tasks: list[Task] = []
     seen_ids: dict[str, Path] = {}
     for file in files:
@@ -210,7 +205,9 @@ def _manifest(outputs: list[Output], options: Options, described: dict[str, mani
     backend = get_backend(options.engine)
     theme = str(options.theme)
     new = {
-        o.path.name: manifest.entry(o.task.loaded, o.task.lang, backend, theme, o.data, o.pages, o.inputs)
+        o.path.name: manifest.entry(
+            o.task.loaded, o.task.lang, backend, theme, o.data, o.pages, o.inputs, options.standards
+        )
         for o in outputs
     }
     return manifest.dumps(manifest.updated(options.out, described, new))
@@ -223,6 +220,12 @@ def make(
     runs; then the first engine failure is raised, the other builds stopped."""
     if tasks and log.isEnabledFor(logging.DEBUG):
         _log_templates(options)
+    if tasks and options.format == "pdf" and not provenance.allowed(options.standards):
+        log.warning(
+            "--pdf-standard %s: PDF/A-2 allows no attached files, so the brief and its build record are not "
+            "attached to the PDFs (a-3b attaches them as associated files)",
+            ",".join(options.standards),
+        )
     prepared: list[Output] = []
     problems: list[Problem] = []
     warned: set[Problem] = set()
@@ -278,6 +281,8 @@ def prepare(task: Task, options: Options, warned: set[Problem] | None = None) ->
         extra=options.extra,
         timeout=options.timeout,
         identifier=identifier,
+        standards=options.standards,
+        attachments=provenance.attachments(task.loaded, task.lang, engine, options, inputs),
     )
     return Output(task, output_path(task, options), seconds=seconds, job=job, stages=stages, inputs=inputs)
 
@@ -299,6 +304,7 @@ def typeset(
     engine = get_backend(options.engine)
     progress = progress or Progress()
     done: dict[int, Output] = {}
+    over_budget: list[Problem] = []
     calls = [engine.call(o.job) for o in waiting if o.job is not None]
     pool = workers.pool()
     if progress.threaded:  # its thread would make each new worker a fresh interpreter rather than a fork
@@ -325,9 +331,12 @@ def typeset(
                 done[id(output)] = replace(
                     output, data=result.pdf, pages=result.pages, seconds=seconds, job=None, stages=stages
                 )
-                _page_budget(done[id(output)], options)
+                if over := _page_budget(done[id(output)], options):
+                    over_budget.append(over)
     finally:
         progress.done()
+    if over_budget:  # --strict: every briefing over its budget, then nothing is written
+        raise InputError(over_budget)
     return [done.get(id(o), o) for o in outputs]
 
 
@@ -350,26 +359,27 @@ def _placed(error: BaseException, output: Output) -> BaseException:
     )
 
 
-def _page_budget(output: Output, options: Options) -> None:
-    """Warn when the briefing runs over the brief's page budget. The budget counts the pages from the title
-    to the end of Sources: not the front pages a theme adds (cover, contents), nor the back matter (the annex
-    and the endnotes), which starts a page of its own with its first heading."""
+def _page_budget(output: Output, options: Options) -> Problem | None:
+    """Warn when the briefing runs over the brief's page budget, or (--strict) the problem to raise. The budget
+    counts the pages from the title to the end of Sources: not the front pages a theme adds (cover, contents),
+    nor the back matter (the annex and the endnotes), which starts a page of its own with its first heading."""
     doc_budget = output.task.loaded.brief.page_budget
     layout = _theme(options).manifest.layout
     front = sum(bool(layout.get(key)) for key in ("cover", "toc"))  # pages the theme adds
     catalog = output.task.catalog
     back = first_page_of(output.data, [catalog(key) for key in BACK_MATTER]) if output.data else None
     pages = (back - 1 if back is not None else output.pages) - front
-    if pages > doc_budget:
-        where = [f"after the theme's {front} front page{'s' if front > 1 else ''}"] if front else []
-        where += ["before the annex and notes"] if back is not None else []
-        log.warning(
-            "%s: %d pages%s, over the brief's page budget of %d",
-            display_path(output.path),
-            pages,
-            f" ({', '.join(where)})" if where else "",
-            doc_budget,
-        )
+    if pages <= doc_budget:
+        return None
+    where = [f"after the theme's {front} front page{'s' if front > 1 else ''}"] if front else []
+    where += ["before the annex and notes"] if back is not None else []
+    detail = f" ({', '.join(where)})" if where else ""
+    message = f"{pages} pages{detail}, over the brief's page budget of {doc_budget}"
+    if options.strict:
+        problem = f"{display_path(output.path)}: {message} (--strict makes it an error)"
+        return output.task.loaded.located.problem(("page_budget",), problem)
+    log.warning("%s: %s", display_path(output.path), message)
+    return None
 
 
 def _language_warnings(engine: Backend, task: Task, doc: Document, warned: set[Problem]) -> None:

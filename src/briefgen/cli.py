@@ -116,6 +116,15 @@ def _split_langs(_ctx: click.Context, _param: click.Parameter, value: str | None
     return langs
 
 
+def _split_standards(_ctx: click.Context, _param: click.Parameter, value: str | None) -> tuple[str, ...]:
+    from briefgen.standards import parse
+
+    try:
+        return parse(value or "")
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
+
+
 def _human(size: int) -> str:
     return f"{size / 1024:.0f} KiB" if size < 1024 * 1024 else f"{size / 1024 / 1024:.1f} MiB"
 
@@ -180,6 +189,19 @@ def _build_options(func: F) -> F:
             "when --engine is not given.",
         ),
         click.option(
+            "--pdf-standard",
+            "standards",
+            callback=_split_standards,
+            metavar="STANDARDS",
+            help="The PDF standards to meet, comma-separated: ua-1 (tagged, accessible), a-2b or a-3b "
+            "(archival; a-3b carries the brief inside as associated files), e.g. ua-1,a-3b.",
+        ),
+        click.option(
+            "--strict",
+            is_flag=True,
+            help="A briefing over its brief's page budget is an error (exit 2, nothing written), not a warning.",
+        ),
+        click.option(
             "--jobs",
             "-j",
             type=click.IntRange(min=1),
@@ -212,7 +234,7 @@ def _build_options(func: F) -> F:
 
 
 # The parameters the project's file may set, by their key there.
-_FILE_KEYS = {"langs": "languages", "fmt": "format"}
+_FILE_KEYS = {"langs": "languages", "fmt": "format", "standards": "pdf-standard"}
 
 
 def _settings(config: Path | None, **flags: Any) -> tuple[Any, dict[str, Any]]:
@@ -272,6 +294,8 @@ def build(
     theme: str,
     templates: Path | None,
     fmt: str,
+    standards: tuple[str, ...],
+    strict: bool,
     jobs: int,
     timeout: float,
     config: Path | None,
@@ -292,7 +316,16 @@ def build(
     started = time.perf_counter()
     handler = _setup_logging(-1 if quiet else verbose)
     project, given = _settings(
-        config, langs=langs, engine=engine, out=out, theme=theme, fmt=fmt, jobs=jobs, timeout=timeout
+        config,
+        langs=langs,
+        engine=engine,
+        out=out,
+        theme=theme,
+        fmt=fmt,
+        standards=standards,
+        strict=strict,
+        jobs=jobs,
+        timeout=timeout,
     )
     options = _options(given, templates)
     written = 0
@@ -319,6 +352,8 @@ def _options(given: dict[str, Any], templates: Path | None) -> Any:
         templates=templates,
         format="pdf" if given["fmt"] == "pdf" else "source",
         timeout=given["timeout"],
+        standards=given["standards"],
+        strict=given["strict"],
     )
 
 
@@ -399,6 +434,8 @@ def watch(
     theme: str,
     templates: Path | None,
     fmt: str,
+    standards: tuple[str, ...],
+    strict: bool,
     jobs: int,
     timeout: float,
     config: Path | None,
@@ -418,7 +455,16 @@ def watch(
 
     _setup_logging(-1 if quiet else verbose)
     project, given = _settings(
-        config, langs=langs, engine=engine, out=out, theme=theme, fmt=fmt, jobs=jobs, timeout=timeout
+        config,
+        langs=langs,
+        engine=engine,
+        out=out,
+        theme=theme,
+        fmt=fmt,
+        standards=standards,
+        strict=strict,
+        jobs=jobs,
+        timeout=timeout,
     )
     watcher = Watch(
         _targets(paths, project), _options(given, templates), given["jobs"], progress.live(quiet > 0)
@@ -614,6 +660,83 @@ def bundle(paths: tuple[Path, ...], out: Path, one: bool, config: Path | None, d
     project, given = _settings(config, out=out)
     for path in make_bundles(_targets(paths, project), given["out"], one):
         click.echo(str(path))
+
+
+@main.command()
+@click.argument("pdf", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE.pdf")
+@click.option(
+    "--extract",
+    "folder",
+    type=click.Path(file_okay=False, path_type=Path),
+    metavar="DIR",
+    help="Write the attached brief, sources, figures and build record under DIR at their paths, to build again "
+    "with `briefgen build DIR/brief.yaml`; a file already there stops it (exit 2, nothing written).",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of lines.")
+@click.option("--debug", is_flag=True, help="Show Python tracebacks.")
+@_reports_errors
+def inspect(pdf: Path, folder: Path | None, as_json: bool, debug: bool) -> None:
+    """Say what a PDF briefgen built was made from: briefgen, engine and theme, the brief and each attached
+    file (checked against the build record's sha256), and the offline conformance checks of its standards.
+    """
+    import json
+    import shlex
+
+    from briefgen import inspect as inspection
+
+    found = inspection.inspect(pdf)
+    written = inspection.extract(found, folder) if folder is not None else []
+    if as_json:
+        data = inspection.as_json(found)
+        if folder is not None:
+            data["extracted"] = [str(path) for path in written]
+        click.echo(json.dumps(data, indent=2, ensure_ascii=False, sort_keys=True))
+        return
+    click.echo(inspection.describe(found))
+    for path in written:
+        click.echo(f"extracted {path}")
+    if folder is not None:
+        brief = folder / str(found.record.get("brief_file", "brief.yaml"))
+        click.echo(f"next: `briefgen build {shlex.quote(str(brief))}` builds it again")
+
+
+@main.command()
+@click.argument("directory", type=click.Path(path_type=Path), metavar="DIR")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("out"),
+    show_default=True,
+    help="The folder holding the PDFs and their manifest.json.",
+)
+@_config_option
+@click.option("--debug", is_flag=True, help="Show Python tracebacks.")
+@_reports_errors
+def publish(directory: Path, paths: tuple[Path, ...], out: Path, config: Path | None, debug: bool) -> None:
+    """Write a static site of the briefs' PDFs already built in OUT to DIR: an index.html with a card per
+    briefing and language, and each briefing as one self-contained HTML page (fonts and images embedded).
+
+    DIR is replaced whole; it must be new, empty, or a site briefgen publish wrote. Every language of each brief
+    needs its PDF, current with the brief (exit 2, nothing written, otherwise).
+    """
+    import time
+
+    from briefgen.errors import display_path
+    from briefgen.publish import publish as make_site
+
+    started = time.perf_counter()
+    project, given = _settings(config, out=out)
+    site = make_site(_targets(paths, project), given["out"], directory)
+    where = display_path(directory).rstrip("/")
+    for briefing in (b for group in site.groups for b in group):
+        size = _human(site.files[briefing.html_name])
+        click.echo(f"{where}/{briefing.html_name}  {_plural(briefing.pages, 'page')}  {size}")
+    click.echo(f"{where}/index.html  {_human(site.files['index.html'])}")
+    count = sum(len(group) for group in site.groups)
+    seconds = time.perf_counter() - started
+    total = _human(sum(site.files.values()))
+    click.echo(f"{_plural(count, 'briefing')} published in {where}/ ({total}) in {seconds:.1f} s", err=True)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -221,6 +221,27 @@ def _timeout(value: Any, _base: Path) -> float:
     return float(value)
 
 
+def _standards(value: Any, _base: Path) -> tuple[str, ...]:
+    from briefgen.standards import parse
+
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        text = ",".join(value)
+    elif isinstance(value, str):
+        text = value
+    else:
+        raise TypeError('a string or an array of standards, e.g. "ua-1,a-3b" or ["ua-1", "a-3b"]')
+    try:
+        return parse(text)
+    except ValueError as exc:
+        raise _Bad(str(exc)) from None
+
+
+def _flag(value: Any, _base: Path) -> bool:
+    if not isinstance(value, bool):
+        raise TypeError("true or false")
+    return value
+
+
 def _path(text: str, base: Path) -> Path:
     path = Path(os.path.expanduser(text))
     return path if path.is_absolute() else base / path
@@ -236,6 +257,8 @@ KEYS: dict[str, Callable[[Any, Path], Any]] = {
     "format": _choice("format", FORMATS),
     "jobs": _jobs,
     "timeout": _timeout,
+    "pdf-standard": _standards,
+    "strict": _flag,
 }
 
 

@@ -90,18 +90,30 @@ def engine_version(backend: Backend) -> str:
     return lines[0].strip() if lines else "unknown"
 
 
+def theme_name(theme: str) -> str:
+    """A theme as the manifest and the build record name it: a built-in's name, a folder's path."""
+    return theme if "/" not in theme and not Path(theme).is_dir() else display_path(theme)
+
+
 def entry(
-    loaded: LoadedBrief, lang: str, backend: Backend, theme: str, data: bytes, pages: int, inputs: str
+    loaded: LoadedBrief,
+    lang: str,
+    backend: Backend,
+    theme: str,
+    data: bytes,
+    pages: int,
+    inputs: str,
+    standards: tuple[str, ...] = (),
 ) -> Entry:
     """The manifest's entry for one PDF made in memory."""
-    theme_name = theme if "/" not in theme and not Path(theme).is_dir() else display_path(theme)
     return {
         "brief": loaded.brief.id,
         "source": Path(os.path.relpath(loaded.file)).as_posix(),
         "language": lang,
         "engine": backend.name,
         "engine_version": engine_version(backend),
-        "theme": theme_name,
+        "theme": theme_name(theme),
+        "standards": list(standards),
         "format": "pdf",
         "pages": pages,
         "bytes": len(data),
@@ -174,5 +186,6 @@ __all__ = [
     "inputs_of",
     "read",
     "restricted",
+    "theme_name",
     "updated",
 ]

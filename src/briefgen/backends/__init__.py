@@ -25,6 +25,17 @@ if TYPE_CHECKING:
 
 
 @dataclass(frozen=True)
+class Attachment:
+    """A file carried inside the PDF (an embedded file, a PDF/A-3 associated file of the document)."""
+
+    name: str  # its name in the PDF: a path relative to the brief's folder, "/" between folders
+    data: bytes
+    mime: str  # "application/yaml", "text/plain", "application/json", "image/png"…
+    description: str
+    relationship: str = "Source"  # PDF/A-3's AFRelationship: Source, Data, Supplement, Alternative
+
+
+@dataclass(frozen=True)
 class Job:
     """What an engine needs to typeset one document: its source, where it may read, and build options."""
 
@@ -39,6 +50,10 @@ class Job:
     timeout: float = TIMEOUT  # seconds: then the engine is stopped (EngineTimeout)
     # The PDF file identifier: 32 hex digits from the brief's inputs ("": the engine's own).
     identifier: str = ""
+    # The PDF standards to meet, as `--pdf-standard` names them ("ua-1", "a-2b", "a-3b"); () for none.
+    standards: tuple[str, ...] = ()
+    # Files to carry inside the PDF: the brief, its sources and figures, and the build's JSON (provenance).
+    attachments: tuple[Attachment, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -64,6 +79,9 @@ class Backend:
     library: str = ""  # the Python library it imports (= its pip name), for `doctor`
     program: str = ""  # the program it runs, for `doctor`
     install: str = ""  # how to install what is not pip's
+    # The PDF standards it writes, alone or together, as `--pdf-standard` names them ("ua-1+a-3b": both).
+    standards: tuple[str, ...] = ("ua-1", "a-2b", "a-3b", "ua-1+a-2b", "ua-1+a-3b")
+    standards_note: str = ""  # why it does not write the others, said when one is asked for
 
     @cached_property
     def syntax(self) -> Syntax:
@@ -123,6 +141,10 @@ BACKENDS: dict[str, Backend] = {
             False,
             "LuaLaTeX from TeX Live",
             program="lualatex",
+            standards=("a-2b", "a-3b"),
+            standards_note="TeX Live 2022's tagging marks only links, and latex-lab's phase-II stops at "
+            "\\begin{document} with the theme's packages: no heading, list, table or figure would be tagged; "
+            "PDF/UA-1 from LaTeX needs TeX Live 2024 or later",
         ),
     )
 }
@@ -143,6 +165,7 @@ __all__ = [
     "DEFAULT",
     "ENGINES",
     "TIMEOUT",
+    "Attachment",
     "Backend",
     "Engine",
     "Job",

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from briefgen.errors import Problem, display_path
+
 BRIEF_NAMES = ("brief.yaml", "brief.yml")
 DEFAULT_FOLDER = Path("briefs")  # searched when no path is given
 START_HINT = "run `briefgen new NAME` to start a brief, or name a brief file or folder"
@@ -32,4 +34,19 @@ def find_briefs(paths: list[Path]) -> list[Path]:
     return found
 
 
-__all__ = ["BRIEF_NAMES", "DEFAULT_FOLDER", "START_HINT", "find_briefs"]
+def brief_files(paths: list[Path]) -> tuple[list[Path], list[Problem]]:
+    """The brief files `paths` name, and a problem for each path that is not there, or for finding none."""
+    problems: list[Problem] = []
+    for path in paths:
+        if not path.exists():
+            hint = f" ({START_HINT})" if path == DEFAULT_FOLDER else ""
+            problems.append(Problem(display_path(path), 0, 0, "no such file or folder" + hint))
+    files = find_briefs([p for p in paths if p.exists()])
+    if not files and not problems:
+        problems.append(
+            Problem(", ".join(map(display_path, paths)), 0, 0, "no brief found (*.yaml or */brief.yaml)")
+        )
+    return files, problems
+
+
+__all__ = ["BRIEF_NAMES", "DEFAULT_FOLDER", "START_HINT", "brief_files", "find_briefs"]

@@ -252,6 +252,8 @@ class Brief(Strict):
     author: Text
     organisation: Text | None = None
     classification: Literal["public", "internal", "restricted", "confidential"] = "public"
+    # A draft carries a watermark on every page (the catalog's "status.draft"); a final brief none.
+    status: Literal["draft", "final"] = "final"
     audience: Localised
     page_budget: int = Field(default=4, ge=1, le=100)
     keywords: LocalisedList | None = None

@@ -16,6 +16,7 @@ from briefgen.document.inline import Inline, Node, keep, keep_together, parse, p
 from briefgen.language.catalog import Catalog
 from briefgen.language.facts import format_day, format_event, format_fact, format_when, language_name
 from briefgen.language.typography import typeset, typeset_text
+from briefgen.themes.manifest import LAYOUT_CHOICES
 
 
 @dataclass(frozen=True)
@@ -104,6 +105,7 @@ class FlagView:
 class Field:
     label: str
     value: Inline
+    lang: str = ""  # the value's language when it is not the document's (a source's title): templates mark it
 
 
 @dataclass(frozen=True)
@@ -155,6 +157,20 @@ class Document:
     other_facts: tuple[EntryView, ...] = ()  # every other fact not among the key facts
     figures: tuple[FigureView, ...] = ()
     extra: dict[str, object] = field(default_factory=dict)
+    # Marking: the brief's status ("draft" or "final") and its watermark (the catalog's word for a draft, empty
+    # for a final brief); whether its classification is `public`, which the banner of `layout.banner: auto` reads.
+    status: str = "final"
+    watermark: str = ""
+    public: bool = True
+
+    def banner(self, setting: str) -> bool:
+        """Whether the classification banner prints under a theme's `layout.banner`: `always`, `never`, or
+        `auto` (a brief that is not public)."""
+        if setting not in LAYOUT_CHOICES["banner"]:  # load_theme reports a bad value where it is written
+            raise ValueError(
+                f"layout.banner is one of {', '.join(LAYOUT_CHOICES['banner'])}, not {setting!r}"
+            )
+        return setting == "always" or (setting == "auto" and not self.public)
 
 
 def build_document(loaded: LoadedBrief, lang: str, catalog: Catalog) -> Document:
@@ -363,6 +379,9 @@ def build_document(loaded: LoadedBrief, lang: str, catalog: Catalog) -> Document
         who=tuple(who),
         other_facts=tuple(other_facts),
         figures=tuple(figures),
+        status=brief.status,
+        watermark=catalog("status.draft") if brief.status == "draft" else "",
+        public=brief.classification == "public",
     )
 
 
@@ -387,7 +406,13 @@ def source_fields(source: model.Cites, catalog: Catalog, words: Callable[[str], 
 
     return (
         Field(catalog("kind." + source.kind), words(language_name(source.language, catalog))),
-        Field(catalog("title"), words(source.title) if source.title else unknown("title")),
+        Field(  # in the source's own language and typography
+            catalog("title"),
+            (Node("text", typeset_text(source.title, source.language)),),
+            source.language,
+        )
+        if source.title
+        else Field(catalog("title"), unknown("title")),
         Field(catalog("publication"), words(source.outlet) if source.outlet else unknown("publication")),
         Field(
             catalog("published"),

@@ -17,7 +17,7 @@ from briefgen.brief.problems import problem_from
 from briefgen.brief.read import Located, Path_, load_yaml
 from briefgen.errors import BriefgenError, InputError, Problem, display_path
 from briefgen.themes import fonts as fontfiles
-from briefgen.themes.manifest import LAYOUT_CHOICES, Manifest
+from briefgen.themes.manifest import LAYOUT_CHOICES, LAYOUT_FORMS, Manifest
 
 MANIFEST = "theme.yaml"
 DEFAULT_THEME = "briefing"
@@ -329,9 +329,13 @@ def load_theme(spec: str = DEFAULT_THEME, templates: Path | None = None) -> Them
         value = manifest.layout.get(key)
         if value is not None and value not in choices:
             layer = _owner(origin, ("layout", key), nearest)
-            problems.append(
-                _problem(layer, ("layout", key), f"'{key}' is {' or '.join(choices)}, not '{value}'")
-            )
+            allowed = f"{', '.join(choices[:-1])} or {choices[-1]}"
+            problems.append(_problem(layer, ("layout", key), f"'{key}' is {allowed}, not '{value}'"))
+    for key, (form, test) in LAYOUT_FORMS.items():
+        value = manifest.layout.get(key)
+        if value is not None and not test(value):
+            layer = _owner(origin, ("layout", key), nearest)
+            problems.append(_problem(layer, ("layout", key), f"'{key}' is {form}, not '{value}'"))
     logo = None
     if manifest.page.logo:
         layer = _owner(origin, ("page", "logo"), nearest)

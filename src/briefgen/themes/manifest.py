@@ -164,7 +164,26 @@ class Manifest(_Strict):
 
 
 # Layout values that name a choice the templates make: any other value is an error, never a quiet default.
-LAYOUT_CHOICES = {"notes": ("endnotes", "footnotes")}  # where the notes quoting the sources go
+LAYOUT_CHOICES = {
+    "notes": ("endnotes", "footnotes"),  # where the notes quoting the sources go
+    "banner": ("auto", "always", "never"),  # the classification banner: a brief not public, every brief, none
+}
+
+
+def _percentage(value: object) -> bool:
+    match = PERCENT.match(value) if isinstance(value, str) else None
+    return match is not None and Decimal(match.group(1)) <= 100
+
+
+def _degrees(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and -180 <= value <= 180
+
+
+# Layout values of one form: what the value must be, and the test.
+LAYOUT_FORMS = {
+    "watermark-opacity": ("a percentage from 0% to 100%", _percentage),
+    "watermark-angle": ("a whole number of degrees from -180 to 180", _degrees),
+}
 
 
 def json_schema() -> dict[str, object]:

@@ -17,6 +17,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from briefgen.backends import Job, Typeset, scratch, sourcemap
+from briefgen.backends.latex import pdfa
 from briefgen.backends.latex.logo import place_figure, place_logo
 from briefgen.errors import BriefgenError, EngineError, EngineTimeout, InputError, Problem, display_path
 
@@ -44,6 +45,7 @@ REQUIRED_FILES = {
     "tcolorbox.sty": "texlive-latex-extra",
     "lastpage.sty": "texlive-latex-extra",
     "enumitem.sty": "texlive-latex-extra",
+    "pdfmanagement-testphase.sty": "texlive-latex-recommended",  # --pdf-standard a-2b, a-3b
     "french.ldf": "texlive-lang-french",
     "hyph-fr.tex": "texlive-lang-french",
     "hyph-en-gb.tex": "texlive-lang-english",
@@ -163,9 +165,13 @@ class LatexEngine:
 
     def compile(self, job: Job) -> Typeset:
         command = [lualatex(), *self.command]
+        if pdfa.needs_wrapper(job):  # PDF standards or attached files: the wrapper inputs main.tex
+            command[-1:] = ["-jobname=main", pdfa.WRAPPER]
         with tempfile.TemporaryDirectory(prefix="latex-", dir=scratch.folder()) as tmp, _cache_lock():
             build = Path(tmp)
             (build / "main.tex").write_text(job.source, encoding="utf-8")
+            if pdfa.needs_wrapper(job):
+                pdfa.write(job, build)
             if job.logo is not None:
                 place_logo(job.logo, build)
             for figure in job.doc.figures:  # the brief's images, under the names the source gives them
@@ -232,7 +238,9 @@ def _error(found: Problem | str) -> BriefgenError:
     """A failed run's error: invalid input (exit 2) when its cause is placed in a template, as in every engine;
     an engine failure (exit 1) when it is not, or when TeX Live lacks a package."""
     placed = (
-        isinstance(found, Problem) and found.path != "main.tex" and "apt-get install" not in found.message
+        isinstance(found, Problem)
+        and found.path not in ("main.tex", pdfa.WRAPPER)
+        and "apt-get install" not in found.message
     )
     return InputError(found) if placed else EngineError(found)
 
@@ -273,6 +281,8 @@ def first_error(log_text: str, source: str, template_dirs: list[Path]) -> Proble
         message = f"{message.rstrip('.')} {culprit}".rstrip()
     generated = error["file"] in (None, "./main.tex", "main.tex")
     line = int(error["line"]) if error["line"] else int(context["line"]) if context else 0
+    if error["file"] in (f"./{pdfa.WRAPPER}", pdfa.WRAPPER):  # the engine's own wrapper: not the theme's
+        return Problem(pdfa.WRAPPER, line, 1, f"lualatex: {message}")
     if not generated:
         return Problem(error["file"], line, 1, f"lualatex: {message}")
     lines = source.splitlines()

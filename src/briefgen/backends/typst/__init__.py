@@ -14,13 +14,19 @@ from functools import cache
 from pathlib import Path
 from typing import Any, NoReturn
 
-from briefgen.backends import Job, Typeset, scratch, sourcemap
-from briefgen.backends.typst.markup import logo_name
+from briefgen.backends import Attachment, Job, Typeset, scratch, sourcemap
+from briefgen.backends.typst.markup import logo_name, typst_string
 from briefgen.errors import EngineError, InputError, Problem, display_path
 
 log = logging.getLogger(__name__)
 
-MAIN = "main.typ"  # the only file of the build folder, which is the compile root
+MAIN = "main.typ"  # the generated source, in the build folder, which is the compile root
+# The folder of the build folder holding the files the PDF carries (figures are figure-N.*, the logo logo.*).
+ATTACHED = "attached"
+# The standards briefgen asks Typst for, alone or a PDF/A part beside PDF/UA-1 ("ua-1", "a-3b").
+STANDARDS = ("ua-1", "a-2b", "a-3b")
+NO_ATTACHMENTS = ("a-2b",)  # PDF/A parts that allow attached files only when they are PDF/A themselves
+RELATIONSHIPS = ("source", "data", "alternative", "supplement", "unspecified")  # pdf.attach's, PDF/A-3's
 # Where Typst looks for packages and would store downloads: a path inside this module's file, which no folder can
 # ever be, so no package is found and none can be stored. Package imports are refused before (_check_offline).
 NO_PACKAGES = Path(__file__) / "packages"
@@ -80,10 +86,10 @@ class TypstEngine:
         import typst
 
         _check_offline(job)
-        variant = job.extra.get("pdf_variant")
+        _check_standards(job)
         with tempfile.TemporaryDirectory(prefix="typst-", dir=scratch.folder()) as build:
             main = Path(build) / MAIN
-            main.write_text(job.source, encoding="utf-8")
+            main.write_text(job.source + attach(job.attachments, Path(build)), encoding="utf-8")
             if job.logo is not None:
                 shutil.copyfile(job.logo, Path(build) / logo_name(job.logo))
             for figure in job.doc.figures:  # the brief's images, under the names the source gives them
@@ -93,8 +99,8 @@ class TypstEngine:
                 pdf, warnings = compiler(font_dirs).compile(
                     main,
                     date=job.doc.date,
-                    standards=[str(variant).removeprefix("pdf/")] if variant else [],
-                    tags=bool(job.extra.get("pdf_tags", True)),
+                    standards=list(job.standards),
+                    tags=True,
                 )
             except typst.TypstError as exc:
                 found = diagnostics(exc.diagnostic or str(exc))
@@ -124,6 +130,46 @@ def _check_offline(job: Job) -> None:
     ]
     if problems:
         _fail(problems)
+
+
+def _check_standards(job: Job) -> None:
+    """Refuse what Typst is not asked for here: an unknown standard, or attached files under PDF/A-2."""
+    unknown = [s for s in job.standards if s not in STANDARDS]
+    if unknown:
+        raise EngineError(f"typst: no PDF standard '{unknown[0]}' (briefgen asks for {', '.join(STANDARDS)})")
+    forbidding = [s for s in job.standards if s in NO_ATTACHMENTS]
+    if forbidding and job.attachments:
+        raise EngineError(
+            f"typst: PDF/{forbidding[0].upper()} allows no attached files that are not PDF/A themselves, "
+            f"and this job attaches {len(job.attachments)} ({job.attachments[0].name}, …)"
+        )
+
+
+def attach(attachments: tuple[Attachment, ...], build: Path) -> str:
+    """Write each file under `ATTACHED/` in the build folder; give the Typst that attaches it under its name.
+
+    Appended by the engine to every generated source, so that every theme's PDFs carry them; in the order of
+    their names (a PDF name tree's order)."""
+    lines = []
+    for a in sorted(attachments, key=lambda a: a.name):
+        parts = a.name.split("/")
+        if a.name.startswith("/") or "\\" in a.name or any(p in ("", ".", "..") for p in parts):
+            raise EngineError(f"typst: an attached file's name must be a relative path with /: {a.name!r}")
+        relationship = a.relationship.lower()
+        if relationship not in RELATIONSHIPS:
+            raise EngineError(
+                f"typst: attached file {a.name}: no relationship '{a.relationship}' "
+                f"(PDF/A-3 has {', '.join(r.capitalize() for r in RELATIONSHIPS)})"
+            )
+        file = build.joinpath(ATTACHED, *parts)
+        file.parent.mkdir(parents=True, exist_ok=True)
+        file.write_bytes(a.data)
+        lines.append(
+            f"#pdf.attach({typst_string(a.name)}, read({typst_string(f'/{ATTACHED}/{a.name}')}, encoding: none), "
+            f"relationship: {typst_string(relationship)}, mime-type: {typst_string(a.mime)}, "
+            f"description: {typst_string(a.description)})"
+        )
+    return "".join(f"\n{line}" for line in lines) + ("\n" if lines else "")
 
 
 # -- Typst's diagnostics, placed in the templates ------------------------------------------------------
@@ -201,7 +247,8 @@ def _problem(d: Diagnostic, job: Job) -> Problem:
     hints = list(d.hints)
     if d.message.startswith("file not found"):
         hints.append(
-            "a template reads no file: the compile root holds only the generated source, the logo and the figures"
+            "a template reads no file: the compile root holds only the generated source, the logo, the figures "
+            "and the attached files"
         )
     return _locate(job, d.line, d.column, f"typst: {d.message}" + "".join(f" (hint: {h})" for h in hints))
 

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import tempfile
+import warnings
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
 from briefgen.backends import Job, Typeset, scratch
-from briefgen.backends.weasyprint import fonts, subset
+from briefgen.backends.weasyprint import fonts, standards, subset
 from briefgen.errors import BriefgenError, EngineError
 
 
@@ -38,6 +39,7 @@ class WeasyPrintEngine:
         import weasyprint
         from weasyprint.urls import FatalURLFetchingError
 
+        plan = standards.plan(job)  # an EngineError for standards this engine cannot meet together
         subset.use()  # HarfBuzz subsets the fonts, the system's or uharfbuzz's; else one warning says why not
         fonts.check(fonts.named_families(*fonts.style_sheets(job.source)), job.fonts, job.template_dirs)
         fetcher = _confined_fetcher([*job.template_dirs, *job.asset_dirs, *(f.path for f in job.doc.figures)])
@@ -49,11 +51,18 @@ class WeasyPrintEngine:
                 document = html.render(font_config=font_config)
                 fonts.check(fonts.used_families(document), job.fonts, job.template_dirs)
                 fonts.check_glyphs(fonts.missing_glyphs(document, job.fonts), job.template_dirs)
-                pdf = document.write_pdf(
-                    pdf_identifier=(job.identifier or job.doc.id).encode(),
-                    pdf_variant=job.extra.get("pdf_variant"),
-                    pdf_tags=bool(job.extra.get("pdf_tags", False)),
-                )
+                marks = standards.prepare(document, plan)
+                with warnings.catch_warnings():
+                    # WeasyPrint 70 reads the sRGB profile of a PDF/A output intent from a file it leaves to be
+                    # closed when collected, which Python reports as a ResourceWarning: the profile is read whole.
+                    warnings.filterwarnings("ignore", r"unclosed file .*sRGB2014\.icc", ResourceWarning)
+                    pdf = document.write_pdf(
+                        pdf_identifier=(job.identifier or job.doc.id).encode(),
+                        pdf_variant=plan.variant,
+                        pdf_tags=plan.tags,
+                        attachments=standards.attachments(job),
+                        finisher=marks.finish,
+                    )
             return Typeset(pdf, len(document.pages))
         except BriefgenError:
             raise

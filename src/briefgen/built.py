@@ -1,0 +1,131 @@
+"""Take briefs and an output folder; give the PDFs `build` wrote there for them, checked against the manifest.
+
+What `bundle` and `publish` hand out: a brief with no PDF in the folder (or, where every language is asked for,
+one of its languages without a PDF), a PDF that is not the file the manifest describes, or one built from an
+older brief is an InputError naming the `briefgen build` command that makes it right.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import shlex
+from dataclasses import dataclass
+from pathlib import Path
+
+from briefgen import manifest
+from briefgen.brief.discover import brief_files
+from briefgen.brief.read import load_yaml
+from briefgen.brief.validate import LoadedBrief, load_brief
+from briefgen.errors import BriefgenError, InputError, Problem, display_path
+
+
+@dataclass(frozen=True)
+class Built:
+    """One PDF of an output folder, as its manifest describes it."""
+
+    loaded: LoadedBrief
+    name: str  # the file's name in the output folder: <brief-id>.<lang>.pdf
+    data: bytes
+    entry: manifest.Entry
+
+    @property
+    def lang(self) -> str:
+        return str(self.entry.get("language", ""))
+
+
+def load_briefs(paths: list[Path]) -> list[LoadedBrief]:
+    """Every brief of `paths`, loaded and validated; InputError with every problem."""
+    files, problems = brief_files(paths)
+    briefs: list[LoadedBrief] = []
+    seen: dict[str, Path] = {}
+    for file in files:
+        try:
+            loaded = load_brief(file, load_yaml(file))
+        except BriefgenError as exc:
+            problems += exc.problems
+            continue
+        if loaded.brief.id in seen:  # their PDFs would have the same names
+            message = f"id '{loaded.brief.id}' is also used by {display_path(seen[loaded.brief.id])}"
+            problems.append(loaded.located.problem(("id",), message))
+        seen[loaded.brief.id] = file
+        briefs.append(loaded)
+    if problems:
+        raise InputError(problems)
+    return briefs
+
+
+def built(paths: list[Path], out: Path, every_language: bool = False) -> list[list[Built]]:
+    """The PDFs of `out` of each brief of `paths` (in the order of the briefs; each brief's by name), checked.
+    With `every_language`, each language the brief declares must have its PDF. InputError with every problem,
+    before anything is written."""
+    briefs = load_briefs(paths)
+    files = manifest.read(out)
+    problems: list[Problem] = []
+    found: list[list[Built]] = []
+    for loaded in briefs:
+        try:
+            found.append(_of_brief(loaded, out, files, every_language))
+        except InputError as exc:
+            problems += exc.problems
+    if problems:
+        raise InputError(problems)
+    return found
+
+
+def build_command(loaded: LoadedBrief, out: Path, langs: list[str] | None = None) -> str:
+    """The `briefgen build` command that writes the brief's PDFs (in `langs` only, when given) into `out`."""
+    target = loaded.file.parent if loaded.file.name == "brief.yaml" else loaded.file
+    command = f"briefgen build {shlex.quote(display_path(target))}"
+    if langs:
+        command += f" --lang {','.join(langs)}"
+    if display_path(out).rstrip("/") != "out":
+        command += f" --out {shlex.quote(display_path(out))}"
+    return command
+
+
+def _of_brief(
+    loaded: LoadedBrief, out: Path, files: dict[str, manifest.Entry], every_language: bool
+) -> list[Built]:
+    """The brief's PDFs in `out` that the manifest describes, checked against it and against the brief."""
+    brief = loaded.brief
+    where = display_path(loaded.file)
+    command = build_command(loaded, out)
+    names = sorted(n for n, e in files.items() if e.get("brief") == brief.id and (out / n).is_file())
+    if not names:
+        raise InputError(
+            Problem(where, 0, 0, f"no PDF of '{brief.id}' in {display_path(out)}/: run `{command}`")
+        )
+    problems: list[Problem] = []
+    if every_language:
+        missing = [lang for lang in brief.languages if f"{brief.id}.{lang}.pdf" not in names]
+        if missing:
+            problems.append(
+                Problem(
+                    where,
+                    0,
+                    0,
+                    f"no PDF of '{brief.id}' in {', '.join(missing)} in {display_path(out)}/: "
+                    f"run `{build_command(loaded, out, missing)}`",
+                )
+            )
+    inputs = manifest.inputs_of(loaded)
+    found: list[Built] = []
+    for name in names:
+        data = (out / name).read_bytes()
+        if hashlib.sha256(data).hexdigest() != files[name].get("sha256"):
+            problems.append(
+                Problem(
+                    display_path(out / name), 0, 0, f"not the file the manifest describes: run `{command}`"
+                )
+            )
+        elif files[name].get("inputs") != inputs:
+            problems.append(
+                Problem(display_path(out / name), 0, 0, f"built from an older {where}: run `{command}`")
+            )
+        found.append(Built(loaded, name, data, files[name]))
+    if problems:
+        raise InputError(problems)
+    return found
+
+
+__all__ = ["Built", "build_command", "built", "load_briefs"]

@@ -1,0 +1,102 @@
+"""Say inside each PDF what it was built from: the brief, its sources' files and figures, and a build record.
+
+The files go into the PDF as attachments (PDF/A-3's associated files of the document), under their paths
+relative to the brief's folder, so that `briefgen inspect --extract DIR` gives back a folder that builds again.
+The build record, `briefgen-build.json`, names briefgen's version, the engine and its version, the theme, the
+standards and the sha256 of every attached file; it holds no date and no path of this machine, so that the
+same inputs give the same PDF. PDF/A-2 allows no attached file: with a-2b nothing is attached.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from briefgen import __version__, manifest
+from briefgen.backends import Attachment, Backend
+from briefgen.brief.validate import LoadedBrief
+
+if TYPE_CHECKING:
+    from briefgen.build import Options
+
+RECORD = "briefgen-build.json"
+# What each kind of input is to the PDF, as PDF/A-3 names the relationship of an associated file.
+MIME = {
+    ".yaml": "application/yaml",
+    ".yml": "application/yaml",
+    ".txt": "text/plain",
+    ".md": "text/markdown",
+    ".html": "text/html",
+    ".json": "application/json",
+    ".png": "image/png",
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".svg": "image/svg+xml",
+    ".pdf": "application/pdf",
+}
+NO_ATTACHMENTS = ("a-2b",)  # standards that forbid attaching files that are not themselves PDF/A
+
+
+def allowed(standards: tuple[str, ...]) -> bool:
+    """Whether the standards allow attached files."""
+    return not any(name in NO_ATTACHMENTS for name in standards)
+
+
+def mime_of(name: str) -> str:
+    return MIME.get(Path(name).suffix.lower(), "application/octet-stream")
+
+
+def attachments(
+    loaded: LoadedBrief, lang: str, backend: Backend, options: Options, inputs: str
+) -> tuple[Attachment, ...]:
+    """The files one language of a brief carries: its inputs, then the build record; none under PDF/A-2."""
+    if not allowed(options.standards):
+        return ()
+    folder = loaded.file.parent
+    cited = {(folder / s.file).resolve(): s for s in loaded.brief.cited if s.file}
+    found: list[Attachment] = []
+    for file in manifest.input_files(loaded):
+        name = Path(os.path.relpath(file, folder)).as_posix()
+        source = cited.get(file.resolve())
+        if file == loaded.file:
+            description, relationship = "The brief this PDF was built from", "Source"
+        elif source is not None:
+            description, relationship = f"Source '{source.id}': {source.title or name}", "Source"
+        else:
+            description, relationship = "A figure of the brief", "Data"
+        found.append(Attachment(name, file.read_bytes(), mime_of(name), description, relationship))
+    record = build_record(loaded, lang, backend, options, inputs, found)
+    description = "How this PDF was built: briefgen, the engine, the theme, the standards, each file's sha256"
+    found.append(Attachment(RECORD, record, "application/json", description, "Supplement"))
+    return tuple(found)
+
+
+def build_record(
+    loaded: LoadedBrief,
+    lang: str,
+    backend: Backend,
+    options: Options,
+    inputs: str,
+    files: list[Attachment],
+) -> bytes:
+    """The build record's JSON: sorted keys, indented, a final newline."""
+    record = {
+        "briefgen": __version__,
+        "brief": loaded.brief.id,
+        "brief_file": Path(loaded.file.name).as_posix(),
+        "language": lang,
+        "engine": backend.name,
+        "engine_version": manifest.engine_version(backend),
+        "theme": manifest.theme_name(str(options.theme)),
+        "standards": list(options.standards),
+        "inputs": inputs,
+        "inputs_cover": manifest.INPUTS_COVER,
+        "files": {f.name: hashlib.sha256(f.data).hexdigest() for f in files},
+    }
+    return (json.dumps(record, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+__all__ = ["RECORD", "allowed", "attachments", "build_record", "mime_of"]
