@@ -346,3 +346,23 @@ def test_two_briefs_of_one_id_are_refused(workdir: Path) -> None:
     assert code == 2
     assert "briefs/b.yaml:1:5: id 'minimal-brief' is also used by briefs/a.yaml" in stderr
     assert not (workdir / "site").exists()
+
+
+def test_a_draft_says_so_on_its_card_and_its_page(workdir: Path) -> None:
+    brief = MINIMAL.read_text(encoding="utf-8")
+    assert "\nstatus:" not in brief
+    (workdir / "minimal.yaml").write_text(
+        brief.replace("\nclassification:", "\nstatus: draft\nclassification:")
+    )
+    assert run_cli("build", "minimal.yaml")[0] == 0
+    code, _stdout, stderr = run_cli("publish", "site", "minimal.yaml")
+    assert code == 0, stderr
+    index = (workdir / "site" / "index.html").read_text(encoding="utf-8")
+    assert index.count('<span class="draft">') == 2
+    assert '<span class="draft">Brouillon</span>' in index and '<span class="draft">Draft</span>' in index
+    page = (workdir / "site" / "minimal-brief.fr.html").read_text(encoding="utf-8")
+    assert '<strong class="briefgen-draft" lang="fr">Brouillon</strong>' in page
+    (workdir / "minimal.yaml").write_text(brief)  # final again: no mark
+    assert run_cli("build", "minimal.yaml")[0] == 0
+    assert run_cli("publish", "site", "minimal.yaml")[0] == 0
+    assert "draft" not in (workdir / "site" / "index.html").read_text(encoding="utf-8").replace(".draft", "")

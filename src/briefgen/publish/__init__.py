@@ -59,6 +59,11 @@ class Briefing:
         return self.doc.classification
 
     @property
+    def draft(self) -> str:
+        """The draft's word in its language (the PDF's watermark), empty for a final briefing."""
+        return self.doc.watermark
+
+    @property
     def iso_date(self) -> str:
         return self.doc.date.isoformat()
 
