@@ -46,9 +46,11 @@ format: $(TEST_STAMP)
 pictures: $(TEST_STAMP)
 	$(BIN)/python scripts/pictures.py
 
-# The second line: WeasyPrint's first build where only pip ran (no libharfbuzz-subset) against a full install.
+# Each stage and engine; what each PDF standard costs; WeasyPrint's first build where only pip ran (no
+# libharfbuzz-subset) against a full install.
 bench: $(TEST_STAMP)
 	$(BIN)/python scripts/bench.py
+	$(BIN)/python scripts/bench.py --standards
 	$(BIN)/python -m tests.test_first_run
 
 clean:
