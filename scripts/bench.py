@@ -3,8 +3,8 @@
     .venv/bin/python scripts/bench.py [--runs 5] [--engines weasyprint,typst,latex] [--standards]
 
 `--standards` times instead what each PDF standard costs each engine: the engine's compile with no standard
-(WeasyPrint also untagged, which briefgen no longer writes, for the cost of tagging), `ua-1`, `a-3b` with the
-brief's files attached, and `ua-1,a-3b`, as ratios to the build without a standard.
+(WeasyPrint also untagged, which briefgen no longer writes, for the cost of tagging), `ua-1`, `a-3b` and
+`ua-1,a-3b`, each with the brief's files attached as every build attaches them, as ratios to no standard.
 
 Timings on shared machines are noisy: read the ratios (engines against WeasyPrint, briefgen's own stages
 against the engine's compile), not the absolute figures. The first build of each engine (imports, font
