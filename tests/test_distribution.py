@@ -261,3 +261,47 @@ def test_a2b_attaches_nothing_and_says_so(tmp_path: Path) -> None:
     assert "PDF/A-2 allows no attached files, so the brief and its build record are not attached" in stderr
     assert not PdfReader(out / "minimal-brief.en.pdf").attachments
     assert _manifest(out)["files"]["minimal-brief.en.pdf"]["standards"] == ["a-2b"]
+
+
+def test_attach_record_keeps_the_inputs_out_and_names_them_by_sha256(tmp_path: Path) -> None:
+    from pypdf import PdfReader
+
+    out, kyutai = tmp_path / "out", Path("briefs/kyutai-launch")
+    code, _, stderr = run_cli(
+        "build", kyutai, "--out", out, "--engine", "typst", "--lang", "en", "--attach", "record"
+    )
+    assert code == 0, stderr
+    pdf = out / "kyutai-launch.en.pdf"
+    attached = {name: data[0] for name, data in PdfReader(pdf).attachments.items()}
+    assert sorted(attached) == ["briefgen-build.json"]
+    record = json.loads(attached["briefgen-build.json"])
+    assert record["attached"] == "record"
+    names = ("brief.yaml", "source.fr.txt")
+    assert record["files"] == {
+        name: hashlib.sha256((kyutai / name).read_bytes()).hexdigest() for name in names
+    }
+    assert _manifest(out)["files"]["kyutai-launch.en.pdf"]["attached"] == "record"
+    code, stdout, _ = run_cli("inspect", pdf)
+    assert code == 0
+    assert re.search(r"brief\.yaml +not attached \(--attach record\): sha256 [0-9a-f]{64}", stdout)
+    assert "MISSING" not in stdout
+    code, _, stderr = run_cli("inspect", pdf, "--extract", tmp_path / "again")
+    assert code == 2 and "it was built with --attach record" in stderr
+    assert not (tmp_path / "again").exists()
+
+
+def test_attach_none_carries_nothing_and_inspect_says_why(workdir: Path) -> None:
+    from pypdf import PdfReader
+
+    (workdir / "minimal.yaml").write_bytes(MINIMAL.read_bytes())
+    (workdir / "briefgen.toml").write_text('attach = "none"\n', encoding="utf-8")
+    code, _, stderr = run_cli("build", "minimal.yaml", "--engine", "typst", "--pdf-standard", "a-2b")
+    assert code == 0 and "warning" not in stderr, "nothing to leave out: no warning"
+    pdf = workdir / "out" / "minimal-brief.fr.pdf"
+    assert not PdfReader(pdf).attachments
+    assert _manifest(workdir / "out")["files"]["minimal-brief.fr.pdf"]["attached"] == "none"
+    code, _, stderr = run_cli("inspect", pdf)
+    assert code == 2 and "(briefgen attaches none with --attach none or --pdf-standard a-2b)" in stderr
+    (workdir / "briefgen.toml").write_text('attach = "some"\n', encoding="utf-8")
+    code, _, stderr = run_cli("build", "minimal.yaml")
+    assert code == 2 and "briefgen.toml:1:10: attach: unknown attach 'some'" in stderr, stderr

@@ -209,7 +209,8 @@ def test_errors_are_one_line_and_exit_2(brief, workdir: Path) -> None:
     expected = {
         "missing.pdf": "missing.pdf: no such file",
         "notes.pdf": "notes.pdf: not a PDF (it does not start with %PDF-)",
-        "plain.pdf": f"plain.pdf: no briefgen build record: no {RECORD} is attached to it",
+        "plain.pdf": f"plain.pdf: no briefgen build record: no {RECORD} is attached to it (briefgen "
+        "attaches none with --attach none or --pdf-standard a-2b)",
     }
     for name, line in expected.items():
         assert run_cli("inspect", name) == (2, "", line + "\n")

@@ -48,6 +48,7 @@ class Options:
     extra: dict[str, object] = field(default_factory=dict)
     standards: tuple[str, ...] = ()  # the PDF standards to meet (briefgen.standards)
     strict: bool = False  # a briefing over its page budget is an error, not a warning
+    attach: str = "all"  # what each PDF carries (provenance.ATTACH)
 
 
 @dataclass(frozen=True)
@@ -206,7 +207,15 @@ def _manifest(outputs: list[Output], options: Options, described: dict[str, mani
     theme = str(options.theme)
     new = {
         o.path.name: manifest.entry(
-            o.task.loaded, o.task.lang, backend, theme, o.data, o.pages, o.inputs, options.standards
+            o.task.loaded,
+            o.task.lang,
+            backend,
+            theme,
+            o.data,
+            o.pages,
+            o.inputs,
+            options.standards,
+            "none" if not provenance.allowed(options.standards) else options.attach,
         )
         for o in outputs
     }
@@ -220,7 +229,12 @@ def make(
     runs; then the first engine failure is raised, the other builds stopped."""
     if tasks and log.isEnabledFor(logging.DEBUG):
         _log_templates(options)
-    if tasks and options.format == "pdf" and not provenance.allowed(options.standards):
+    if (
+        tasks
+        and options.format == "pdf"
+        and options.attach != "none"
+        and not provenance.allowed(options.standards)
+    ):
         log.warning(
             "--pdf-standard %s: PDF/A-2 allows no attached files, so the brief and its build record are not "
             "attached to the PDFs (a-3b attaches them as associated files)",

@@ -197,6 +197,14 @@ def _build_options(func: F) -> F:
             "(archival; a-3b carries the brief inside as associated files), e.g. ua-1,a-3b.",
         ),
         click.option(
+            "--attach",
+            type=click.Choice(["all", "record", "none"]),
+            default="all",
+            show_default=True,
+            help="What each PDF carries: the brief, its sources' files, its figures and the build record (all); "
+            "the build record alone, which names each input by its sha256 (record); nothing (none).",
+        ),
+        click.option(
             "--strict",
             is_flag=True,
             help="A briefing over its brief's page budget is an error (exit 2, nothing written), not a warning.",
@@ -295,6 +303,7 @@ def build(
     templates: Path | None,
     fmt: str,
     standards: tuple[str, ...],
+    attach: str,
     strict: bool,
     jobs: int,
     timeout: float,
@@ -323,6 +332,7 @@ def build(
         theme=theme,
         fmt=fmt,
         standards=standards,
+        attach=attach,
         strict=strict,
         jobs=jobs,
         timeout=timeout,
@@ -353,6 +363,7 @@ def _options(given: dict[str, Any], templates: Path | None) -> Any:
         format="pdf" if given["fmt"] == "pdf" else "source",
         timeout=given["timeout"],
         standards=given["standards"],
+        attach=given["attach"],
         strict=given["strict"],
     )
 
@@ -435,6 +446,7 @@ def watch(
     templates: Path | None,
     fmt: str,
     standards: tuple[str, ...],
+    attach: str,
     strict: bool,
     jobs: int,
     timeout: float,
@@ -462,6 +474,7 @@ def watch(
         theme=theme,
         fmt=fmt,
         standards=standards,
+        attach=attach,
         strict=strict,
         jobs=jobs,
         timeout=timeout,

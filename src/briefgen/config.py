@@ -259,6 +259,7 @@ KEYS: dict[str, Callable[[Any, Path], Any]] = {
     "timeout": _timeout,
     "pdf-standard": _standards,
     "strict": _flag,
+    "attach": _choice("attach", ("all", "record", "none")),
 }
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -44,6 +44,7 @@ class Inspection:
     standards: list[str]  # those checked: the record's, else those the XMP claims
     findings: list[conformance.Finding]
     passages: list[tuple[str, str]]
+    named: list[str] = field(default_factory=list)  # inputs the record names, not attached (--attach record)
 
 
 def inspect(path: Path) -> Inspection:
@@ -63,7 +64,10 @@ def inspect(path: Path) -> Inspection:
         raise InputError(Problem(where, 0, 0, f"not a PDF briefgen can read: {exc}")) from None
     attached = {each.name: each for each in facts.attachments}
     if RECORD not in attached:
-        message = f"no briefgen build record: no {RECORD} is attached to it"
+        message = (
+            f"no briefgen build record: no {RECORD} is attached to it (briefgen attaches none with "
+            "--attach none or --pdf-standard a-2b)"
+        )
         raise InputError(Problem(where, 0, 0, message))
     try:
         record = json.loads(attached[RECORD].data)
@@ -79,13 +83,16 @@ def inspect(path: Path) -> Inspection:
         status = "unlisted" if each.name not in listed else "ok" if listed[each.name] == digest else "differs"
         status = "record" if each.name == RECORD else status
         files.append(File(each.name, each.size, digest, each.mime, each.relationship, status, each.data))
-    missing = sorted(name for name in listed if name not in attached)
+    # Built with `--attach record`: the record names the inputs by their sha256 and carries none of them.
+    kept_back = record.get("attached") == "record"
+    missing = [] if kept_back else sorted(name for name in listed if name not in attached)
+    named = sorted(name for name in listed if name not in attached) if kept_back else []
     claimed = record.get("standards") if isinstance(record.get("standards"), list) else None
     standards = [s for s in claimed or facts.claimed if s in conformance.CHECKS]
     if "ua-1" in standards:  # its checks read the pages' content: marked text, headings' words, passages
         facts = conformance.read(data)
     return Inspection(
-        path, record, files, missing, standards, conformance.check(facts, standards), facts.passages
+        path, record, files, missing, standards, conformance.check(facts, standards), facts.passages, named
     )
 
 
@@ -107,6 +114,11 @@ def describe(found: Inspection) -> str:
             f"    {each.name:<{width}}  {_size(each.size):>9}  {said.get(each.status, 'the build record')}"
         )
     lines += [f"    {name:<{width}}  {'':>9}  MISSING: named by the build record" for name in found.missing]
+    width = max([width, *(len(name) for name in found.named)])
+    lines += [
+        f"    {name:<{width}}  {'':>9}  not attached (--attach record): sha256 {found.record['files'][name]}"
+        for name in found.named
+    ]
     passed = sum(f.passed for f in found.findings)
     checked = f"{', '.join(found.standards)}" if found.standards else "baseline"
     lines.append(
@@ -140,6 +152,7 @@ def as_json(found: Inspection) -> dict[str, Any]:
             for f in found.files
         ],
         "missing": found.missing,
+        "not_attached": found.named,
         "standards": found.standards,
         "conformance": [{"check": f.check, "passed": f.passed, "reason": f.reason} for f in found.findings],
         "passages": [{"language": lang, "text": text} for lang, text in found.passages],
@@ -154,6 +167,12 @@ def extract(found: Inspection, folder: Path) -> list[Path]:
     problems: list[Problem] = []
     outputs: list[tuple[Path, bytes]] = []
     where = display_path(found.path)
+    if found.named:
+        message = (
+            "its brief is not attached: it was built with --attach record, which carries only the build record "
+            f"(the sha256 of {len(found.named)} inputs); nothing extracted"
+        )
+        raise InputError(Problem(where, 0, 0, message))
     for each in found.files:
         name = PurePosixPath(each.name)
         if (

@@ -104,6 +104,7 @@ def entry(
     pages: int,
     inputs: str,
     standards: tuple[str, ...] = (),
+    attached: str = "all",
 ) -> Entry:
     """The manifest's entry for one PDF made in memory."""
     return {
@@ -114,6 +115,7 @@ def entry(
         "engine_version": engine_version(backend),
         "theme": theme_name(theme),
         "standards": list(standards),
+        "attached": attached,  # what the PDF carries: all (brief, sources, figures, record), record, none
         "format": "pdf",
         "pages": pages,
         "bytes": len(data),

@@ -5,6 +5,9 @@ relative to the brief's folder, so that `briefgen inspect --extract DIR` gives b
 The build record, `briefgen-build.json`, names briefgen's version, the engine and its version, the theme, the
 standards and the sha256 of every attached file; it holds no date and no path of this machine, so that the
 same inputs give the same PDF. PDF/A-2 allows no attached file: with a-2b nothing is attached.
+
+`--attach` chooses what goes in: `all` (the default), `record` (the build record alone, whose sha256s still
+identify the inputs without giving them away, for a PDF sent where its sources may not go) or `none`.
 """
 
 from __future__ import annotations
@@ -37,7 +40,12 @@ MIME = {
     ".svg": "image/svg+xml",
     ".pdf": "application/pdf",
 }
-NO_ATTACHMENTS = ("a-2b",)  # standards that forbid attaching files that are not themselves PDF/A
+NO_ATTACHMENTS = ("a-2b",)
+ATTACH = (
+    "all",
+    "record",
+    "none",
+)  # `--attach`: what each PDF carries  # standards that forbid attaching files that are not themselves PDF/A
 
 
 def allowed(standards: tuple[str, ...]) -> bool:
@@ -52,8 +60,9 @@ def mime_of(name: str) -> str:
 def attachments(
     loaded: LoadedBrief, lang: str, backend: Backend, options: Options, inputs: str
 ) -> tuple[Attachment, ...]:
-    """The files one language of a brief carries: its inputs, then the build record; none under PDF/A-2."""
-    if not allowed(options.standards):
+    """The files one language of a brief carries: its inputs (`--attach all`), then the build record (`all`,
+    `record`); none under PDF/A-2 or with `--attach none`."""
+    if not allowed(options.standards) or options.attach == "none":
         return ()
     folder = loaded.file.parent
     cited = {(folder / s.file).resolve(): s for s in loaded.brief.cited if s.file}
@@ -69,6 +78,8 @@ def attachments(
             description, relationship = "A figure of the brief", "Data"
         found.append(Attachment(name, file.read_bytes(), mime_of(name), description, relationship))
     record = build_record(loaded, lang, backend, options, inputs, found)
+    if options.attach == "record":
+        found = []
     description = "How this PDF was built: briefgen, the engine, the theme, the standards, each file's sha256"
     found.append(Attachment(RECORD, record, "application/json", description, "Supplement"))
     return tuple(found)
@@ -95,8 +106,9 @@ def build_record(
         "inputs": inputs,
         "inputs_cover": manifest.INPUTS_COVER,
         "files": {f.name: hashlib.sha256(f.data).hexdigest() for f in files},
+        "attached": options.attach,  # all: the files above are in the PDF; record: only this record is
     }
     return (json.dumps(record, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8")
 
 
-__all__ = ["RECORD", "allowed", "attachments", "build_record", "mime_of"]
+__all__ = ["ATTACH", "RECORD", "allowed", "attachments", "build_record", "mime_of"]
