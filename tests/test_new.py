@@ -58,6 +58,19 @@ def test_new_writes_a_brief_and_its_schema_beside_it(workdir: Path) -> None:
     assert code == 0, stderr
 
 
+def test_new_goes_into_the_project_files_briefs_folder(workdir: Path) -> None:
+    (workdir / "briefs").mkdir()
+    (workdir / "notes" / "2026").mkdir(parents=True)
+    (workdir / "briefgen.toml").write_text('briefs = "notes/2026"\n', encoding="utf-8")
+    code, stdout, stderr = run_cli("new", "acme-lab", "--lang", "en")
+    assert code == 0, stderr
+    assert sorted(_tree(workdir / "notes")) == ["2026/acme-lab/brief.schema.json", "2026/acme-lab/brief.yaml"]
+    assert not any((workdir / "briefs").iterdir())
+    assert "next: edit notes/2026/acme-lab/brief.yaml" in stdout
+    code, _, stderr = run_cli("build", "--engine", "typst")  # the same folder build reads
+    assert code == 0 and (workdir / "out" / "acme-lab.en.pdf").is_file(), stderr
+
+
 def test_new_goes_into_briefs_when_there_is_one(workdir: Path) -> None:
     (workdir / "briefs").mkdir()
     code, _, stderr = run_cli("new", "acme-lab", "--lang", "fr,en")

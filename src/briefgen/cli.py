@@ -610,8 +610,10 @@ def doctor() -> None:
     "folder",
     type=click.Path(file_okay=False, path_type=Path),
     metavar="DIR",
-    help="Where the brief's folder goes (default: briefs/ when it exists, else the current folder).",
+    help="Where the brief's folder goes (default: the project file's `briefs` folder, else briefs/ when it "
+    "exists, else the current folder).",
 )
+@_config_option
 @click.option("--debug", is_flag=True, help="Show Python tracebacks.")
 @_reports_errors
 def new(
@@ -620,6 +622,7 @@ def new(
     source: Path | None,
     source_lang: str | None,
     folder: Path | None,
+    config: Path | None,
     debug: bool,
 ) -> None:
     """Start a brief that builds as is: DIR/NAME/brief.yaml.
@@ -631,6 +634,11 @@ def new(
 
     from briefgen.scaffold import DEFAULT_LANGS, Request, new_brief
 
+    if folder is None:  # the project file's briefs folder, when it names one
+        from briefgen.config import load
+
+        briefs = load(config).get("briefs")
+        folder = briefs if briefs is not None and briefs.is_dir() else None
     request = Request(name, langs or DEFAULT_LANGS, source, source_lang, folder)
     written = new_brief(request)
     for path in written:
