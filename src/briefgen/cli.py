@@ -296,21 +296,12 @@ def _summary(count: int, fmt: str, out: Path, seconds: float, warnings: int) -> 
 @_reports_errors
 def build(
     paths: tuple[Path, ...],
-    langs: tuple[str, ...] | None,
-    engine: str,
-    out: Path,
-    theme: str,
     templates: Path | None,
-    fmt: str,
-    standards: tuple[str, ...],
-    attach: str,
-    strict: bool,
-    jobs: int,
-    timeout: float,
     config: Path | None,
     quiet: int,
     verbose: int,
     debug: bool,
+    **flags: Any,
 ) -> None:
     """Build PDF briefings from briefs (files or folders; default: briefs/, or the project file's `briefs`).
 
@@ -324,19 +315,8 @@ def build(
 
     started = time.perf_counter()
     handler = _setup_logging(-1 if quiet else verbose)
-    project, given = _settings(
-        config,
-        langs=langs,
-        engine=engine,
-        out=out,
-        theme=theme,
-        fmt=fmt,
-        standards=standards,
-        attach=attach,
-        strict=strict,
-        jobs=jobs,
-        timeout=timeout,
-    )
+    # flags: every option of _build_options but templates, config and verbosity, by its parameter name
+    project, given = _settings(config, **flags)
     options = _options(given, templates)
     written = 0
     for each in run_build(
@@ -439,21 +419,12 @@ def check(
 @_reports_errors
 def watch(
     paths: tuple[Path, ...],
-    langs: tuple[str, ...] | None,
-    engine: str,
-    out: Path,
-    theme: str,
     templates: Path | None,
-    fmt: str,
-    standards: tuple[str, ...],
-    attach: str,
-    strict: bool,
-    jobs: int,
-    timeout: float,
     config: Path | None,
     quiet: int,
     verbose: int,
     debug: bool,
+    **flags: Any,
 ) -> None:
     """Build, then rebuild as files change: a brief, its sources and figures (that brief), a catalog (the
     briefs in its language), a theme's manifest, templates, fonts or logo (every brief).
@@ -466,19 +437,8 @@ def watch(
     from briefgen.watch import Watch
 
     _setup_logging(-1 if quiet else verbose)
-    project, given = _settings(
-        config,
-        langs=langs,
-        engine=engine,
-        out=out,
-        theme=theme,
-        fmt=fmt,
-        standards=standards,
-        attach=attach,
-        strict=strict,
-        jobs=jobs,
-        timeout=timeout,
-    )
+    # flags: every option of _build_options but templates, config and verbosity, by its parameter name
+    project, given = _settings(config, **flags)
     watcher = Watch(
         _targets(paths, project), _options(given, templates), given["jobs"], progress.live(quiet > 0)
     )
