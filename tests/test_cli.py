@@ -194,3 +194,12 @@ def test_templates_list_and_export_then_override(tmp_path: Path) -> None:
     code, _, stderr = run_cli("templates", "export", "default", mine, "--engine", "weasyprint")
     assert code == 2 and "already exists; not overwritten" in stderr
     assert css.read_text().count("#ff0000") == 1, "an export never overwrites the user's files"
+
+
+def test_two_briefs_of_one_id_are_refused_at_the_second_id(tmp_path: Path) -> None:
+    for name in ("a.yaml", "b.yaml"):
+        (tmp_path / name).write_bytes(MINIMAL.read_bytes())
+    code, stdout, stderr = run_cli("build", tmp_path, "--out", tmp_path / "out")
+    assert code == 2 and stdout == ""
+    assert re.search(r"b\.yaml:1:5: id 'minimal-brief' is also used by .*a\.yaml", stderr), stderr
+    assert not (tmp_path / "out").exists()

@@ -17,7 +17,7 @@ from briefgen import manifest, provenance, standards
 from briefgen.backends import TIMEOUT, Backend, Job, get_backend, glyphs, workers
 from briefgen.brief.discover import brief_files
 from briefgen.brief.read import load_yaml
-from briefgen.brief.validate import LoadedBrief, load_brief
+from briefgen.brief.validate import LoadedBrief, id_used_twice, load_brief
 from briefgen.document.view import Document, build_document
 from briefgen.errors import BriefgenError, EngineError, EngineTimeout, InputError, Problem, display_path
 from briefgen.language.catalog import Catalog, load_catalog
@@ -96,13 +96,8 @@ def plan(paths: list[Path], options: Options) -> list[Task]:
             problems += exc.problems
             continue
         brief = loaded.brief
-        if brief.id in seen_ids:
-            problems.append(
-                loaded.located.problem(
-                    ("id",), f"id '{brief.id}' is also used by {display_path(seen_ids[brief.id])}"
-                )
-            )
-        seen_ids[brief.id] = file
+        if twice := id_used_twice(loaded, seen_ids):
+            problems.append(twice)
         langs = list(options.langs) if options.langs else brief.languages
         for lang in langs:
             if lang not in brief.languages:

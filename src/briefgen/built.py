@@ -15,7 +15,7 @@ from pathlib import Path
 from briefgen import manifest
 from briefgen.brief.discover import brief_files
 from briefgen.brief.read import load_yaml
-from briefgen.brief.validate import LoadedBrief, load_brief
+from briefgen.brief.validate import LoadedBrief, id_used_twice, load_brief
 from briefgen.errors import BriefgenError, InputError, Problem, display_path
 
 
@@ -44,10 +44,8 @@ def load_briefs(paths: list[Path]) -> list[LoadedBrief]:
         except BriefgenError as exc:
             problems += exc.problems
             continue
-        if loaded.brief.id in seen:  # their PDFs would have the same names
-            message = f"id '{loaded.brief.id}' is also used by {display_path(seen[loaded.brief.id])}"
-            problems.append(loaded.located.problem(("id",), message))
-        seen[loaded.brief.id] = file
+        if twice := id_used_twice(loaded, seen):  # their PDFs would have the same names
+            problems.append(twice)
         briefs.append(loaded)
     if problems:
         raise InputError(problems)

@@ -15,7 +15,7 @@ from briefgen.brief.images import check_image
 from briefgen.brief.model import FACT_REF, Brief, Localised, squash
 from briefgen.brief.problems import problem_from
 from briefgen.brief.read import Located, Path_, Unreadable, decode, load_yaml, read_bytes, shown
-from briefgen.errors import InputError, Problem
+from briefgen.errors import InputError, Problem, display_path
 
 
 @dataclass(frozen=True)
@@ -217,4 +217,12 @@ def walk(node: Any, path: Path_ = ()) -> Iterator[tuple[Path_, Any]]:
             yield from walk(item, (*path, key))
 
 
-__all__ = ["LoadedBrief", "load_brief", "walk"]
+def id_used_twice(loaded: LoadedBrief, seen: dict[str, Path]) -> Problem | None:
+    """The problem of a brief whose id a brief loaded before has (`seen`: id → file, updated), placed at `id`."""
+    first = seen.setdefault(loaded.brief.id, loaded.file)
+    if first == loaded.file:
+        return None
+    return loaded.located.problem(("id",), f"id '{loaded.brief.id}' is also used by {display_path(first)}")
+
+
+__all__ = ["LoadedBrief", "id_used_twice", "load_brief", "walk"]
