@@ -217,9 +217,7 @@ def test_a_standard_the_engine_does_not_write_is_refused_with_those_that_do(
     from briefgen import backends
 
     typst = backends.BACKENDS["typst"]
-    monkeypatch.setitem(
-        backends.BACKENDS, "typst", replace(typst, standards=("a-2b",), standards_note="for a reason")
-    )
+    monkeypatch.setitem(backends.BACKENDS, "typst", replace(typst, refuses=(("ua-1", "for a reason"),)))
     code, _, stderr = run_cli(
         "build", MINIMAL, "--out", tmp_path / "out", "--engine", "typst", "--pdf-standard", "PDF/UA-1"
     )

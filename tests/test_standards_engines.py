@@ -10,8 +10,9 @@ from pathlib import Path
 import pytest
 
 from briefgen import build
+from briefgen import standards as standards_plan
 from briefgen.backends import BACKENDS, Attachment, Job
-from briefgen.errors import BriefgenError, EngineError
+from briefgen.errors import BriefgenError
 from tests import pdfcheck
 from tests.conftest import ROOT
 
@@ -33,9 +34,10 @@ def job(engine: str, lang: str) -> Job:
 
 
 def with_standards(engine: str, lang: str, standards: tuple[str, ...]) -> Job:
-    """The job asking for `standards`; PDF/A-2 allows no attached files, so the build passes none with it."""
-    attached = () if "a-2b" in standards else job(engine, lang).attachments
-    return dataclasses.replace(job(engine, lang), standards=standards, attachments=attached)
+    """The job asking for `standards`; PDF/A-2 allows no attached files, so the plan attaches none with it."""
+    made = standards_plan.plan(standards, BACKENDS[engine])
+    attached = job(engine, lang).attachments if made.attaches else ()
+    return dataclasses.replace(job(engine, lang), plan=made, attachments=attached)
 
 
 @cache
@@ -157,7 +159,9 @@ def test_same_inputs_same_bytes(engine: str) -> None:
 
 @pytest.mark.parametrize("engine", ENGINES)
 def test_tagged_without_a_standard(engine: str) -> None:
-    made = BACKENDS[engine].engine.compile(dataclasses.replace(job(engine, "fr"), standards=())).pdf
+    made = (
+        BACKENDS[engine].engine.compile(dataclasses.replace(job(engine, "fr"), plan=standards_plan.NONE)).pdf
+    )
     from io import BytesIO
 
     from pypdf import PdfReader
@@ -168,18 +172,22 @@ def test_tagged_without_a_standard(engine: str) -> None:
 
 
 @pytest.mark.parametrize("engine", ENGINES)
-def test_pdfa2_with_attached_files_is_refused(engine: str) -> None:
-    asked = dataclasses.replace(job(engine, "en"), standards=("a-2b",))
-    assert asked.attachments
-    with pytest.raises(EngineError, match=r"PDF/A-2B allows no attached files.*brief\.yaml"):
-        BACKENDS[engine].engine.compile(asked)
+def test_pdfa2_with_attached_files_is_refused_whoever_makes_the_job(engine: str) -> None:
+    """The plan attaches nothing under PDF/A-2b; a job that would attach files under it cannot be made."""
+    assert standards_plan.plan(("a-2b",), BACKENDS[engine], "all").attach == "none"
+    base = job(engine, "en")
+    assert base.attachments
+    with pytest.raises(ValueError, match="attaches no file"):
+        dataclasses.replace(base, plan=standards_plan.plan(("a-2b",), BACKENDS[engine]))
+    with pytest.raises(ValueError, match="PDF/A-2 allows no attached files"):
+        standards_plan.Plan(("a-2b",), attach="all")
 
 
-@pytest.mark.parametrize("engine", ENGINES)
-def test_unknown_standard_is_refused(engine: str) -> None:
-    asked = dataclasses.replace(job(engine, "en"), standards=("x-9",))
-    with pytest.raises(EngineError, match="no PDF standard 'x-9'"):
-        BACKENDS[engine].engine.compile(asked)
+def test_unknown_standard_is_refused() -> None:
+    with pytest.raises(ValueError, match="unknown PDF standard 'x-9'"):
+        standards_plan.Plan(("x-9",))
+    with pytest.raises(ValueError, match="one PDF/A part"):
+        standards_plan.Plan(("a-2b", "a-3b"), attach="none")
 
 
 def test_typst_reports_what_breaks_a_standard_where_the_template_wrote_it(tmp_path: Path) -> None:
@@ -191,7 +199,7 @@ def test_typst_reports_what_breaks_a_standard_where_the_template_wrote_it(tmp_pa
         base,
         source='#set document(title: "T")\n#set text(lang: "en")\n= T\n#image("figure-1.svg")\n',
         template_dirs=[tmp_path],
-        standards=("ua-1",),
+        plan=standards_plan.plan(("ua-1",), BACKENDS["typst"]),
         attachments=(),
     )
     with pytest.raises(BriefgenError) as raised:
@@ -209,7 +217,9 @@ def test_attached_file_names_keep_their_folders(engine: str) -> None:
         Attachment("figure-1.svg", b"not the figure", "image/svg+xml", "Same name as the figure", "Data"),
     )
     made = BACKENDS[engine].engine.compile(
-        dataclasses.replace(job(engine, "en"), standards=("a-3b",), attachments=files)
+        dataclasses.replace(
+            job(engine, "en"), plan=standards_plan.plan(("a-3b",), BACKENDS[engine]), attachments=files
+        )
     )
     from io import BytesIO
 

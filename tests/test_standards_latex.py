@@ -10,12 +10,13 @@ from xml.etree import ElementTree
 
 import pytest
 
-from briefgen.backends import Attachment, Job
+from briefgen.backends import Attachment, Job, compile_here
 from briefgen.backends.latex import pdfa
 from briefgen.brief.validate import load_brief
 from briefgen.document.view import build_document
 from briefgen.errors import EngineError
 from briefgen.language.catalog import load_catalog
+from briefgen.standards import Plan
 from tests import pdfcheck
 from tests.conftest import KYUTAI, require_tool, run_cli
 
@@ -164,20 +165,19 @@ def test_pdf_ua_1_is_refused_in_one_line_before_anything_is_built(tmp_path: Path
 
 def job(standards: tuple[str, ...], attachments: tuple[Attachment, ...] = ()) -> Job:
     doc = document("en")
-    return Job(
-        source="", doc=doc, template_dirs=[], font_dir=Path(), standards=standards, attachments=attachments
-    )
+    plan = Plan(standards, attach="none" if "a-2b" in standards else "all")
+    return Job(source="", doc=doc, template_dirs=[], font_dir=Path(), plan=plan, attachments=attachments)
 
 
 def test_the_engine_refuses_what_it_cannot_write_whoever_asks() -> None:
-    """A job that reaches the engine with PDF/UA-1, or with files to attach under PDF/A-2, is refused."""
+    """A job that reaches the engine with PDF/UA-1 is refused with the reason; one with files to attach under
+    PDF/A-2 cannot be made."""
     record = Attachment("briefgen-build.json", b"{}\n", "application/json", "How this PDF was built")
-    with pytest.raises(EngineError, match=r"PDF/UA-1.*TeX Live 2024"):
-        pdfa.check(job(("ua-1", "a-3b")))
-    with pytest.raises(EngineError, match="PDF/A-2b allows no attached files"):
-        pdfa.check(job(("a-2b",), (record,)))
-    pdfa.check(job(("a-3b",), (record,)))
-    pdfa.check(job((), (record,)))
+    with pytest.raises(EngineError, match=r"latex: cannot write ua-1: .*TeX Live 2024"):
+        compile_here("latex", job(("ua-1", "a-3b")))
+    with pytest.raises(ValueError, match="attaches no file"):
+        job(("a-2b",), (record,))
+    assert pdfa.needs_wrapper(job(("a-3b",), (record,))) and pdfa.needs_wrapper(job((), (record,)))
 
 
 def test_attached_names_and_descriptions_reach_the_pdf_as_written() -> None:

@@ -26,6 +26,7 @@ from briefgen.output import write_all
 from briefgen.pdfinfo import first_page_of
 from briefgen.progress import Progress
 from briefgen.render import render
+from briefgen.standards import Plan as StandardsPlan
 from briefgen.themes.layers import DEFAULT_THEME, Theme, load_theme
 from briefgen.themes.overrides import check_layers
 
@@ -46,9 +47,9 @@ class Options:
     format: str = "pdf"  # "pdf", or "source" for the engine's own source (.html, .typ, .tex)
     timeout: float = TIMEOUT  # seconds each engine run may take
     extra: dict[str, object] = field(default_factory=dict)
-    standards: tuple[str, ...] = ()  # the PDF standards to meet (briefgen.standards)
+    standards: tuple[str, ...] = ()  # the PDF standards asked for (briefgen.standards.plan decides)
     strict: bool = False  # a briefing over its page budget is an error, not a warning
-    attach: str = "all"  # what each PDF carries (provenance.ATTACH)
+    attach: str = "all"  # what each PDF is asked to carry (standards.ATTACH)
 
 
 @dataclass(frozen=True)
@@ -56,6 +57,8 @@ class Task:
     loaded: LoadedBrief
     lang: str
     catalog: Catalog
+    # The PDF standards the output meets and the files it carries, decided once for the run by plan().
+    standards: StandardsPlan = standards.NONE
 
 
 @dataclass(frozen=True)
@@ -80,8 +83,9 @@ def theme_of(options: Options) -> Theme:
 
 def plan(paths: list[Path], options: Options) -> list[Task]:
     """Every (brief, language) to build. Validates all input first; raises InputError with every problem."""
+    wanted = standards.NONE
     if options.format == "pdf":
-        standards.check(options.engine, options.standards)
+        wanted = standards.plan(options.standards, get_backend(options.engine), options.attach)
     theme = theme_of(options)
     files, problems = brief_files(paths)
     tasks: list[Task] = []
@@ -110,7 +114,7 @@ def plan(paths: list[Path], options: Options) -> list[Task]:
             try:
                 catalog = load_catalog(lang, theme.catalog_dirs)
                 problems += fact_problems(brief.facts, catalog, loaded.located)
-                tasks.append(Task(loaded, lang, catalog))
+                tasks.append(Task(loaded, lang, catalog, wanted))
             except BriefgenError as exc:
                 problems += [
                     p if p.line else loaded.located.problem(("languages",), p.message) for p in exc.problems
@@ -209,8 +213,8 @@ def _manifest(outputs: list[Output], options: Options, described: dict[str, mani
             o.data,
             o.pages,
             o.inputs,
-            options.standards,
-            "none" if not provenance.allowed(options.standards) else options.attach,
+            o.task.standards.standards,
+            o.task.standards.attach,
         )
         for o in outputs
     }
@@ -224,17 +228,8 @@ def make(
     runs; then the first engine failure is raised, the other builds stopped."""
     if tasks and log.isEnabledFor(logging.DEBUG):
         _log_templates(options)
-    if (
-        tasks
-        and options.format == "pdf"
-        and options.attach != "none"
-        and not provenance.allowed(options.standards)
-    ):
-        log.warning(
-            "--pdf-standard %s: PDF/A-2 allows no attached files, so the brief and its build record are not "
-            "attached to the PDFs (a-3b attaches them as associated files)",
-            ",".join(options.standards),
-        )
+    for note in dict.fromkeys(note for task in tasks for note in task.standards.notes):
+        log.warning("%s", note)
     prepared: list[Output] = []
     problems: list[Problem] = []
     warned: set[Problem] = set()
@@ -290,8 +285,10 @@ def prepare(task: Task, options: Options, warned: set[Problem] | None = None) ->
         extra=options.extra,
         timeout=options.timeout,
         identifier=identifier,
-        standards=options.standards,
-        attachments=provenance.attachments(task.loaded, task.lang, engine, options, inputs),
+        plan=task.standards,
+        attachments=provenance.attachments(
+            task.loaded, task.lang, engine, str(options.theme), task.standards, inputs
+        ),
     )
     return Output(task, output_path(task, options), seconds=seconds, job=job, stages=stages, inputs=inputs)
 

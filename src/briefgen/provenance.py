@@ -16,14 +16,11 @@ import hashlib
 import json
 import os
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from briefgen import __version__, manifest
 from briefgen.backends import Attachment, Backend
 from briefgen.brief.validate import LoadedBrief
-
-if TYPE_CHECKING:
-    from briefgen.build import Options
+from briefgen.standards import Plan
 
 RECORD = "briefgen-build.json"
 # What each kind of input is to the PDF, as PDF/A-3 names the relationship of an associated file.
@@ -40,17 +37,6 @@ MIME = {
     ".svg": "image/svg+xml",
     ".pdf": "application/pdf",
 }
-NO_ATTACHMENTS = ("a-2b",)
-ATTACH = (
-    "all",
-    "record",
-    "none",
-)  # `--attach`: what each PDF carries  # standards that forbid attaching files that are not themselves PDF/A
-
-
-def allowed(standards: tuple[str, ...]) -> bool:
-    """Whether the standards allow attached files."""
-    return not any(name in NO_ATTACHMENTS for name in standards)
 
 
 def mime_of(name: str) -> str:
@@ -58,11 +44,11 @@ def mime_of(name: str) -> str:
 
 
 def attachments(
-    loaded: LoadedBrief, lang: str, backend: Backend, options: Options, inputs: str
+    loaded: LoadedBrief, lang: str, backend: Backend, theme: str, plan: Plan, inputs: str
 ) -> tuple[Attachment, ...]:
-    """The files one language of a brief carries: its inputs (`--attach all`), then the build record (`all`,
-    `record`); none under PDF/A-2 or with `--attach none`."""
-    if not allowed(options.standards) or options.attach == "none":
+    """The files one language of a brief carries, as the standards plan says (`plan.attach`): its inputs
+    (`all`), then the build record (`all`, `record`); none (`none`, which the plan says under PDF/A-2)."""
+    if not plan.attaches:
         return ()
     folder = loaded.file.parent
     cited = {(folder / s.file).resolve(): s for s in loaded.brief.cited if s.file}
@@ -77,8 +63,8 @@ def attachments(
         else:
             description, relationship = "A figure of the brief", "Data"
         found.append(Attachment(name, file.read_bytes(), mime_of(name), description, relationship))
-    record = build_record(loaded, lang, backend, options, inputs, found)
-    if options.attach == "record":
+    record = build_record(loaded, lang, backend, theme, plan, inputs, found)
+    if plan.attach == "record":
         found = []
     description = "How this PDF was built: briefgen, the engine, the theme, the standards, each file's sha256"
     found.append(Attachment(RECORD, record, "application/json", description, "Supplement"))
@@ -89,7 +75,8 @@ def build_record(
     loaded: LoadedBrief,
     lang: str,
     backend: Backend,
-    options: Options,
+    theme: str,
+    plan: Plan,
     inputs: str,
     files: list[Attachment],
 ) -> bytes:
@@ -101,14 +88,14 @@ def build_record(
         "language": lang,
         "engine": backend.name,
         "engine_version": manifest.engine_version(backend),
-        "theme": manifest.theme_name(str(options.theme)),
-        "standards": list(options.standards),
+        "theme": manifest.theme_name(theme),
+        "standards": list(plan.standards),
         "inputs": inputs,
         "inputs_cover": manifest.INPUTS_COVER,
         "files": {f.name: hashlib.sha256(f.data).hexdigest() for f in files},
-        "attached": options.attach,  # all: the files above are in the PDF; record: only this record is
+        "attached": plan.attach,  # all: the files above are in the PDF; record: only this record is
     }
     return (json.dumps(record, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8")
 
 
-__all__ = ["ATTACH", "RECORD", "allowed", "attachments", "build_record", "mime_of"]
+__all__ = ["RECORD", "attachments", "build_record", "mime_of"]

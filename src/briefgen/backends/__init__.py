@@ -8,12 +8,15 @@ in BACKENDS; the CLI choices, `doctor` and the tests iterate over the registry.
 from __future__ import annotations
 
 import importlib
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
-from briefgen.errors import InputError
+from briefgen.errors import EngineError, InputError
+from briefgen.standards import NONE
+from briefgen.standards import Plan as StandardsPlan
 
 TIMEOUT = 120.0  # seconds an engine may take to typeset one document (`build --timeout`)
 
@@ -50,10 +53,14 @@ class Job:
     timeout: float = TIMEOUT  # seconds: then the engine is stopped (EngineTimeout)
     # The PDF file identifier: 32 hex digits from the brief's inputs ("": the engine's own).
     identifier: str = ""
-    # The PDF standards to meet, as `--pdf-standard` names them ("ua-1", "a-2b", "a-3b"); () for none.
-    standards: tuple[str, ...] = ()
+    # The PDF standards to meet and the files the PDF carries, decided once for the build (briefgen.standards).
+    plan: StandardsPlan = NONE
     # Files to carry inside the PDF: the brief, its sources and figures, and the build's JSON (provenance).
     attachments: tuple[Attachment, ...] = ()
+
+    def __post_init__(self) -> None:
+        if self.attachments and not self.plan.attaches:
+            raise ValueError(f"the standards plan ({self.plan.key}) attaches no file, and the job has some")
 
 
 @dataclass(frozen=True)
@@ -79,9 +86,9 @@ class Backend:
     library: str = ""  # the Python library it imports (= its pip name), for `doctor`
     program: str = ""  # the program it runs, for `doctor`
     install: str = ""  # how to install what is not pip's
-    # The PDF standards it writes, alone or together, as `--pdf-standard` names them ("ua-1+a-3b": both).
-    standards: tuple[str, ...] = ("ua-1", "a-2b", "a-3b", "ua-1+a-2b", "ua-1+a-3b")
-    standards_note: str = ""  # why it does not write the others, said when one is asked for
+    # The PDF standards it does not write (of briefgen.standards.STANDARDS), each with the reason, said when one
+    # is asked for. It writes every other one, alone or beside another.
+    refuses: tuple[tuple[str, str], ...] = ()
 
     @cached_property
     def syntax(self) -> Syntax:
@@ -92,6 +99,14 @@ class Backend:
     def engine(self) -> Engine:
         engine: Engine = importlib.import_module(self.module).ENGINE
         return engine
+
+    def refusal(self, standard: str) -> str | None:
+        """Why this engine does not write `standard` ("ua-1"), or None when it does."""
+        return dict(self.refuses).get(standard)
+
+    def writes(self, standards: Iterable[str]) -> bool:
+        """Whether this engine writes every one of `standards` (together)."""
+        return all(self.refusal(name) is None for name in standards)
 
     @property
     def format(self) -> str:
@@ -113,8 +128,13 @@ class Backend:
 
 
 def compile_here(name: str, job: Job) -> Typeset:
-    """Typeset `job` with the engine `name` in this process (in a worker: see Backend.compile)."""
-    return BACKENDS[name].engine.compile(job)
+    """Typeset `job` with the engine `name` in this process (in a worker: see Backend.compile). Raises
+    EngineError for a standard the engine refuses, whoever made the plan."""
+    backend = BACKENDS[name]
+    for standard in job.plan.standards:
+        if (reason := backend.refusal(standard)) is not None:
+            raise EngineError(f"{name}: cannot write {standard}: {reason}")
+    return backend.engine.compile(job)
 
 
 BACKENDS: dict[str, Backend] = {
@@ -141,10 +161,14 @@ BACKENDS: dict[str, Backend] = {
             False,
             "LuaLaTeX from TeX Live",
             program="lualatex",
-            standards=("a-2b", "a-3b"),
-            standards_note="TeX Live 2022's tagging marks only links, and latex-lab's phase-II stops at "
-            "\\begin{document} with the theme's packages: no heading, list, table or figure would be tagged; "
-            "PDF/UA-1 from LaTeX needs TeX Live 2024 or later",
+            refuses=(
+                (
+                    "ua-1",
+                    "TeX Live 2022's tagging marks only links, and latex-lab's phase-II stops at "
+                    "\\begin{document} with the theme's packages: no heading, list, table or figure would be "
+                    "tagged; PDF/UA-1 from LaTeX needs TeX Live 2024 or later",
+                ),
+            ),
         ),
     )
 }

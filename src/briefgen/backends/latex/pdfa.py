@@ -12,41 +12,27 @@ import hashlib
 from pathlib import Path
 
 from briefgen.backends import BACKENDS, Attachment, Job
-from briefgen.errors import EngineError
 
 WRAPPER = "briefgen-pdf.tex"  # typeset with -jobname=main: main.tex keeps its name, its log and its aux
 FOLDER = "briefgen-attached"  # the attached files, by number (no name of the brief's clashes with a figure)
 EMBED = f"{FOLDER}/embed.lua"
 # \DocumentMetadata's name of each standard LaTeX writes.
 PDFSTANDARD = {"a-2b": "A-2b", "a-3b": "A-3b"}
-UA_REFUSAL = BACKENDS["latex"].standards_note  # why LaTeX does not write PDF/UA-1
+UA_REFUSAL = BACKENDS["latex"].refusal("ua-1")  # why LaTeX does not write PDF/UA-1
 
 
 def needs_wrapper(job: Job) -> bool:
     """Whether the job is typeset through the wrapper: it asks for a standard or carries files."""
-    return bool(job.standards or job.attachments)
-
-
-def check(job: Job) -> None:
-    """Refuse what LaTeX cannot write: a standard it does not write, files attached under PDF/A-2."""
-    unknown = [name for name in job.standards if name not in PDFSTANDARD]
-    if "ua-1" in unknown:
-        raise EngineError(f"latex: cannot write PDF/UA-1: {UA_REFUSAL}")
-    if unknown:
-        raise EngineError(f"latex: cannot write {', '.join(unknown)} (it writes {', '.join(PDFSTANDARD)})")
-    if "a-2b" in job.standards and job.attachments:
-        names = ", ".join(a.name for a in job.attachments)
-        raise EngineError(f"latex: PDF/A-2b allows no attached files, and this build has {names}")
+    return bool(job.plan.standards or job.attachments)
 
 
 def write(job: Job, build: Path) -> None:
-    """Write the wrapper and the attached files into `build`. Raises EngineError (see check)."""
-    check(job)
+    """Write the wrapper and the attached files into `build`, as the job's standards plan says."""
     lines = [
-        f"% Written by briefgen: {', '.join(job.standards) or 'no PDF standard'}, "
+        f"% Written by briefgen: {', '.join(job.plan.standards) or 'no PDF standard'}, "
         f"{len(job.attachments)} attached files; typeset as -jobname=main."
     ]
-    if job.standards:
+    if job.plan.standards:
         lines += _metadata(job)
     if job.attachments:
         folder = build / FOLDER
@@ -54,7 +40,7 @@ def write(job: Job, build: Path) -> None:
         for number, attachment in enumerate(job.attachments, 1):
             (folder / str(number)).write_bytes(attachment.data)
         (build / EMBED).write_text(_embed_lua(job), encoding="utf-8")
-        if "a-3b" in job.standards:  # each file an associated file of the document, in the catalog's AF
+        if job.plan.associated_files:  # each file an associated file of the document, in the catalog's AF
             lines += [
                 r"\ExplSyntaxOn",
                 r"\cs_new_protected:Npn \BriefgenAssociated #1 { \pdfmanagement_add:nnn {Catalog} {AF} {#1~0~R} }",
@@ -80,7 +66,7 @@ def _metadata(job: Job) -> list[str]:
     r"""\DocumentMetadata and the XMP values TeX Live 2022 would otherwise take from the clock (the dates, the
     instance id); the title, author and subject each one XMP item (pdfmanagement splits them at commas), in the
     x-default language, the one a reader compares with the document information dictionary's."""
-    standard = ", ".join(f"pdfstandard={PDFSTANDARD[name]}" for name in job.standards)
+    standard = f"pdfstandard={PDFSTANDARD[job.plan.archival]}" if job.plan.archival else ""
     date, uuid = _pdf_date(job), _uuid(job)
     return [
         rf"\DocumentMetadata{{{standard}, lang={job.doc.tag}}}",
@@ -167,7 +153,7 @@ def _embed_lua(job: Job) -> str:
             *rows,
             "}",
             f"local order = {{{', '.join(str(i + 1) for i in keyed)}}}",
-            f"local associated = {str('a-3b' in job.standards).lower()}",
+            f"local associated = {str(job.plan.associated_files).lower()}",
             "local names = {}",
             "for _, index in ipairs(order) do",
             "  local file = files[index]",
@@ -185,4 +171,4 @@ def _embed_lua(job: Job) -> str:
     )
 
 
-__all__ = ["EMBED", "FOLDER", "UA_REFUSAL", "WRAPPER", "check", "needs_wrapper", "write"]
+__all__ = ["EMBED", "FOLDER", "UA_REFUSAL", "WRAPPER", "needs_wrapper", "write"]

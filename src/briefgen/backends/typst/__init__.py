@@ -23,9 +23,6 @@ log = logging.getLogger(__name__)
 MAIN = "main.typ"  # the generated source, in the build folder, which is the compile root
 # The folder of the build folder holding the files the PDF carries (figures are figure-N.*, the logo logo.*).
 ATTACHED = "attached"
-# The standards briefgen asks Typst for, alone or a PDF/A part beside PDF/UA-1 ("ua-1", "a-3b").
-STANDARDS = ("ua-1", "a-2b", "a-3b")
-NO_ATTACHMENTS = ("a-2b",)  # PDF/A parts that allow attached files only when they are PDF/A themselves
 RELATIONSHIPS = ("source", "data", "alternative", "supplement", "unspecified")  # pdf.attach's, PDF/A-3's
 # Where Typst looks for packages and would store downloads: a path inside this module's file, which no folder can
 # ever be, so no package is found and none can be stored. Package imports are refused before (_check_offline).
@@ -67,7 +64,7 @@ class TypstCompiler:
             root=main.parent,
             format="pdf",
             timestamp=dt.datetime(date.year, date.month, date.day, tzinfo=dt.UTC),
-            pdf_standards=standards,  # type: ignore[arg-type]  # checked by the CLI's choices
+            pdf_standards=standards,  # type: ignore[arg-type]  # names decided by the standards plan
             pdf_tags=tags,
         )
         if not isinstance(pdf, bytes):  # one PDF, not pages of an image format
@@ -86,7 +83,6 @@ class TypstEngine:
         import typst
 
         _check_offline(job)
-        _check_standards(job)
         with tempfile.TemporaryDirectory(prefix="typst-", dir=scratch.folder()) as build:
             main = Path(build) / MAIN
             main.write_text(job.source + attach(job.attachments, Path(build)), encoding="utf-8")
@@ -99,7 +95,7 @@ class TypstEngine:
                 pdf, warnings = compiler(font_dirs).compile(
                     main,
                     date=job.doc.date,
-                    standards=list(job.standards),
+                    standards=list(job.plan.standards),  # Typst's names are briefgen's
                     tags=True,
                 )
             except typst.TypstError as exc:
@@ -130,19 +126,6 @@ def _check_offline(job: Job) -> None:
     ]
     if problems:
         _fail(problems)
-
-
-def _check_standards(job: Job) -> None:
-    """Refuse what Typst is not asked for here: an unknown standard, or attached files under PDF/A-2."""
-    unknown = [s for s in job.standards if s not in STANDARDS]
-    if unknown:
-        raise EngineError(f"typst: no PDF standard '{unknown[0]}' (briefgen asks for {', '.join(STANDARDS)})")
-    forbidding = [s for s in job.standards if s in NO_ATTACHMENTS]
-    if forbidding and job.attachments:
-        raise EngineError(
-            f"typst: PDF/{forbidding[0].upper()} allows no attached files that are not PDF/A themselves, "
-            f"and this job attaches {len(job.attachments)} ({job.attachments[0].name}, …)"
-        )
 
 
 def attach(attachments: tuple[Attachment, ...], build: Path) -> str:

@@ -1,4 +1,4 @@
-"""Take a job's PDF standards and attached files; give WeasyPrint's options, its attachments and a finisher.
+"""Take a job's standards plan and attached files; give WeasyPrint's options, its attachments and a finisher.
 
 WeasyPrint 70 writes one variant at a time: `pdf/ua-1`, `pdf/a-2b`, `pdf/a-3b`. PDF/UA-1 beside a PDF/A part is
 that PDF/A variant, tagged, with `pdfuaid:part` added to the identification WeasyPrint's metadata writes. Every
@@ -21,11 +21,8 @@ from briefgen.errors import EngineError
 if TYPE_CHECKING:
     import weasyprint
 
-UA = "ua-1"
 # briefgen's name of a PDF/A part → WeasyPrint's variant.
 ARCHIVAL = {"a-2b": "pdf/a-2b", "a-3b": "pdf/a-3b"}
-# Parts whose files are all PDF/A documents, which briefgen's attached files never are.
-NO_ATTACHMENTS = ("a-2b",)
 PDFAID = "http://www.aiim.org/pdfa/ns/id/"
 PDFUAID = "http://www.aiim.org/pdfua/ns/id/"
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
@@ -41,24 +38,11 @@ class Plan:
 
 
 def plan(job: Job) -> Plan:
-    """WeasyPrint's options for `job.standards`. Raises EngineError for a standard it does not write, two PDF/A
-    parts, or attached files under a part that allows none."""
-    unknown = [s for s in job.standards if s != UA and s not in ARCHIVAL]
-    if unknown:
-        known = ", ".join((UA, *ARCHIVAL))
-        raise EngineError(f"weasyprint: no PDF standard '{unknown[0]}' (it writes {known})")
-    archival = [s for s in job.standards if s in ARCHIVAL]
-    if len(archival) > 1:
-        raise EngineError(f"weasyprint: a PDF meets one PDF/A part, not {' and '.join(archival)}")
-    if archival and archival[0] in NO_ATTACHMENTS and job.attachments:
-        raise EngineError(
-            f"weasyprint: PDF/{archival[0].upper()} allows no attached files that are not PDF/A themselves, "
-            f"and this job attaches {len(job.attachments)} ({job.attachments[0].name}, …)"
-        )
-    ua = UA in job.standards
-    if archival:
-        return Plan(ARCHIVAL[archival[0]], tags=True, ua_beside_archival=ua)
-    return Plan("pdf/ua-1" if ua else None, tags=True, ua_beside_archival=False)
+    """WeasyPrint's options for the job's standards plan (briefgen.standards, which decided them)."""
+    wanted = job.plan
+    if wanted.archival:
+        return Plan(ARCHIVAL[wanted.archival], tags=True, ua_beside_archival=wanted.accessible)
+    return Plan("pdf/ua-1" if wanted.accessible else None, tags=True, ua_beside_archival=False)
 
 
 def attachments(job: Job) -> list[weasyprint.Attachment]:
