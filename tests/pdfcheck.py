@@ -307,6 +307,61 @@ def marked_text(pdf: Path) -> tuple[list[tuple[str, str]], dict[tuple[int, int],
     return runs, by_mcid
 
 
+def marked_content(pdf: Path) -> list[list[tuple[str, str, str]]]:
+    """What each page paints, in order, as (kind, what, value): kind "artifact" (inside /Artifact marked
+    content: page furniture a screen reader skips), "tagged" (inside marked content with an /MCID: a structure
+    element's) or "untagged"; what "text" (value: a run of text) or "draw" (an image or a form XObject, and
+    what the form draws; value: its name). A run of text is given only when pypdf's text visitor hands it over
+    from one kind of marked content: a mixed run fails here."""
+    from pypdf.generic import DictionaryObject
+
+    pdf_reader = reader(pdf)
+    pages: list[list[tuple[str, str, str]]] = []
+    for page in pdf_reader.pages:
+        properties = page.get("/Resources", {}).get("/Properties", {})
+        stack: list[str] = []
+        shown: set[str] = set()  # the kinds of the text operators since the last run handed over
+        runs: list[tuple[str, str, str]] = []
+
+        def before(
+            op: bytes,
+            args: list,
+            cm: list,
+            tm: list,
+            stack=stack,
+            shown=shown,
+            runs=runs,
+            properties=properties,
+        ):
+            outer = stack[-1] if stack else "untagged"
+            if op in (b"BDC", b"BMC"):
+                props = args[1] if op == b"BDC" and len(args) > 1 else None
+                if props is not None and not isinstance(props, DictionaryObject):
+                    props = properties.get(props)  # a name in the page's /Properties
+                if str(args[0]) == "/Artifact" or outer == "artifact":
+                    stack.append("artifact")
+                elif isinstance(props, DictionaryObject) and "/MCID" in props:
+                    stack.append("tagged")
+                else:
+                    stack.append(outer)
+            elif op == b"EMC" and stack:
+                stack.pop()
+            elif op in (b"Tj", b"TJ", b"'", b'"'):
+                shown.add(outer)
+            elif op == b"Do":
+                runs.append((outer, "draw", str(args[0])))
+
+        def visit_text(text: str, cm: list, tm: list, font: object, size: float, shown=shown, runs=runs):
+            if text.strip():
+                assert len(shown) == 1, f"a run of text from {sorted(shown)} marked content: {text!r}"
+                runs.append((shown.pop(), "text", text))
+            shown.clear()
+
+        page.extract_text(visitor_operand_before=before, visitor_text=visit_text)
+        pages.append(runs)
+    return pages
+
+
 def structure(
     pdf: Path, by_mcid: dict[tuple[int, int], str] | None = None
 ) -> list[tuple[str, int, dict[str, object], str]]:

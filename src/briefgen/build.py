@@ -27,6 +27,7 @@ from briefgen.pdfinfo import first_page_of
 from briefgen.progress import Progress
 from briefgen.render import render
 from briefgen.standards import Plan as StandardsPlan
+from briefgen.themes import logo
 from briefgen.themes.layers import DEFAULT_THEME, Theme, load_theme
 from briefgen.themes.overrides import check_layers
 
@@ -87,6 +88,8 @@ def plan(paths: list[Path], options: Options) -> list[Task]:
     if options.format == "pdf":
         wanted = standards.plan(options.standards, get_backend(options.engine), options.attach)
     theme = theme_of(options)
+    if wanted.accessible and (bare := logo.undescribed(theme)):
+        log.warning("%s", bare)
     files, problems = brief_files(paths)
     tasks: list[Task] = []
     seen_ids: dict[str, Path] = {}
@@ -114,6 +117,7 @@ def plan(paths: list[Path], options: Options) -> list[Task]:
             try:
                 catalog = load_catalog(lang, theme.catalog_dirs)
                 problems += fact_problems(brief.facts, catalog, loaded.located)
+                problems += [p for p in logo.alt_problems(theme, catalog) if p not in problems]
                 tasks.append(Task(loaded, lang, catalog, wanted))
             except BriefgenError as exc:
                 problems += [

@@ -1,7 +1,8 @@
 """Render a Document through a theme's Jinja2 templates, for one backend, into the source its engine typesets.
 
 Templates receive `doc` (the localised document), `t` (the language's catalog), `theme` (the manifest),
-`tokens` (the design tokens), `tokens_block` (the same, written in the engine's language: CSS custom
+`logo` (its file) and `logo_alt` (its alt text in the document's language, "" when decorative), `tokens` (the
+design tokens), `tokens_block` (the same, written in the engine's language: CSS custom
 properties, a Typst dictionary or LaTeX macros), `running` (the header and footer) and `fonts` (the faces).
 """
 
@@ -20,6 +21,7 @@ from briefgen.errors import InputError, Problem, display_path
 from briefgen.language.catalog import Catalog
 from briefgen.language.facts import format_day
 from briefgen.themes.layers import Theme
+from briefgen.themes.logo import alt_text
 from briefgen.themes.manifest import FIELD, Running
 from briefgen.themes.tokens import BLOCKS, tokens
 
@@ -122,6 +124,7 @@ def render(backend: Backend, theme: Theme, doc: Document, catalog: Catalog, **ex
         "t": catalog,
         "theme": theme.manifest,
         "logo": theme.logo,
+        "logo_alt": alt_text(theme, catalog),
         "tokens": values,
         "tokens_block": BLOCKS[BLOCK[backend.folder]](values),
         "running": running(theme, doc, catalog),

@@ -45,6 +45,20 @@ def _section(token: str) -> tuple[str, ...]:
     return ("font", rest)
 
 
+def _said(theme: Theme) -> str:
+    """What the logo says to a screen reader: its alt text's languages, a catalog string, or nothing."""
+    logo = theme.manifest.page.logo
+    if theme.logo is None or logo is None:
+        return ""
+    if logo.decorative:
+        return "  (decorative: an artifact)"
+    if isinstance(logo.alt, dict):
+        return f"  (alt text in {', '.join(logo.alt)})"
+    if logo.alt is not None:
+        return f"  (alt text: the catalog string '{logo.alt}')"
+    return "  (no alt text: drawn as an artifact)"
+
+
 def show(spec: str, templates: Path | None = None) -> list[str]:
     """The resolved theme: layers, fonts, logo, every token (derived ones marked) and each template's layer."""
     theme = load_theme(spec, templates)
@@ -54,7 +68,7 @@ def show(spec: str, templates: Path | None = None) -> list[str]:
     for family, faces in theme.families().items():
         files = ", ".join(f"{f.weight}{' italic' if f.italic else ''}: {f.file.name}" for f in faces)
         lines.append(f"  {family}  ({files})  in {display_path(faces[0].file.parent)}")
-    lines.append(f"logo: {display_path(theme.logo) if theme.logo else 'none'}")
+    lines.append(f"logo: {display_path(theme.logo) if theme.logo else 'none'}{_said(theme)}")
     lines.append("tokens (CSS var(--name), Typst theme.group.name, LaTeX \\BriefToken{name}; * derived):")
     derived = (
         "-line",

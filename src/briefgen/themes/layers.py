@@ -310,10 +310,43 @@ def _references(manifest: Manifest, origin: dict[Path_, Layer], nearest: Layer) 
     return problems
 
 
+def _logo_said(merged: dict[str, Any], origin: dict[Path_, Layer], layers: list[Layer]) -> list[Problem]:
+    """What the logo says, from the nearest layer that says it: its alt text, or decorative (a nearer layer's
+    word replaces a parent's), never both in one layer, and never inherited from a parent that said it of
+    another file. Drops the parent's word from `merged` when a nearer layer says the other."""
+    page = merged.get("page")
+    logo = page.get("logo") if isinstance(page, dict) else None
+    if not isinstance(logo, dict):
+        return []
+
+    def depth(key: str) -> int:
+        return layers.index(_owner(origin, ("page", "logo", key), layers[0]))
+
+    said = {key: depth(key) for key in ("alt", "decorative") if key in logo}
+    if len(said) == 2 and said["alt"] != said["decorative"]:
+        farther = max(said, key=lambda key: said[key])
+        del logo[farther], said[farther]
+    elif len(said) == 2 and logo["decorative"] is True:
+        where = ("page", "logo", "decorative")
+        return [_problem(layers[said["alt"]], where, "a logo has alt text or is decorative, not both")]
+    if "file" not in logo or not said or min(said.values()) <= depth("file"):
+        return []
+    key = min(said, key=lambda key: said[key])
+    return [
+        _problem(
+            layers[depth("file")],
+            ("page", "logo", "file"),
+            f"this logo would take the '{key}' that theme '{layers[said[key]].name}' gives its own logo: "
+            "give alt (or decorative: true) beside the file",
+        )
+    ]
+
+
 def load_theme(spec: str = DEFAULT_THEME, templates: Path | None = None) -> Theme:
     """The theme `spec` (a built-in name or a folder), with `--templates DIR` as a first layer when given."""
     layers = _chain(spec)
     merged, origin, problems = _merge(layers)
+    problems += _logo_said(merged, origin, layers)
     nearest = layers[0]
     try:
         manifest = Manifest.model_validate(merged)
@@ -337,9 +370,10 @@ def load_theme(spec: str = DEFAULT_THEME, templates: Path | None = None) -> Them
             layer = _owner(origin, ("layout", key), nearest)
             problems.append(_problem(layer, ("layout", key), f"'{key}' is {form}, not '{value}'"))
     logo = None
-    if manifest.page.logo:
-        layer = _owner(origin, ("page", "logo"), nearest)
-        logo, problem = _asset(layer, ("page", "logo"), manifest.page.logo, LOGO_SUFFIXES, "logo")
+    if manifest.page.logo is not None:
+        where = ("page", "logo", "file")
+        layer = _owner(origin, where, nearest)
+        logo, problem = _asset(layer, where, manifest.page.logo.file, LOGO_SUFFIXES, "logo")
         if problem:
             problems.append(problem)
     if problems:

@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
+from pydantic_core import PydanticCustomError
 
 LENGTH = re.compile(r"^(-?\d+(?:\.\d+)?)(pt|mm|cm|in)$")
 EM = re.compile(r"^(-?\d+(?:\.\d+)?)em$")
@@ -37,6 +38,10 @@ Length = Annotated[str, StringConstraints(pattern=LENGTH.pattern)]
 Em = Annotated[str, StringConstraints(pattern=EM.pattern)]
 Percent = Annotated[str, StringConstraints(pattern=PERCENT.pattern)]
 Name = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9-]*$")]
+LANG = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{1,8})*$")  # a language as briefs and catalogs name it: fr, en-GB
+CATALOG_KEY = re.compile(r"^[a-z][a-z0-9_.-]*$")  # a catalog string's name: briefing, status.draft
+Lang = Annotated[str, StringConstraints(pattern=LANG.pattern)]
+CatalogKey = Annotated[str, StringConstraints(pattern=CATALOG_KEY.pattern)]
 
 
 def points(length: str) -> Decimal:
@@ -115,15 +120,69 @@ class Running(_Strict):
         return value
 
 
+class Logo(_Strict):
+    """The logo and what it says to a reader who cannot see it: its alt text, or nothing (decorative)."""
+
+    file: str = Field(description="An SVG, PNG or JPEG file, relative to the manifest, printed on page 1.")
+    alt: dict[Lang, Annotated[str, StringConstraints(min_length=1)]] | CatalogKey | None = Field(
+        None,
+        description="Its alt text, by language ({fr: …, en: …}), or the name of a catalog string. Every "
+        "language a brief is built in needs one.",
+    )
+    decorative: bool = Field(
+        False,
+        description="A logo that tells the reader nothing the page does not: drawn as page furniture (an "
+        "artifact in a tagged PDF), with no alt text.",
+    )
+
+    @field_validator("alt", mode="before")
+    @classmethod
+    def _alt_form(cls, value: object) -> object:
+        """One clear message for each wrong form (a union would report one per branch)."""
+        if value is None:
+            return value
+        if isinstance(value, str):
+            if not CATALOG_KEY.match(value):
+                raise PydanticCustomError(
+                    "logo_alt",
+                    "'{value}' is not the name of a catalog string; write the text by language: "
+                    "{fr: …, en: …}",
+                    {"value": value[:60]},
+                )
+            return value
+        if not isinstance(value, dict) or not value:
+            raise PydanticCustomError(
+                "logo_alt", "give the text by language ({fr: …, en: …}) or the name of a catalog string"
+            )
+        for lang, text in value.items():
+            if not isinstance(lang, str) or not LANG.match(lang):
+                raise PydanticCustomError(
+                    "logo_alt", "'{lang}' is not a language code (like fr or en-GB)", {"lang": str(lang)[:20]}
+                )
+            if not isinstance(text, str) or not text.strip():
+                raise PydanticCustomError(
+                    "logo_alt", "the text in '{lang}' must not be empty", {"lang": lang}
+                )
+        return value
+
+
 class Page(_Strict):
     size: Literal["A4", "A5", "letter", "legal"] | tuple[Length, Length]
     margin: Margins
     header: Running
     footer: Running
-    logo: str | None = Field(
-        None, description="An SVG or PNG file, relative to the manifest, printed on page 1."
+    logo: Logo | None = Field(
+        None,
+        description="The logo printed on page 1: {file, alt} or {file, decorative: true}; a file's name "
+        "alone is an undescribed logo (drawn as an artifact; a PDF/UA-1 build warns).",
     )
     logo_height: Length = Field(alias="logo-height")
+
+    @field_validator("logo", mode="before", json_schema_input_type=str | Logo | None)
+    @classmethod
+    def _bare_file(cls, value: object) -> object:
+        """`logo: logo.svg`, the form before logos had alt text: the file alone."""
+        return {"file": value} if isinstance(value, str) else value
 
     @property
     def width(self) -> str:
@@ -209,4 +268,15 @@ def json_schema() -> dict[str, object]:
     }
 
 
-__all__ = ["FACES", "Family", "Manifest", "Page", "Running", "TextStyle", "ems", "json_schema", "points"]
+__all__ = [
+    "FACES",
+    "Family",
+    "Logo",
+    "Manifest",
+    "Page",
+    "Running",
+    "TextStyle",
+    "ems",
+    "json_schema",
+    "points",
+]
