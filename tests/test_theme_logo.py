@@ -10,13 +10,12 @@ import re
 import shutil
 from pathlib import Path
 
-import page as validator
 import pytest
 
 from briefgen.errors import InputError
 from briefgen.language.catalog import BUILTIN_CATALOGS
 from briefgen.themes.layers import load_theme
-from tests import pdfcheck
+from tests import pdfcheck, validators
 from tests.conftest import FIXTURES, KYUTAI, ROOT, run_cli
 
 MINIMAL = FIXTURES / "minimal.yaml"  # fr and en, no figure
@@ -59,14 +58,7 @@ def drawn(pdf: Path, page: int = 0) -> set[str]:
 
 
 def ua_failures(pdf: Path) -> list[str]:
-    report = validator.validate_pdf(str(pdf), profile="ua1")
-    return [f"{f.rule_id}: {f.message}" for f in report.failures]
-
-
-def line_of(path: Path, needle: str) -> int:
-    return next(
-        i for i, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if needle in line
-    )
+    return validators.page_failures(pdf, "ua-1")
 
 
 def german(folder: Path) -> Path:
