@@ -115,7 +115,10 @@ def test_typst_pdf_ua_1_and_a_3b_passes_every_check_and_reads_as_written(samples
     facts = conformance.read(samples["typst-ua-1-a-3b"])
     findings = conformance.check(facts, UA_A3)
     assert failing(findings) == set()
-    assert len(findings) == len({f.check for f in findings}) == 16
+    assert len(findings) == len({f.check for f in findings}) == 17
+    asking = {f.check: f.standards for f in findings}
+    assert asking["fonts embedded"] == asking["read in full"] == ("ua-1", "a-3b")
+    assert (asking["headings follow the outline"], asking["output intent"]) == (("ua-1",), ("a-3b",))
     assert facts.claimed == UA_A3
     assert facts.title == "A test brief" and facts.lang == "en"
     assert [(h.level, h.text) for h in facts.headings] == HEADINGS == facts.outline
@@ -158,7 +161,12 @@ def test_a_path_and_bytes_read_the_same(samples, tmp_path: Path) -> None:
 
 def test_without_a_standard_the_baseline_runs(samples) -> None:
     findings = conformance.check(samples["weasyprint-untagged"])
-    assert [(f.check, f.passed) for f in findings] == [("fonts embedded", True), ("language", True)]
+    assert [(f.check, f.passed) for f in findings] == [
+        ("fonts embedded", True),
+        ("language", True),
+        ("read in full", True),
+    ]
+    assert {f.standards for f in findings} == {("baseline",)}
 
 
 # PDFs written without the standards fail the checks that need them
@@ -365,6 +373,24 @@ def test_a_broken_copy_fails_exactly_the_checks_it_breaks(samples, case: str) ->
     assert first_reason in [f.reason for f in findings if not f.passed]
 
 
+def test_a_structure_element_named_twice_is_read_once_and_fails_one_check(samples) -> None:
+    named: list[int] = []
+
+    def twice(root: DictionaryObject) -> None:
+        kids = elements(root, "/Document")[0]["/K"]
+        kid = next(k for k in kids if isinstance(k, IndirectObject) and k.get_object()["/S"] == "/P")
+        named.append(kid.idnum)
+        kids.append(kid)
+
+    pdf = edit(samples["typst-ua-1-a-3b"], twice)
+    findings = conformance.check(pdf, UA_A3)
+    assert failing(findings) == {"read in full"}
+    assert reason(findings, "read in full") == (
+        f"the structure tree names object {named[0]} 0 R more than once (a shared or cyclic node): read once"
+    )
+    assert conformance.read(pdf).headings == conformance.read(samples["typst-ua-1-a-3b"]).headings
+
+
 def test_an_attachment_without_a_type_is_not_described(samples) -> None:
     def untyped(root: DictionaryObject) -> None:
         names = root["/Names"]["/EmbeddedFiles"]["/Names"]
@@ -387,7 +413,7 @@ def test_an_encrypted_pdf_fails_once(samples) -> None:
 def test_every_check_is_shown_failing() -> None:
     """The cases above make each check of each standard fail at least once."""
     shown = set().union(*(expected for _, expected, _ in BROKEN.values()))
-    shown |= {"claims a-2b", "no attachments", "file identifier", "attachments described"}
+    shown |= {"claims a-2b", "no attachments", "file identifier", "attachments described", "read in full"}
     every = {check(conformance.Facts()).check for checks in conformance.CHECKS.values() for check in checks}
     assert every == shown
 
@@ -446,7 +472,7 @@ def test_briefgen_weasyprint_pdf_ua_1_and_a_3b_passes_every_check(briefings) -> 
     sections that follow are H2 and the outline's first level."""
     findings = conformance.check(briefings("weasyprint", "ua-1,a-3b"), UA_A3)
     assert failing(findings) == set()
-    assert len(findings) == 16
+    assert len(findings) == 17
     assert reason(findings, "headings follow the outline").startswith("the title's heading, then ")
 
 

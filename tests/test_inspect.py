@@ -1,11 +1,12 @@
-"""`briefgen inspect FILE.pdf`: what a PDF was built from, its conformance, and `--extract DIR` giving back a
-brief that builds the same briefing again."""
+"""`briefgen inspect FILE.pdf`: what a PDF was built from, its conformance, its exit code, and `--extract DIR`
+giving back a brief and the command that builds the same briefing again, in every engine."""
 
 from __future__ import annotations
 
 import hashlib
 import json
 import re
+import shlex
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -18,11 +19,13 @@ from pypdf.generic import StreamObject
 
 from briefgen import __version__, conformance
 from tests import pdfcheck
-from tests.conftest import KYUTAI, ROOT, run_cli
+from tests.conftest import KYUTAI, ROOT, require_tool, run_cli
 
 ALLIANCE = ROOT / "briefs" / "ai-alliance-launch"
 INPUTS = ["brief.yaml", "bensbites.en.txt", "figures/figure.svg", "source.en.txt"]
 RECORD = "briefgen-build.json"
+CHECKER = "offline checks of {} rules, not an ISO validator: validate with a PDF/A / PDF/UA validator"
+NO_RECORD = "no build record: built with --attach none or a-2b, or not by briefgen"
 
 
 @pytest.fixture(scope="module")
@@ -78,9 +81,15 @@ def test_inspect_says_what_the_pdf_was_built_from(brief) -> None:
         f"{len(files['bensbites.en.txt']) / 1024:.1f}",
         "KiB",
     ]
-    assert lines[10] == "  conformance  2 of 2 checks pass (baseline; offline, not veraPDF)"
-    assert re.fullmatch(r"    pass  fonts embedded: all \d+ fonts embedded", lines[11])
-    assert lines[12] == "    pass  language: /Lang en-GB"
+    assert lines[10:12] == [
+        "  conformance  4 of 4 checks pass (baseline)",
+        f"               {CHECKER.format(4)}",
+    ]
+    assert lines[12] == "    pass  standards recorded: the build record and the XMP both name none"
+    assert re.fullmatch(r"    pass  fonts embedded: all \d+ fonts embedded", lines[13])
+    assert lines[14] == "    pass  language: /Lang en-GB"
+    assert lines[15].startswith("    pass  read in full: every tree within 200 levels and 200000 nodes")
+    assert lines[-1] == "  result       exit 0: every check passes, every attached file is the build record's"
 
 
 def test_inspect_json_gives_the_record_the_files_and_the_checks(brief) -> None:
@@ -100,10 +109,14 @@ def test_inspect_json_gives_the_record_the_files_and_the_checks(brief) -> None:
     }
     assert {f["name"]: f["mime"] for f in data["files"]}["figures/figure.svg"] == "image/svg+xml"
     assert data["missing"] == [] and data["standards"] == []
-    assert [(c["check"], c["passed"]) for c in data["conformance"]] == [
-        ("fonts embedded", True),
-        ("language", True),
+    assert [(c["check"], c["passed"], c["standards"]) for c in data["conformance"]] == [
+        ("standards recorded", True, ["build record"]),
+        ("fonts embedded", True, ["baseline"]),
+        ("language", True, ["baseline"]),
+        ("read in full", True, ["baseline"]),
     ]
+    assert data["checker"] == CHECKER.format(4)
+    assert (data["passed"], data["exit"], data["no_build_record"]) == (True, 0, None)
 
 
 def test_inspect_runs_the_checks_of_the_standards_the_pdf_was_built_to(workdir: Path) -> None:
@@ -124,8 +137,11 @@ def test_inspect_runs_the_checks_of_the_standards_the_pdf_was_built_to(workdir: 
     code, stdout, _stderr = run_cli("inspect", "out/kyutai-launch.fr.pdf", "--json")
     data = json.loads(stdout)
     assert code == 0 and data["standards"] == data["build"]["standards"] == ["ua-1", "a-3b"]
-    assert len(data["conformance"]) == 16
+    assert len(data["conformance"]) == 18 and data["checker"] == CHECKER.format(18)
     assert [c for c in data["conformance"] if not c["passed"]] == []
+    asked = {c["check"]: c["standards"] for c in data["conformance"]}
+    assert asked["fonts embedded"] == asked["read in full"] == ["ua-1", "a-3b"]
+    assert (asked["headings follow the outline"], asked["output intent"]) == (["ua-1"], ["a-3b"])
     assert {p["language"] for p in data["passages"]} == {"fr"} or data["passages"] == []
 
 
@@ -138,11 +154,20 @@ def test_a_changed_or_missing_file_is_reported(brief, tmp_path: Path) -> None:
         del names[at : at + 2]
 
     code, stdout, _stderr = run_cli("inspect", edit(pdf, tmp_path / "tampered.pdf", tamper))
-    assert code == 0
+    assert code == 1
     rows = {line.split()[0]: line for line in stdout.splitlines()[5:10]}
-    assert rows["source.en.txt"].endswith("sha256 DIFFERS")
+    assert rows["source.en.txt"].endswith("sha256 DIFFERS from the build record's")
     assert rows["bensbites.en.txt"].endswith("MISSING: named by the build record")
     assert rows["brief.yaml"].endswith("sha256 matches")
+    last = "  result       exit 1: 1 attached file differs, 1 named by the build record missing"
+    assert stdout.splitlines()[-1] == last
+
+
+def rebuild_command(stdout: str) -> list[str]:
+    """The command the last line of `inspect --extract` prints, as words."""
+    last = stdout.splitlines()[-1]
+    assert last.startswith("next: `") and last.endswith("` builds it again"), last
+    return shlex.split(last.removeprefix("next: `").removesuffix("` builds it again"))
 
 
 def test_extract_gives_back_a_brief_that_builds_the_same_briefing(brief, tmp_path: Path) -> None:
@@ -153,9 +178,11 @@ def test_extract_gives_back_a_brief_that_builds_the_same_briefing(brief, tmp_pat
     assert {p.relative_to(target).as_posix() for p in target.rglob("*") if p.is_file()} == {*INPUTS, RECORD}
     assert all((target / name).read_bytes() == data for name, data in files.items())
     assert f"extracted {target / 'figures' / 'figure.svg'}" in stdout.splitlines()
-    assert stdout.splitlines()[-1] == f"next: `briefgen build {target / 'brief.yaml'}` builds it again"
-    out = tmp_path / "out"
-    code, _stdout, stderr = run_cli("build", target / "brief.yaml", "--lang", "en", "--out", out, "-q")
+    command = rebuild_command(stdout)
+    brief_file, out = target / "brief.yaml", target / "out"
+    engine = ["--engine", "weasyprint", "--theme", "briefing"]
+    assert command == ["briefgen", "build", str(brief_file), "--lang", "en", *engine, "--out", str(out)]
+    code, _stdout, stderr = run_cli(*command[1:], "-q")
     assert code == 0, stderr
     rebuilt = out / "ai-alliance-launch.en.pdf"
     assert pdfcheck.text(rebuilt) == pdfcheck.text(pdf)
@@ -205,15 +232,152 @@ def test_errors_are_one_line_and_exit_2(brief, workdir: Path) -> None:
     _folder, pdf, _files = brief
     Path("notes.pdf").write_text("not a PDF\n", encoding="utf-8")
     Path("broken.pdf").write_bytes(b"%PDF-1.7\n1 0 obj\n<< /Type /Catalog")
-    edit(pdf, workdir / "plain.pdf", lambda _writer, names: names.clear())
+    edit(pdf, workdir / "record.pdf", lambda _writer, names: data_of(names, RECORD).set_data(b"[1, 2"))
     expected = {
         "missing.pdf": "missing.pdf: no such file",
         "notes.pdf": "notes.pdf: not a PDF (it does not start with %PDF-)",
-        "plain.pdf": f"plain.pdf: no briefgen build record: no {RECORD} is attached to it (briefgen "
-        "attaches none with --attach none or --pdf-standard a-2b)",
+        "record.pdf": f"record.pdf: {RECORD} is not a build record: Expecting ',' delimiter: line 1 column 6 "
+        "(char 5)",
     }
     for name, line in expected.items():
         assert run_cli("inspect", name) == (2, "", line + "\n")
     code, stdout, stderr = run_cli("inspect", "broken.pdf")
     assert (code, stdout) == (2, "")
     assert stderr.startswith("broken.pdf: not a PDF briefgen can read: ") and len(stderr.splitlines()) == 1
+
+
+# Every PDF briefgen writes: without a build record (a-2b, --attach none), with the record alone
+
+
+@pytest.fixture(scope="module")
+def kyutai_en(tmp_path_factory: pytest.TempPathFactory) -> Callable[..., Path]:
+    """`kyutai_en(engine, *options)` → the English Kyutai briefing built so, once."""
+    made: dict[tuple[str, ...], Path] = {}
+
+    def build(engine: str, *options: str) -> Path:
+        if (engine, *options) not in made:
+            out = tmp_path_factory.mktemp(engine)
+            code, _stdout, stderr = run_cli(
+                "build", KYUTAI, "--engine", engine, "--lang", "en", *options, "--out", out, "-q"
+            )
+            assert code == 0, stderr
+            made[engine, *options] = out / "kyutai-launch.en.pdf"
+        return made[engine, *options]
+
+    return build
+
+
+@pytest.mark.parametrize(
+    ("engine", "options", "standards", "checks"),
+    [
+        ("typst", ["--pdf-standard", "a-2b"], "a-2b (claimed by its XMP)", 7),
+        ("typst", ["--attach", "none"], "none claimed", 3),
+        ("typst", ["--attach", "none", "--pdf-standard", "ua-1"], "ua-1 (claimed by its XMP)", 12),
+        ("weasyprint", ["--pdf-standard", "a-2b"], "a-2b (claimed by its XMP)", 7),
+    ],
+    ids=["typst-a-2b", "typst-attach-none", "typst-attach-none-ua-1", "weasyprint-a-2b"],
+)
+def test_a_pdf_without_build_record_is_checked_by_what_its_xmp_claims(
+    kyutai_en, engine: str, options: list[str], standards: str, checks: int
+) -> None:
+    pdf = kyutai_en(engine, *options)
+    code, stdout, stderr = run_cli("inspect", pdf)
+    assert (code, stderr) == (0, ""), stdout
+    lines = stdout.splitlines()
+    assert lines[1:3] == [f"  {NO_RECORD}", f"  standards    {standards}"]
+    assert (
+        lines[3]
+        == f"  conformance  {checks} of {checks} checks pass ({standards.split()[0].replace('none', 'baseline')})"
+    )
+    assert lines[4] == f"               {CHECKER.format(checks)}"
+    assert lines[-1] == "  result       exit 0: every check passes"
+    data = json.loads(run_cli("inspect", pdf, "--json")[1])
+    assert (data["build"], data["no_build_record"], data["files"], data["exit"]) == (None, NO_RECORD, [], 0)
+    assert len(data["conformance"]) == checks
+    code, _stdout, stderr = run_cli("inspect", pdf, "--extract", pdf.parent / "again")
+    assert (code, stderr) == (2, f"{pdf}: nothing to extract: {NO_RECORD}\n")
+
+
+def test_a_pdf_with_the_build_record_alone_is_checked_against_it(kyutai_en) -> None:
+    pdf = kyutai_en("typst", "--attach", "record")
+    code, stdout, stderr = run_cli("inspect", pdf)
+    assert (code, stderr) == (0, "")
+    rows = {
+        line.split()[0]: line for line in stdout.splitlines() if line.startswith("    ") and "  " in line[4:]
+    }
+    for name in ("brief.yaml", "source.fr.txt"):
+        digest = hashlib.sha256((KYUTAI.parent / name).read_bytes()).hexdigest()
+        assert rows[name].split()[1:] == ["not", "attached", "(--attach", "record):", "sha256", digest]
+    assert stdout.splitlines()[-1] == (
+        "  result       exit 0: every check passes, every attached file is the build record's"
+    )
+
+
+# The command `inspect --extract` prints builds the same bytes, in every engine
+
+
+@pytest.mark.parametrize(
+    ("engine", "lang", "theme", "standards"),
+    [
+        ("typst", "fr", "dossier", "a-3b"),
+        ("typst", "en", "briefing", "ua-1,a-3b"),
+        ("weasyprint", "en", "briefing", "ua-1,a-3b"),
+        pytest.param("latex", "en", "briefing", "a-3b", marks=pytest.mark.latex),
+    ],
+)
+def test_the_rebuild_command_is_the_recorded_build_and_gives_the_same_bytes(
+    tmp_path: Path, engine: str, lang: str, theme: str, standards: str
+) -> None:
+    if engine == "latex":
+        require_tool("lualatex", "the LaTeX engine runs LuaLaTeX from TeX Live")
+    options = ["--lang", lang, "--engine", engine, "--theme", theme, "--pdf-standard", standards]
+    code, _stdout, stderr = run_cli("build", KYUTAI, *options, "--out", tmp_path / "out", "-q")
+    assert code == 0, stderr
+    pdf = tmp_path / "out" / f"kyutai-launch.{lang}.pdf"
+    target = tmp_path / "again"
+    code, stdout, stderr = run_cli("inspect", pdf, "--extract", target)
+    assert (code, stderr) == (0, "")
+    command = rebuild_command(stdout)
+    assert command == [
+        "briefgen",
+        "build",
+        str(target / "brief.yaml"),
+        *options,
+        "--out",
+        str(target / "out"),
+    ]
+    code, _stdout, stderr = run_cli(*command[1:], "-q")
+    assert code == 0, stderr
+    rebuilt = target / "out" / pdf.name
+    assert hashlib.sha256(rebuilt.read_bytes()).hexdigest() == hashlib.sha256(pdf.read_bytes()).hexdigest()
+    third = tmp_path / "third"
+    data = json.loads(run_cli("inspect", pdf, "--json", "--extract", third)[1])
+    assert data["rebuild"] == shlex.join(
+        [*command[:2], str(third / "brief.yaml"), *options, "--out", str(third / "out")]
+    )
+
+
+def test_a_theme_folder_that_is_not_there_gives_no_command(workdir: Path) -> None:
+    (workdir / "mine").mkdir()
+    (workdir / "mine" / "theme.yaml").write_text(
+        "name: mine\nextends: briefing\ncolours: {accent: '#123456'}\n", encoding="utf-8"
+    )
+    code, _stdout, stderr = run_cli(
+        "build", KYUTAI, "--engine", "typst", "--lang", "en", "--theme", "mine", "-q"
+    )
+    assert code == 0, stderr
+    pdf = workdir / "out" / "kyutai-launch.en.pdf"
+    code, stdout, _stderr = run_cli("inspect", pdf, "--extract", "here")
+    command = rebuild_command(stdout)
+    assert code == 0 and command[command.index("--theme") + 1] == "mine"
+    assert run_cli(*command[1:], "-q")[0] == 0
+    assert (workdir / "here" / "out" / pdf.name).read_bytes() == pdf.read_bytes()
+    (workdir / "mine").rename(workdir / "elsewhere")
+    code, stdout, stderr = run_cli("inspect", pdf, "--extract", "there")
+    assert (code, stderr) == (0, "")
+    assert stdout.splitlines()[-1] == (
+        "next: no command to build it again: its theme 'mine' is neither a built-in theme nor a theme folder "
+        "here: with that folder at that path, run this again, or build the brief with --theme and a theme of "
+        "yours"
+    )
+    assert (workdir / "there" / "brief.yaml").is_file()

@@ -644,41 +644,52 @@ def bundle(paths: tuple[Path, ...], out: Path, one: bool, config: Path | None, d
 
 
 @main.command()
-@click.argument("pdf", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE.pdf")
+@click.argument("pdf", type=click.Path(readable=False, path_type=Path), metavar="FILE.pdf")
 @click.option(
     "--extract",
     "folder",
     type=click.Path(file_okay=False, path_type=Path),
     metavar="DIR",
-    help="Write the attached brief, sources, figures and build record under DIR at their paths, to build again "
-    "with `briefgen build DIR/brief.yaml`; a file already there stops it (exit 2, nothing written).",
+    help="Write the attached brief, sources, figures and build record under DIR at their paths, and print the "
+    "command that builds it again as it was built; a file already there stops it (exit 2, nothing written).",
 )
-@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of lines.")
+@click.option(
+    "--json", "as_json", is_flag=True, help="Print JSON instead of lines: every file and every check."
+)
 @click.option("--debug", is_flag=True, help="Show Python tracebacks.")
 @_reports_errors
 def inspect(pdf: Path, folder: Path | None, as_json: bool, debug: bool) -> None:
-    """Say what a PDF briefgen built was made from: briefgen, engine and theme, the brief and each attached
-    file (checked against the build record's sha256), and the offline conformance checks of its standards.
-    """
-    import json
-    import shlex
+    """Say what a PDF was made from: briefgen, engine and theme, the brief and each attached file (checked
+    against the build record's sha256), and the offline checks of its standards (not an ISO validator).
 
+    Exit 0 when every check passes and every attached file is the build record's; 1 when a check fails or a
+    file differs, is missing or is not in the record; 2 when the file cannot be read as a PDF (not a regular
+    file, over 200 MB, not a PDF).
+    """
     from briefgen import inspect as inspection
 
     found = inspection.inspect(pdf)
     written = inspection.extract(found, folder) if folder is not None else []
+    command, why_not = inspection.rebuild(found, folder) if folder is not None else (None, "")
     if as_json:
         data = inspection.as_json(found)
         if folder is not None:
             data["extracted"] = [str(path) for path in written]
-        click.echo(json.dumps(data, indent=2, ensure_ascii=False, sort_keys=True))
-        return
-    click.echo(inspection.describe(found))
-    for path in written:
-        click.echo(f"extracted {path}")
-    if folder is not None:
-        brief = folder / str(found.record.get("brief_file", "brief.yaml"))
-        click.echo(f"next: `briefgen build {shlex.quote(str(brief))}` builds it again")
+            data["rebuild"] = command
+            data["no_rebuild"] = why_not or None
+        click.echo(inspection.dumps(data))
+    else:
+        click.echo(inspection.describe(found))
+        for path in written:
+            click.echo(f"extracted {inspection.printable(path)}")
+        if folder is not None:
+            click.echo(
+                f"next: `{command}` builds it again"
+                if command
+                else f"next: no command to build it again: {why_not}"
+            )
+    if not found.ok:
+        sys.exit(1)
 
 
 @main.command()

@@ -1,7 +1,8 @@
 """Check a PDF's facts (identification, tags, fonts, attachments, as `briefgen.pdffacts` reads them) against
 PDF/UA-1, PDF/A-2b and PDF/A-3b, offline.
 
-This checks what briefgen's engines could get wrong; it is not an ISO validator like veraPDF. It validates:
+This checks what briefgen's engines could get wrong; it is not an ISO validator (veraPDF and others are): its pass
+means these checks found nothing, not that the file conforms. It checks:
 
 - XMP identification: `pdfaid:part` and `pdfaid:conformance`, `pdfuaid:part`, and `dc:title` is there;
 - output intents: a `/GTS_PDFA1` intent whose `/DestOutputProfile` is an ICC profile (its `acsp` signature);
@@ -12,7 +13,10 @@ This checks what briefgen's engines could get wrong; it is not an ISO validator 
   (`H`, `H1`…`H6`), in document order, with the outline's titles and levels (levels compared up to a constant
   shift: `H2` may be the outline's first level); every `Figure` has a non-empty `/Alt` or `/ActualText`; every
   `Table` has a `TH`; no text is shown outside marked content (tagged or artifact) in the pages' own content;
-- attached files: name, size, MIME type, `/AFRelationship`, listed in the catalog's `/AF`; none under PDF/A-2b.
+- attached files: name, size, MIME type, `/AFRelationship`, listed in the catalog's `/AF`; none under PDF/A-2b;
+- with every standard, and without one: the file was read in full, its trees within briefgen's limits (no node
+  named twice, none deeper than `pdfwalk.MAX_DEPTH` levels or larger than `pdfwalk.MAX_NODES` nodes) and its
+  attached files and content within their sizes: what a limit left out is unchecked, so this check fails.
 
 It lists, without judging, the passages marked with a language of their own (`/Lang` of a structure element or
 of marked content) and their text: it cannot know what text is in another language and is not marked so.
@@ -28,10 +32,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from briefgen.pdffacts import Attachment, Facts, Heading, NotAPdf, read, words
+from briefgen.pdfwalk import MAX_DEPTH, MAX_NODES
 
 
 @dataclass(frozen=True)
@@ -39,6 +44,7 @@ class Finding:
     check: str
     passed: bool
     reason: str
+    standards: tuple[str, ...] = ()  # those that ask for the check (`baseline` without a standard)
 
 
 # The checks: each takes the facts and gives a Finding; STANDARDS says which each standard runs.
@@ -75,6 +81,8 @@ def _fonts_embedded(facts: Facts) -> Finding:
     missing = sorted(name for name, embedded in facts.fonts.items() if not embedded)
     if missing:
         return Finding("fonts embedded", False, f"not embedded: {', '.join(missing)}")
+    if not facts.fonts:
+        return Finding("fonts embedded", True, "no font")
     return Finding("fonts embedded", True, f"all {len(facts.fonts)} fonts embedded")
 
 
@@ -203,11 +211,21 @@ def _no_attachments(facts: Facts) -> Finding:
     return Finding("no attachments", not names, f"attached: {names}" if names else "no attached file")
 
 
+def _read_in_full(facts: Facts) -> Finding:
+    if facts.cut:
+        return Finding("read in full", False, "; ".join(facts.cut))
+    return Finding(
+        "read in full",
+        True,
+        f"every tree within {MAX_DEPTH} levels and {MAX_NODES} nodes, no node named twice",
+    )
+
+
 _MARKED = _simple("marked", lambda f: f.marked, "/MarkInfo /Marked true", "/MarkInfo /Marked is not true")
 _TAGGED = _simple("structure tree", lambda f: f.tagged, "a structure tree", "no /StructTreeRoot")
 _FILE_ID = _simple("file identifier", lambda f: f.file_id, "the trailer has an /ID", "the trailer has no /ID")
 _XMP = _simple("XMP metadata", lambda f: f.xmp, "XMP metadata in the catalog", "no readable XMP metadata")
-_ARCHIVAL = [_XMP, _output_intent, _fonts_embedded, _FILE_ID]
+_ARCHIVAL = [_XMP, _output_intent, _fonts_embedded, _FILE_ID, _read_in_full]
 
 # What each standard runs (the standards of briefgen.standards); `check` with no standard runs BASELINE.
 CHECKS: dict[str, list[Callable[[Facts], Finding]]] = {
@@ -223,11 +241,12 @@ CHECKS: dict[str, list[Callable[[Facts], Finding]]] = {
         _figures,
         _tables,
         _fonts_embedded,
+        _read_in_full,
     ],
     "a-2b": [_identification("a-2b"), *_ARCHIVAL, _no_attachments],
     "a-3b": [_identification("a-3b"), *_ARCHIVAL, _attachments_described],
 }
-BASELINE: list[Callable[[Facts], Finding]] = [_fonts_embedded, _lang]
+BASELINE: list[Callable[[Facts], Finding]] = [_fonts_embedded, _lang, _read_in_full]
 
 
 def check(pdf: str | Path | bytes | Facts, standards: Sequence[str] = ()) -> list[Finding]:
@@ -235,10 +254,15 @@ def check(pdf: str | Path | bytes | Facts, standards: Sequence[str] = ()) -> lis
     of any briefing (fonts embedded, a language). An encrypted PDF fails one check and no other is run.
     Raises KeyError for an unknown standard and NotAPdf for what is not a PDF."""
     facts = pdf if isinstance(pdf, Facts) else read(pdf, content="ua-1" in standards)
+    names = tuple(standards) or ("baseline",)
     if facts.encrypted:
-        return [Finding("not encrypted", False, "the PDF is encrypted: nothing else can be read")]
-    groups = [CHECKS[standard] for standard in standards] if standards else [BASELINE]
-    return [each(facts) for each in dict.fromkeys(each for group in groups for each in group)]
+        return [Finding("not encrypted", False, "the PDF is encrypted: nothing else can be read", names)]
+    groups = {name: CHECKS[name] if standards else BASELINE for name in names}
+    asking: dict[Callable[[Facts], Finding], list[str]] = {}
+    for name, group in groups.items():
+        for each in group:
+            asking.setdefault(each, []).append(name)
+    return [replace(each(facts), standards=tuple(by)) for each, by in asking.items()]
 
 
 __all__ = ["CHECKS", "Attachment", "Facts", "Finding", "Heading", "NotAPdf", "check", "read"]

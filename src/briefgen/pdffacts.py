@@ -2,21 +2,25 @@
 entries, structure tree, outline, marked passages and attached files, as `Facts` for `briefgen.conformance`.
 
 Reading the pages' content (which text is marked, and with what language) is the slow part: `read(content=False)`
-leaves it out.
+leaves it out. The file may be hostile: its trees are walked within limits (`briefgen.pdfwalk`), the attached
+files and the pages' content read up to a total size, and what was left out is listed in `Facts.cut`.
 """
 
 from __future__ import annotations
 
 import io
+import logging
 import re
+import warnings
 import xml.etree.ElementTree as ET
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pypdf import PdfReader
-from pypdf.errors import PdfReadError
+from pypdf import PageObject, PdfReader
+from pypdf.errors import PyPdfError
 from pypdf.generic import (
     ArrayObject,
     ByteStringObject,
@@ -26,6 +30,8 @@ from pypdf.generic import (
     TextStringObject,
     decode_pdfdocencoding,
 )
+
+from briefgen import pdfwalk
 
 # Structure types of PDF 1.7 (ISO 32000-1, 14.8.4) and those PDF 2.0 adds; others need a /RoleMap entry.
 _TYPES = """Document Part Art Sect Div BlockQuote Caption TOC TOCI Index NonStruct Private P H H1 H2 H3 H4 H5 H6
@@ -39,11 +45,16 @@ _NS = {
     "dc": "http://purl.org/dc/elements/1.1/",
 }
 _SHOW_TEXT = {b"Tj", b"TJ", b"'", b'"'}
+MAX_ATTACHED = 200_000_000  # bytes of attached files read, all together
+MAX_CONTENT = 50_000_000  # bytes of the pages' content streams read, all together
+MAX_DRAWN = 5_000  # form XObjects drawn by the pages' content, all together (each drawing read again)
+MAX_INTENTS = 16  # output intents read (each with its ICC profile)
+MAX_TEXT = 10_000  # characters kept of one heading's or passage's text
 
 
-# What pypdf raises, or lets through, on a damaged or hostile file (a cycle in the structure tree among them).
+# What pypdf raises, or lets through, on a damaged or hostile file.
 _BROKEN = (
-    PdfReadError,
+    PyPdfError,
     ValueError,
     KeyError,
     IndexError,
@@ -51,6 +62,8 @@ _BROKEN = (
     AttributeError,
     AssertionError,
     RecursionError,
+    ArithmeticError,
+    NotImplementedError,
 )
 
 
@@ -101,6 +114,9 @@ class Facts:
     unmarked_text: int = 0  # text-showing operators outside any marked content
     content: bool = False  # the pages' content was read (MCID texts, marked passages, unmarked text)
     attachments: list[Attachment] = field(default_factory=list)
+    cut: list[str] = field(
+        default_factory=list
+    )  # what was not read: a tree past its limits, a node named twice
 
     @property
     def claimed(self) -> list[str]:
@@ -116,35 +132,61 @@ def read(pdf: str | Path | bytes, content: bool = True) -> Facts:
     headings then have only their `/T` or `/ActualText` as text, passages only those of structure elements,
     and text outside marked content is not counted (`Facts.content` says which was done)."""
     try:
-        reader = PdfReader(io.BytesIO(pdf) if isinstance(pdf, bytes) else str(pdf), strict=False)
-        root: Any = reader.trailer["/Root"].get_object()
-        facts = Facts(encrypted=reader.is_encrypted)
-        if facts.encrypted:
-            return facts
-        _read_catalog(reader, root, facts)
-        facts.content = content
-        _read_structure(reader, root, facts)
+        with _quiet():
+            reader = PdfReader(io.BytesIO(pdf) if isinstance(pdf, bytes) else str(pdf), strict=False)
+            root: Any = reader.trailer["/Root"].get_object()
+            facts = Facts(encrypted=reader.is_encrypted)
+            if facts.encrypted:
+                return facts
+            if not isinstance(root, DictionaryObject):
+                raise NotAPdf("its /Root is not a dictionary")
+            pages = pdfwalk.pages(reader, root, facts.cut)
+            _read_catalog(reader, root, pages, facts)
+            facts.content = content
+            _read_structure(root, pages, facts)
     except _BROKEN as exc:
         raise NotAPdf(str(exc) or type(exc).__name__) from exc
     return facts
 
 
-def _read_catalog(reader: PdfReader, root: DictionaryObject, facts: Facts) -> None:
+@contextmanager
+def _quiet() -> Iterator[None]:
+    """pypdf's warnings and log lines about a damaged file, unheard: they quote the file's bytes as they are
+    (terminal escapes among them), and what they say is judged by the checks."""
+    logger = logging.getLogger("pypdf")
+    level = logger.level
+    logger.setLevel(logging.CRITICAL + 1)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            yield
+    finally:
+        logger.setLevel(level)
+
+
+def _read_catalog(reader: PdfReader, root: DictionaryObject, pages: list[PageObject], facts: Facts) -> None:
     metadata = root.get("/Metadata")
     if metadata is not None:
         _read_xmp(metadata.get_object().get_data(), facts)
-    for intent in root.get("/OutputIntents") or []:
+    intents = root.get("/OutputIntents")
+    intents = intents.get_object() if intents is not None else None
+    intents = intents if isinstance(intents, ArrayObject) else []
+    if len(intents) > MAX_INTENTS:
+        facts.cut.append(f"it has more than {MAX_INTENTS} output intents: the first {MAX_INTENTS} read")
+    for intent in intents[:MAX_INTENTS]:
         intent = intent.get_object()
         profile = intent.get("/DestOutputProfile")
         icc = profile is not None and profile.get_object().get_data()[36:40] == b"acsp"
         facts.output_intents.append((str(intent.get("/S", "")).lstrip("/"), bool(icc)))
-    facts.fonts = _fonts(reader)
+    facts.fonts = _fonts(pages, facts.cut)
     facts.marked = bool((root.get("/MarkInfo") or {}).get("/Marked", False))
     facts.lang = _string(root["/Lang"]) if "/Lang" in root else None
     facts.display_doc_title = bool((root.get("/ViewerPreferences") or {}).get("/DisplayDocTitle", False))
     facts.file_id = "/ID" in reader.trailer
-    facts.attachments = _attachments(root)
-    facts.outline = _outline(reader)
+    facts.attachments = _attachments(root, facts.cut)
+    facts.outline = [
+        (level, words(_string(item.get("/Title", "")))) for level, item in pdfwalk.outline(root, facts.cut)
+    ]
 
 
 def _read_xmp(data: bytes, facts: Facts) -> None:
@@ -173,11 +215,11 @@ def _read_xmp(data: bytes, facts: Facts) -> None:
     facts.title = value("dc", "title")
 
 
-def _fonts(reader: PdfReader) -> dict[str, bool]:
+def _fonts(pages: list[PageObject], cut: list[str]) -> dict[str, bool]:
     found: dict[str, bool] = {}
-    seen: set[int] = set()
+    walk = pdfwalk.Walk("the form XObjects", cut, twice=True)  # pages share resources and XObjects
 
-    def visit(resources: Any) -> None:
+    def visit(resources: Any, depth: int) -> None:
         resources = resources.get_object() if resources is not None else None
         if not isinstance(resources, DictionaryObject):
             return
@@ -191,36 +233,30 @@ def _fonts(reader: PdfReader) -> dict[str, bool]:
             name = re.sub(r"^[A-Z]{6}\+", "", str(font.get("/BaseFont", "/(unnamed)")).lstrip("/"))
             found[name] = found.get(name, True) and embedded
         for ref in (resources.get("/XObject") or {}).values():
-            xobject = ref.get_object()
-            key = ref.idnum if isinstance(ref, IndirectObject) else id(xobject)
-            if key not in seen and "/Resources" in xobject:
-                seen.add(key)
-                visit(xobject["/Resources"])
+            xobject = walk.enter(ref, depth + 1)
+            if isinstance(xobject, DictionaryObject) and "/Resources" in xobject:
+                visit(xobject["/Resources"], depth + 1)
 
-    for page in reader.pages:
-        visit(page.get("/Resources"))
+    for page in pages:
+        pdfwalk.run(visit, page.get("/Resources"), 0)
     return found
 
 
-def _name_tree(node: Any) -> Iterator[tuple[str, Any]]:
-    node = node.get_object()
-    names = node.get("/Names") or []
-    for i in range(0, len(names) - 1, 2):
-        yield _string(names[i]), names[i + 1]
-    for kid in node.get("/Kids") or []:
-        yield from _name_tree(kid)
-
-
-def _attachments(root: DictionaryObject) -> list[Attachment]:
+def _attachments(root: DictionaryObject, cut: list[str]) -> list[Attachment]:
     tree = (root.get("/Names") or {}).get("/EmbeddedFiles")
     if tree is None:
         return []
     in_af = {ref.idnum for ref in root.get("/AF") or [] if isinstance(ref, IndirectObject)}
     found = []
-    for key, ref in _name_tree(tree):
+    total = 0
+    for key, ref in pdfwalk.name_tree(tree, "the name tree of attached files", cut):
         spec = ref.get_object()
         stream = spec["/EF"].get_object()["/F"].get_object()
         data = stream.get_data()
+        total += len(data)
+        if total > MAX_ATTACHED:
+            cut.append(f"the attached files hold more than {MAX_ATTACHED // 1_000_000} MB: read up to there")
+            break
         subtype = stream.get("/Subtype")
         relationship = spec.get("/AFRelationship")
         found.append(
@@ -236,32 +272,17 @@ def _attachments(root: DictionaryObject) -> list[Attachment]:
     return found
 
 
-def _outline(reader: PdfReader) -> list[tuple[int, str]]:
-    found: list[tuple[int, str]] = []
-
-    def visit(items: list[Any], level: int) -> None:
-        for item in items:
-            if isinstance(item, list):
-                visit(item, level + 1)
-            else:
-                found.append((level, words(str(item.title))))
-
-    visit(reader.outline, 1)
-    return found
-
-
-def _read_structure(reader: PdfReader, root: DictionaryObject, facts: Facts) -> None:
-    pages = {page.indirect_reference.idnum: page for page in reader.pages if page.indirect_reference}
-    texts: dict[tuple[int, int], str] = {}  # (page object number, MCID) → text
-    for number, page in pages.items() if facts.content else ():
-        for mcid, text in _marked_content(page, facts).items():
-            texts[number, mcid] = text
+def _read_structure(root: DictionaryObject, pages: list[PageObject], facts: Facts) -> None:
+    texts = _read_content(pages, facts) if facts.content else {}  # (page object number, MCID) → text
     tree = root.get("/StructTreeRoot")
-    if tree is None:
+    tree = tree.get_object() if tree is not None else None
+    if not isinstance(tree, DictionaryObject):
         return
-    tree = tree.get_object()
     facts.tagged = True
     role_map = {str(k): str(v) for k, v in (tree.get("/RoleMap") or {}).items()}
+    walk = pdfwalk.Walk("the structure tree", facts.cut)
+    parts: list[str] = []  # the text of the marked content, in the tree's order: an element's is a slice
+    headers = [0]  # the TH elements read so far
 
     def standard(kind: str) -> str | None:
         for _ in range(10):  # a role map with a cycle maps to nothing
@@ -272,48 +293,72 @@ def _read_structure(reader: PdfReader, root: DictionaryObject, facts: Facts) -> 
             kind = role_map[kind]
         return None
 
-    def text_of(node: Any, page: int | None) -> str:
-        node = node.get_object() if isinstance(node, IndirectObject) else node
-        if isinstance(node, int):
-            return texts.get((page, node), "") if page is not None else ""
-        if isinstance(node, ArrayObject):
-            return "".join(text_of(kid, page) for kid in node)
-        if not isinstance(node, DictionaryObject):
-            return ""
-        page = _page_of(node, page)
-        if "/ActualText" in node:
-            return _string(node["/ActualText"])
-        if node.get("/Type") == "/MCR":
-            return texts.get((page, _int(node["/MCID"])), "") if page is not None else ""
-        return text_of(node.get("/K"), page) if "/K" in node else ""
-
-    def visit(node: Any, page: int | None, depth: int, lang: str | None) -> None:
-        node = node.get_object() if isinstance(node, IndirectObject) else node
-        if isinstance(node, ArrayObject):
+    def visit(ref: Any, page: int | None, depth: int, lang: str | None) -> None:
+        node = walk.enter(ref, depth)
+        if isinstance(node, int):  # an MCID
+            parts.append(texts.get((page, int(node)), "") if page is not None else "")
+        elif isinstance(node, ArrayObject):
             for kid in node:
-                visit(kid, page, depth, lang)
-            return
-        if not isinstance(node, DictionaryObject) or "/S" not in node or depth > 200:
-            return
-        page = _page_of(node, page)
+                visit(kid, page, depth + 1, lang)
+        elif isinstance(node, DictionaryObject):
+            page = _page_of(node, page)
+            if node.get("/Type") == "/MCR" and "/MCID" in node:
+                parts.append(texts.get((page, _int(node["/MCID"])), "") if page is not None else "")
+            elif "/S" in node:
+                element(node, page, depth, lang)
+
+    def element(node: DictionaryObject, page: int | None, depth: int, lang: str | None) -> None:
         kind = standard(str(node["/S"]))
         facts.types[str(node["/S"]).lstrip("/")] = kind
+        start, headers_before = len(parts), headers[0]
+        heading = passage = table = (
+            None  # where each goes in its list, filled once the element's text is read
+        )
         if kind and re.fullmatch(r"H[1-6]?", kind):
-            said = words(text_of(node, page)) or words(_string(node.get("/T", "")))
-            facts.headings.append(Heading(int(kind[1:]) if len(kind) > 1 else None, said))
+            heading = len(facts.headings)
+            facts.headings.append(Heading(None, ""))
         elif kind == "Figure":
             alt = node.get("/Alt") or node.get("/ActualText")
             facts.figures.append(_string(alt).strip() or None if alt is not None else None)
         elif kind == "Table":
-            facts.tables.append(_has_type(node, "TH", standard))
+            table = len(facts.tables)
+            facts.tables.append(False)
+        elif kind == "TH":
+            headers[0] += 1
         if "/Lang" in node and _string(node["/Lang"]) != lang:  # a passage in another language than around it
             lang = _string(node["/Lang"])
-            facts.passages.append((lang, words(text_of(node, page))))
-        if "/K" in node:
-            visit(node["/K"], page, depth + 1, lang)
+            passage = len(facts.passages)
+            facts.passages.append((lang, ""))
+        try:
+            if "/K" in node:
+                visit(node.raw_get("/K"), page, depth + 1, lang)
+        finally:  # also when a limit stops the walk: what was read of the element is its text
+            if "/ActualText" in node:
+                del parts[start:]
+                parts.append(_string(node["/ActualText"]))
+            said = words(_joined(parts, start)) if heading is not None or passage is not None else ""
+            if heading is not None and kind is not None:
+                level = int(kind[1:]) if len(kind) > 1 else None
+                facts.headings[heading] = Heading(level, said or words(_string(node.get("/T", ""))))
+            if passage is not None and lang is not None:
+                facts.passages[passage] = (lang, said)
+            if table is not None:
+                facts.tables[table] = headers[0] > headers_before
 
     if "/K" in tree:
-        visit(tree["/K"], None, 0, facts.lang)
+        pdfwalk.run(visit, tree.raw_get("/K"), None, 0, facts.lang)
+
+
+def _joined(parts: list[str], start: int) -> str:
+    """The text of parts[start:], its first MAX_TEXT characters."""
+    kept: list[str] = []
+    size = 0
+    for part in parts[start:]:
+        kept.append(part[: MAX_TEXT - size])
+        size += len(kept[-1])
+        if size >= MAX_TEXT:
+            break
+    return "".join(kept)
 
 
 def _page_of(node: DictionaryObject, page: int | None) -> int | None:
@@ -322,21 +367,37 @@ def _page_of(node: DictionaryObject, page: int | None) -> int | None:
     return ref.idnum if isinstance(ref, IndirectObject) else page
 
 
-def _has_type(node: DictionaryObject, wanted: str, standard: Callable[[str], str | None]) -> bool:
-    kids = node.get("/K")
-    kids = kids.get_object() if isinstance(kids, IndirectObject) else kids
-    for kid in kids if isinstance(kids, ArrayObject) else [kids]:
-        kid = kid.get_object() if isinstance(kid, IndirectObject) else kid
-        if (
-            isinstance(kid, DictionaryObject)
-            and "/S" in kid
-            and (standard(str(kid["/S"])) == wanted or _has_type(kid, wanted, standard))
-        ):
-            return True
-    return False
+def _content_size(page: PageObject) -> int:
+    """The bytes of a page's own content streams, decoded."""
+    contents = page.get("/Contents")
+    contents = contents.get_object() if contents is not None else None
+    streams = contents if isinstance(contents, ArrayObject) else [contents] if contents is not None else []
+    return sum(len(s.get_object().get_data()) for s in streams if hasattr(s.get_object(), "get_data"))
 
 
-def _marked_content(page: Any, facts: Facts) -> dict[int, str]:
+def _read_content(pages: list[PageObject], facts: Facts) -> dict[tuple[int, int], str]:
+    """The text of each marked-content sequence with an MCID, by (page object number, MCID), within MAX_CONTENT
+    bytes of content and MAX_DRAWN form XObjects drawn."""
+    texts: dict[tuple[int, int], str] = {}
+    size, drawn = 0, [0]
+    for page in pages:
+        size += _content_size(page)
+        if size > MAX_CONTENT:
+            facts.cut.append(
+                f"the pages' content is larger than {MAX_CONTENT // 1_000_000} MB: read up to there"
+            )
+            break
+        number = page.indirect_reference.idnum if page.indirect_reference else None
+        for mcid, text in _marked_content(page, facts, drawn).items():
+            if number is not None:
+                texts[number, mcid] = text
+        if drawn[0] > MAX_DRAWN:
+            facts.cut.append(f"the pages draw form XObjects more than {MAX_DRAWN} times: read up to there")
+            break
+    return texts
+
+
+def _marked_content(page: Any, facts: Facts, drawn: list[int]) -> dict[int, str]:
     """The text of each marked-content sequence with an MCID on a page; counts the text shown outside any
     sequence and records the sequences that carry their own /Lang."""
     resources: Any = (page.get("/Resources") or DictionaryObject()).get_object()
@@ -366,12 +427,17 @@ def _marked_content(page: Any, facts: Facts) -> dict[int, str]:
                 stack[-1][1].append(text)
         elif operator in _SHOW_TEXT and not stack:
             facts.unmarked_text += 1
+        elif operator == b"Do":  # pypdf reads a form XObject's content each time it is drawn
+            drawn[0] += 1
+            if drawn[0] > MAX_DRAWN:
+                raise pdfwalk.Stop
 
     def on_text(text: str, *_args: Any) -> None:
         if stack:
             stack[-1][1].append(text)
 
-    page.extract_text(visitor_operand_before=before, visitor_text=on_text)
+    with suppress(pdfwalk.Stop):  # pypdf may catch it inside a form XObject: `drawn` says it was raised
+        page.extract_text(visitor_operand_before=before, visitor_text=on_text)
     return texts
 
 
