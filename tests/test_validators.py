@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from briefgen.backends import BACKENDS
+from briefgen.inspect import inspect
 from tests import validators
 from tests.conftest import FIXTURES, ROOT, require_tool, run_cli
 
@@ -83,6 +84,13 @@ def test_page_validation_accepts_every_standard_claimed(build, case) -> None:
         for line in validators.page_failures(pdf, standard)
     ]
     assert not failures, f"{engine}: page-validation fails {len(failures)} rules:\n" + "\n".join(failures)
+    alarms = [
+        f"{pdf.name}: {f.check}: {f.reason}"
+        for pdf in pdfs.values()
+        for f in inspect(pdf).findings
+        if not f.passed
+    ]
+    assert not alarms, "inspect fails what page-validation passes:\n" + "\n".join(alarms)
 
 
 @pytest.mark.parametrize("engine", [e for e in BACKENDS if ("ua-1",) in _claimed(e)])
@@ -94,3 +102,94 @@ def test_outloud_finds_no_error_and_no_running_text_tagged_as_content(build, eng
     found = validators.outloud_failures(pdfs)
     failures = [f"{pdf.parent.name}/{pdf.name}: {line}" for pdf in pdfs for line in found[pdf]]
     assert not failures, f"{engine}: outloud finds {len(failures)} problems:\n" + "\n".join(failures)
+
+
+# -- inspect against the validator -----------------------------------------------------------------------
+
+# Each of inspect's checks and the page-validation rules that judge the same thing: when the validator fails one
+# of these rules, inspect must fail the check (it never says "pass" where the validator fails what it checks).
+CHECK_RULES = {
+    "language": ("PDFUA1-TEXT-LANGUAGE-",),
+    "title": ("PDFUA1-VIEWER-PREFERENCES-", "PDFUA1-TITLE-"),
+    "marked": ("PDFUA1-TAGGED-DOCUMENT-",),
+    "figures have alt text": ("PDFUA1-FIGURE-ALTERNATIVE-TEXT-",),
+    "fonts embedded": ("PDFUA1-FONT-EMBEDDING-", "PDFA3B-FONT-EMBEDDING-"),
+    "attachments described": ("PDFA3B-FILE-SPEC-AF-RELATIONSHIP-",),
+    "claims a-3b": ("PDFA3B-ID-PART-", "PDFA3B-ID-CONFORMANCE-"),
+    "content tagged": ("PDFUA1-CONTENT-TAGGING-",),
+}
+
+
+def _structure(pdf, change) -> None:
+    """Call `change` on every element of the structure tree, each once."""
+    import pikepdf
+
+    seen: set[tuple[int, int]] = set()
+    todo = [pdf.Root.StructTreeRoot]
+    while todo:
+        node = todo.pop()
+        if not isinstance(node, pikepdf.Dictionary) or (node.is_indirect and node.objgen in seen):
+            continue
+        seen.add(node.objgen)
+        change(node)
+        kids = node.get("/K")
+        todo += list(kids) if isinstance(kids, pikepdf.Array) else [] if kids is None else [kids]
+
+
+def _no_alt(pdf) -> None:
+    _structure(pdf, lambda node: node.get("/S") == "/Figure" and "/Alt" in node and node.__delitem__("/Alt"))
+
+
+def _no_font_file(pdf) -> None:
+    for font in pdf.pages[0].Resources.Font.values():
+        for each in [font, *font.get("/DescendantFonts", [])]:
+            descriptor = each.get("/FontDescriptor")
+            for key in ("/FontFile", "/FontFile2", "/FontFile3"):
+                if descriptor is not None and key in descriptor:
+                    del descriptor[key]
+
+
+def _no_pdfaid(pdf) -> None:
+    with pdf.open_metadata(set_pikepdf_as_editor=False) as xmp:
+        del xmp["pdfaid:part"]
+
+
+def _no_relationship(pdf) -> None:
+    del pdf.Root.Names.EmbeddedFiles.Names[1]["/AFRelationship"]
+
+
+TAMPERED = {
+    "no /Lang": lambda pdf: pdf.Root.__delitem__("/Lang"),
+    "title not shown": lambda pdf: setattr(pdf.Root.ViewerPreferences, "DisplayDocTitle", False),
+    "not marked": lambda pdf: pdf.Root.__delitem__("/MarkInfo"),
+    "a figure without alt text": _no_alt,
+    "a font not embedded": _no_font_file,
+    "no pdfaid:part": _no_pdfaid,
+    "an attached file without relationship": _no_relationship,
+}
+
+
+@pytest.mark.parametrize("tamper", TAMPERED)
+def test_inspect_fails_what_the_validator_fails(build, tmp_path: Path, tamper: str) -> None:
+    """A PDF that passes both (Typst, ua-1 and a-3b, the AI Alliance brief with its figure) is changed in one
+    way: page-validation fails it, and inspect fails the checks of the rules that fail, and exits 1."""
+    import pikepdf
+
+    good = build(("typst", ("ua-1", "a-3b"), "briefing", ALLIANCE))["en"]
+    bad = tmp_path / good.name
+    with pikepdf.open(good) as pdf:
+        TAMPERED[tamper](pdf)
+        pdf.save(bad)
+    failed = [
+        line.split(":")[0]
+        for standard in ("ua-1", "a-3b")
+        for line in validators.page_failures(bad, standard)
+    ]
+    assert failed, f"page-validation finds nothing wrong with {tamper}"
+    found = {f.check: f for f in inspect(bad).findings}
+    owed = [check for check, rules in CHECK_RULES.items() if any(r.startswith(rules) for r in failed)]
+    assert owed, f"no check of inspect covers {failed}"
+    passed = [check for check in owed if check not in found or found[check].passed]
+    assert not passed, f"{tamper}: page-validation fails {failed}, inspect passes {passed}"
+    code, stdout, _ = run_cli("inspect", bad)
+    assert code == 1 and "exit 1:" in stdout

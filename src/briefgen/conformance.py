@@ -9,9 +9,10 @@ means these checks found nothing, not that the file conforms. It checks:
 - fonts: every font of the pages and of the form XObjects they draw is embedded (Type 3 fonts count as embedded);
 - the catalog's `/MarkInfo /Marked`, `/Lang` (a well-formed tag), `/ViewerPreferences /DisplayDocTitle`, the
   trailer's `/ID`, encryption;
-- the structure tree: present; every type standard (PDF 1.7 or 2.0) or role-mapped to one; the headings
-  (`H`, `H1`…`H6`), in document order, with the outline's titles and levels (levels compared up to a constant
-  shift: `H2` may be the outline's first level); every `Figure` has a non-empty `/Alt` or `/ActualText`; every
+- the structure tree: present; every type standard (PDF 1.7 or 2.0) or role-mapped to one; every outline
+  entry, in order, is a heading (`H`, `H1`…`H6`) of its words at its level (levels compared up to a constant
+  shift: `H2` may be the outline's first level; headings outside the outline, a title or a contents page's,
+  are allowed); every `Figure` has a non-empty `/Alt` or `/ActualText`; every
   `Table` has a `TH`; no text is shown outside marked content (tagged or artifact) in the pages' own content;
 - attached files: name, size, MIME type, `/AFRelationship`, listed in the catalog's `/AF`; none under PDF/A-2b;
 - with every standard, and without one: the file was read in full, its trees within briefgen's limits (no node
@@ -116,35 +117,40 @@ def _role_map(facts: Facts) -> Finding:
 
 
 def _headings(facts: Facts) -> Finding:
+    """Every outline entry, in order, is a heading of its words, at its level (up to one constant shift: `H2`
+    may be the outline's first level). Headings the outline leaves out (the document's title, a contents
+    page's heading) are allowed, and counted."""
+    name = "headings follow the outline"
     if not facts.tagged:
-        return Finding("headings follow the outline", False, "no structure tree")
-    if not facts.headings and not facts.outline:
-        return Finding("headings follow the outline", True, "no heading and no outline")
-    headings, first = facts.headings, ""
-    title = words(facts.title or "").casefold()
-    outline_first = words(facts.outline[0][1]).casefold() if facts.outline else ""
-    if headings and title and words(headings[0].text).casefold() == title != outline_first:
-        # The document's title as its first heading (H1, the sections H2), which the outline leaves out: the
-        # reader shows it in the window's title bar (DisplayDocTitle).
-        headings, first = headings[1:], "the title's heading, then "
-    numbered = [h.level for h in headings if h.level is not None]
-    shift = min(numbered) - min(level for level, _ in facts.outline) if numbered and facts.outline else 0
-    for index, (heading, entry) in enumerate(zip(headings, facts.outline, strict=False), start=1):
-        level = None if heading.level is None else heading.level - shift
-        if heading.text.casefold() != entry[1].casefold() or level not in (None, entry[0]):
-            tag = f"H{heading.level or ''}"
+        return Finding(name, False, "no structure tree")
+    if not facts.outline:
+        return Finding(name, True, f"{len(facts.headings)} headings, no outline")
+    remaining = iter(enumerate(facts.headings, start=1))
+    shift: int | None = None
+    for level, text in facts.outline:
+        found = next(((i, h) for i, h in remaining if _same_words(h.text, text)), None)
+        if found is None:
             return Finding(
-                "headings follow the outline",
-                False,
-                f"heading {index} is {tag} {heading.text!r}, the outline's is {entry[1]!r} at level {entry[0]}",
+                name, False, f"the outline's {text!r} (level {level}) is no heading after the one before"
             )
-    if len(headings) != len(facts.outline):
-        return Finding(
-            "headings follow the outline",
-            False,
-            f"{first}{len(headings)} headings, {len(facts.outline)} outline entries",
-        )
-    return Finding("headings follow the outline", True, f"{first}{len(headings)} headings, as in the outline")
+        index, heading = found
+        if heading.level is not None:
+            shift = heading.level - level if shift is None else shift
+            if heading.level - level != shift:
+                return Finding(
+                    name,
+                    False,
+                    f"heading {index} {heading.text!r} is H{heading.level}; the outline has it at level {level}",
+                )
+    extra = len(facts.headings) - len(facts.outline)
+    outside = f"; {extra} heading{'s' if extra > 1 else ''} outside it (a title, contents)" if extra else ""
+    return Finding(name, True, f"{len(facts.outline)} outline entries, each a heading in order{outside}")
+
+
+def _same_words(heading: str, entry: str) -> bool:
+    """The same words, case aside; a word broken at its hyphen across two lines (`non- profit`) is one."""
+    joined = re.sub(r"(?<=\w)- (?=\w)", "-", words(heading).replace("\u00ad", ""))
+    return joined.casefold() == words(entry).casefold()
 
 
 def _figures(facts: Facts) -> Finding:

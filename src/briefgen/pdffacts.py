@@ -125,6 +125,11 @@ class Facts:
         return names + ([f"a-{self.pdfa[0]}{self.pdfa[1].lower()}"] if self.pdfa else [])
 
 
+def _true(value: object) -> bool:
+    """Whether a PDF boolean is true: pypdf's BooleanObject(False) is truthy in Python, its value is not."""
+    return getattr(value, "value", value) is True
+
+
 def read(pdf: str | Path | bytes, content: bool = True) -> Facts:
     """The conformance facts of a PDF file or its bytes. Raises NotAPdf when pypdf cannot read it.
 
@@ -179,9 +184,9 @@ def _read_catalog(reader: PdfReader, root: DictionaryObject, pages: list[PageObj
         icc = profile is not None and profile.get_object().get_data()[36:40] == b"acsp"
         facts.output_intents.append((str(intent.get("/S", "")).lstrip("/"), bool(icc)))
     facts.fonts = _fonts(pages, facts.cut)
-    facts.marked = bool((root.get("/MarkInfo") or {}).get("/Marked", False))
+    facts.marked = _true((root.get("/MarkInfo") or {}).get("/Marked"))
     facts.lang = _string(root["/Lang"]) if "/Lang" in root else None
-    facts.display_doc_title = bool((root.get("/ViewerPreferences") or {}).get("/DisplayDocTitle", False))
+    facts.display_doc_title = _true((root.get("/ViewerPreferences") or {}).get("/DisplayDocTitle"))
     facts.file_id = "/ID" in reader.trailer
     facts.attachments = _attachments(root, facts.cut)
     facts.outline = [
