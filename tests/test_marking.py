@@ -142,7 +142,8 @@ def test_marking_moves_no_word_of_the_text(built, unmarked, tmp_path: Path, engi
     _, plain = unmarked
     final = variant(tmp_path / "final", status="final")
     marked, bare = built(DRAFT, engine, "briefing", "en"), built(final, engine, plain, "en")
-    marking = {WORDS["en"].casefold(), "confidential"}
+    # The marking's words: the watermark, the banner, and the draft's status in the title block's fields
+    marking = {WORDS["en"].casefold(), "confidential", "status"}
 
     def words(pdf: Path, page: int) -> list[str]:  # -nodiag: pdftotext leaves the watermark out
         text = pdfcheck.page_text(pdf, page, "nodiag").casefold()

@@ -92,3 +92,13 @@ def test_the_running_footer_is_an_artifact_and_the_headings_stay_tagged(
     assert sections and set(sections) <= set(headings), (sections, headings)
     tagged = "".join(page["tagged"] for page in pages).casefold()
     assert all(section in tagged for section in sections)
+
+
+@pytest.mark.parametrize("theme", THEMES)
+@pytest.mark.parametrize("lang", LANGS)
+def test_a_screen_reader_hears_once_that_the_briefing_is_a_draft(marked, theme: str, lang: str) -> None:
+    """The watermark is an artifact, so the title block's fields say the status, once, as tagged text."""
+    catalog = load_catalog(lang)
+    tagged = "".join(page["tagged"] for page in texts(marked[theme, lang])).casefold()
+    said = squeezed(catalog("status")).casefold()  # the theme sets the fields' names in capitals
+    assert tagged.count(said) == 1 and tagged.split(said, 1)[1].startswith(catalog("status.draft").casefold())

@@ -346,6 +346,8 @@ def build_document(loaded: LoadedBrief, lang: str, catalog: Catalog) -> Document
     meta = [
         Field(catalog("date"), words(format_day(brief.date, catalog))),
         Field(catalog("version"), words(brief.version)),
+        # A draft says so once in the text, where a screen reader reads it: its watermark is an artifact.
+        *([Field(catalog("status"), words(catalog("status.draft")))] if brief.status == "draft" else []),
         Field(catalog("audience"), prose(brief.audience)),
         Field(catalog("classification"), words(catalog("classification." + brief.classification))),
         Field(catalog("author"), words(", ".join(x for x in (brief.author, brief.organisation) if x))),
