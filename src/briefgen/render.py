@@ -3,6 +3,11 @@
 Templates receive `doc` (the localised document), `t` (the language's catalog), `theme` (the manifest),
 `tokens` (the design tokens), `tokens_block` (the same, written in the engine's language: CSS custom
 properties, a Typst dictionary or LaTeX macros), `running` (the header and footer) and `fonts` (the faces).
+
+Templates run in Jinja's immutable sandbox: they read these values and call their public methods, but reach
+no attribute starting with `_` (so no way from an object to Python's modules) and change no list or dict. A
+theme someone sent can make an ugly or misleading PDF, not run code: what the sandbox refuses is an InputError
+at the template's line.
 """
 
 from __future__ import annotations
@@ -12,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 from markupsafe import Markup
 
 from briefgen.backends import Backend
@@ -54,7 +60,7 @@ def environment(
             ),
         ]
     )
-    env = jinja2.Environment(
+    env = ImmutableSandboxedEnvironment(
         loader=loader,
         undefined=jinja2.StrictUndefined,
         autoescape=backend.autoescape,
@@ -140,7 +146,7 @@ def render(backend: Backend, theme: Theme, doc: Document, catalog: Catalog, **ex
         raise InputError(
             f"template not found: {exc.name} (looked in {', '.join(map(display_path, dirs))})"
         ) from None
-    except jinja2.UndefinedError as exc:
+    except (jinja2.UndefinedError, SecurityError) as exc:
         line, name = _template_line(exc)
         raise InputError(Problem(name, line, 1, f"template error: {exc.message}")) from None
 
