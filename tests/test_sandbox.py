@@ -47,7 +47,16 @@ def _run(folder: Path, engine: str, payload: str) -> tuple[int, str, str, Path]:
     theme = _theme(folder, engine, payload.replace("CANARY", str(canary)))
     shutil.copy(MINIMAL, folder / "minimal.yaml")
     code, stdout, stderr = run_cli(
-        "build", folder / "minimal.yaml", "--engine", engine, "--theme", theme, "--lang", "en", "--out", folder / "out"
+        "build",
+        folder / "minimal.yaml",
+        "--engine",
+        engine,
+        "--theme",
+        theme,
+        "--lang",
+        "en",
+        "--out",
+        folder / "out",
     )
     return code, stdout, stderr, canary
 
@@ -59,7 +68,9 @@ def test_a_theme_cannot_run_code_in_typst(tmp_path: Path, payload: str) -> None:
     assert code == 2 and stdout == "" and "Traceback" not in stderr
     lines = stderr.strip().splitlines()
     assert len(lines) == 1, stderr
-    assert re.fullmatch(r".*sent-theme/typst/title\.typ\.j2:2:1: template error: .*unsafe.*", lines[0]), lines[0]
+    assert re.fullmatch(r".*sent-theme/typst/title\.typ\.j2:2:1: template error: .*unsafe.*", lines[0]), (
+        lines[0]
+    )
     assert not (tmp_path / "out").exists()
 
 

@@ -69,7 +69,7 @@ def environment(
         trim_blocks=True,
         lstrip_blocks=True,
         auto_reload=True,
-        **syntax.delimiters,  # type: ignore[arg-type]
+        **syntax.delimiters,
     )
     env.filters["inline"] = lambda nodes: Markup(syntax.inline(nodes))
     env.filters["text"] = lambda value: Markup(syntax.text(str(value))) if syntax.text else value
