@@ -24,6 +24,7 @@ def test_build_writes_one_pdf_per_language_and_one_line_each(tmp_path: Path) -> 
             rf"{re.escape(str(tmp_path))}/minimal-brief\.{lang}\.pdf  1 page  \d+ KiB  \d+\.\d\d s", line
         )
     assert sorted(p.name for p in tmp_path.iterdir()) == [
+        ".manifest.json.lock",  # the folder's lock, that builds into it take to update the manifest
         "manifest.json",
         "minimal-brief.en.pdf",
         "minimal-brief.fr.pdf",

@@ -22,8 +22,9 @@ def project(workdir: Path) -> Path:
 
 
 def names(folder: Path) -> list[str]:
-    """The files written in `folder`, its manifest aside (the build's record of its PDFs)."""
-    return sorted(p.name for p in folder.iterdir() if p.name != "manifest.json") if folder.is_dir() else []
+    """The files written in `folder`, its manifest and the manifest's lock aside (the build's record of its PDFs)."""
+    kept = ("manifest.json", ".manifest.json.lock")
+    return sorted(p.name for p in folder.iterdir() if p.name not in kept) if folder.is_dir() else []
 
 
 def column(text: str, line: int, needle: str) -> int:

@@ -22,7 +22,7 @@ from briefgen.document.view import Document, build_document
 from briefgen.errors import BriefgenError, EngineError, EngineTimeout, InputError, Problem, display_path
 from briefgen.language.catalog import Catalog, load_catalog
 from briefgen.language.facts import fact_problems
-from briefgen.output import write_all
+from briefgen.output import Batch
 from briefgen.pdfinfo import first_page_of
 from briefgen.progress import Progress
 from briefgen.render import render
@@ -190,14 +190,24 @@ def build(
 def make_and_write(
     tasks: list[Task], options: Options, jobs: int = 1, progress: Progress | None = None
 ) -> list[Written]:
+    """Make every task's output, then write them all, or none. For PDFs, the folder's manifest is written in the
+    same all-or-nothing batch, read, merged and written under the folder's lock, so that builds into one folder
+    at the same time keep each other's entries."""
     pdf = options.format == "pdf"
-    described = manifest.read(options.out) if pdf and tasks else {}
+    if pdf and tasks:
+        manifest.read(options.out)  # a manifest that is not briefgen's is said before any engine runs
     outputs = make(tasks, options, jobs, progress)
     started = time.perf_counter()
-    files = [(o.path, o.data) for o in outputs]
-    if pdf and outputs:  # the manifest in the same all-or-nothing write as the PDFs
-        files.append((options.out / manifest.NAME, _manifest(outputs, options, described)))
-    write_all(files)
+    with Batch() as batch:
+        for o in outputs:
+            batch.stage(o.path, o.data)
+        if pdf and outputs:
+            with manifest.locked(options.out):
+                described = manifest.read(options.out)
+                batch.stage(options.out / manifest.NAME, _manifest(outputs, options, described))
+                batch.commit()
+        else:
+            batch.commit()
     if outputs:
         what = name_of(outputs[0].task) if len(outputs) == 1 else f"{len(outputs)} files"
         stage(what, "write", time.perf_counter() - started)

@@ -1,8 +1,10 @@
 """Take briefs and an output folder; give the PDFs `build` wrote there for them, checked against the manifest.
 
 What `bundle` and `publish` hand out: a brief with no PDF in the folder (or, where every language is asked for,
-one of its languages without a PDF), a PDF that is not the file the manifest describes, or one built from an
-older brief is an InputError naming the `briefgen build` command that makes it right.
+one of its languages without a PDF), a PDF that is not the file the manifest describes, one built from an
+older brief, or one whose page tree pypdf cannot read or does not hold the manifest's pages is an InputError
+naming the `briefgen build` command that makes it right. The folder is untrusted: each PDF is read as a regular
+file of it, never through a link, and never more bytes than the manifest gives it.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ import shlex
 from dataclasses import dataclass
 from pathlib import Path
 
-from briefgen import manifest
+from briefgen import confined, manifest, pdfinfo
 from briefgen.brief.discover import brief_files
 from briefgen.brief.read import load_yaml
 from briefgen.brief.validate import LoadedBrief, id_used_twice, load_brief
@@ -30,7 +32,7 @@ class Built:
 
     @property
     def lang(self) -> str:
-        return str(self.entry.get("language", ""))
+        return self.entry.language
 
 
 def load_briefs(paths: list[Path]) -> list[LoadedBrief]:
@@ -88,7 +90,7 @@ def _of_brief(
     brief = loaded.brief
     where = display_path(loaded.file)
     command = build_command(loaded, out)
-    names = sorted(n for n, e in files.items() if e.get("brief") == brief.id and (out / n).is_file())
+    names = sorted(n for n, e in files.items() if e.brief == brief.id and confined.present(out, n))
     if not names:
         raise InputError(
             Problem(where, 0, 0, f"no PDF of '{brief.id}' in {display_path(out)}/: run `{command}`")
@@ -109,21 +111,38 @@ def _of_brief(
     inputs = manifest.inputs_of(loaded)
     found: list[Built] = []
     for name in names:
-        data = (out / name).read_bytes()
-        if hashlib.sha256(data).hexdigest() != files[name].get("sha256"):
-            problems.append(
-                Problem(
-                    display_path(out / name), 0, 0, f"not the file the manifest describes: run `{command}`"
-                )
-            )
-        elif files[name].get("inputs") != inputs:
-            problems.append(
-                Problem(display_path(out / name), 0, 0, f"built from an older {where}: run `{command}`")
-            )
-        found.append(Built(loaded, name, data, files[name]))
+        try:
+            found.append(_checked(loaded, out, name, files[name], inputs, command))
+        except InputError as exc:
+            problems += exc.problems
     if problems:
         raise InputError(problems)
     return found
+
+
+def _checked(
+    loaded: LoadedBrief, out: Path, name: str, entry: manifest.Entry, inputs: str, command: str
+) -> Built:
+    """The PDF `name` of `out`, when it is the file its entry describes, built from the brief as it is now,
+    and its page tree holds the entry's pages. Raises InputError with the one problem found."""
+    where = f"{display_path(out).rstrip('/')}/{name}"
+    run = f": run `{command}`"
+    try:
+        data = confined.read(out, name, entry.bytes, run)
+    except (FileNotFoundError, confined.Oversized):
+        data = None
+    if data is None or hashlib.sha256(data).hexdigest() != entry.sha256:
+        raise InputError(Problem(where, 0, 0, f"not the file the manifest describes{run}"))
+    if entry.inputs != inputs:
+        raise InputError(Problem(where, 0, 0, f"built from an older {display_path(loaded.file)}{run}"))
+    try:
+        pages = pdfinfo.page_count(data)
+    except pdfinfo.Unreadable as exc:
+        raise InputError(Problem(where, 0, 0, f"not a PDF briefgen can read ({exc}){run}")) from None
+    if pages != entry.pages:
+        message = f"the manifest says {entry.pages} pages, its page tree has {pages}{run}"
+        raise InputError(Problem(where, 0, 0, message))
+    return Built(loaded, name, data, entry)
 
 
 __all__ = ["Built", "build_command", "built", "load_briefs"]

@@ -702,15 +702,24 @@ def inspect(pdf: Path, folder: Path | None, as_json: bool, debug: bool) -> None:
     show_default=True,
     help="The folder holding the PDFs and their manifest.json.",
 )
+@click.option(
+    "--theme",
+    help="The theme whose WeasyPrint templates make the pages: a built-in name or a theme folder (default: the "
+    "project file's theme, else the built-in theme each PDF was built with, else briefing). A theme folder "
+    "named in OUT's manifest is never used.",
+)
 @_config_option
 @click.option("--debug", is_flag=True, help="Show Python tracebacks.")
 @_reports_errors
-def publish(directory: Path, paths: tuple[Path, ...], out: Path, config: Path | None, debug: bool) -> None:
+def publish(
+    directory: Path, paths: tuple[Path, ...], out: Path, theme: str | None, config: Path | None, debug: bool
+) -> None:
     """Write a static site of the briefs' PDFs already built in OUT to DIR: an index.html with a card per
     briefing and language, and each briefing as one self-contained HTML page (fonts and images embedded).
 
     DIR is replaced whole; it must be new, empty, or a site briefgen publish wrote. Every language of each brief
-    needs its PDF, current with the brief (exit 2, nothing written, otherwise).
+    needs its PDF, current with the brief (exit 2, nothing written, otherwise). A PDF built with another theme
+    than its page's is said in a warning.
     """
     import time
 
@@ -718,8 +727,9 @@ def publish(directory: Path, paths: tuple[Path, ...], out: Path, config: Path | 
     from briefgen.publish import publish as make_site
 
     started = time.perf_counter()
-    project, given = _settings(config, out=out)
-    site = make_site(_targets(paths, project), given["out"], directory)
+    _setup_logging(0)
+    project, given = _settings(config, out=out, theme=theme)
+    site = make_site(_targets(paths, project), given["out"], directory, given["theme"])
     where = display_path(directory).rstrip("/")
     for briefing in (b for group in site.groups for b in group):
         size = _human(site.files[briefing.html_name])

@@ -1,4 +1,4 @@
-"""What briefgen reads back from a PDF an engine made: the page a heading of the outline starts on."""
+"""What briefgen reads back from a PDF: its number of pages (from its page tree), the page a heading starts on."""
 
 from __future__ import annotations
 
@@ -7,6 +7,29 @@ import logging
 from collections.abc import Sequence
 
 log = logging.getLogger(__name__)
+
+
+class Unreadable(ValueError):
+    """A PDF pypdf cannot read, or whose page tree is broken; the reason."""
+
+
+def page_count(pdf: bytes) -> int:
+    """The number of pages of the PDF: the /Page leaves pypdf finds walking the page tree from the catalog (a
+    /Count the file writes is not believed), within pypdf's limits of depth and size, a loop refused. Raises
+    Unreadable with pypdf's reason for a file it cannot read strictly (a broken cross-reference table), an
+    encrypted file, or a page tree with a loop."""
+    from pypdf import PdfReader
+
+    try:
+        reader = PdfReader(io.BytesIO(pdf), strict=True)
+        if reader.is_encrypted:
+            raise Unreadable("it is encrypted")
+        return len(reader.pages)
+    except Unreadable:
+        raise
+    except Exception as exc:  # pypdf's errors on a hostile file are of many kinds
+        reason = " ".join(str(exc).split()) or type(exc).__name__
+        raise Unreadable(f"pypdf: {reason}") from None
 
 
 def first_page_of(pdf: bytes, titles: Sequence[str]) -> int | None:
@@ -35,4 +58,4 @@ def first_page_of(pdf: bytes, titles: Sequence[str]) -> int | None:
     return min(pages) if pages else None
 
 
-__all__ = ["first_page_of"]
+__all__ = ["Unreadable", "first_page_of", "page_count"]

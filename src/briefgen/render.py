@@ -4,6 +4,11 @@ Templates receive `doc` (the localised document), `t` (the language's catalog), 
 `logo` (its file) and `logo_alt` (its alt text in the document's language, "" when decorative), `tokens` (the
 design tokens), `tokens_block` (the same, written in the engine's language: CSS custom
 properties, a Typst dictionary or LaTeX macros), `running` (the header and footer) and `fonts` (the faces).
+
+Templates run in Jinja's immutable sandbox: they read these values and call their public methods, but reach
+no attribute starting with `_` (so no way from an object to Python's modules) and change no list or dict. A
+theme someone sent can make an ugly or misleading PDF, not run code: what the sandbox refuses is an InputError
+at the template's line.
 """
 
 from __future__ import annotations
@@ -13,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 from markupsafe import Markup
 
 from briefgen.backends import Backend
@@ -56,7 +62,7 @@ def environment(
             ),
         ]
     )
-    env = jinja2.Environment(
+    env = ImmutableSandboxedEnvironment(
         loader=loader,
         undefined=jinja2.StrictUndefined,
         autoescape=backend.autoescape,
@@ -65,7 +71,7 @@ def environment(
         trim_blocks=True,
         lstrip_blocks=True,
         auto_reload=True,
-        **syntax.delimiters,  # type: ignore[arg-type]
+        **syntax.delimiters,
     )
     env.filters["inline"] = lambda nodes: Markup(syntax.inline(nodes))
     env.filters["text"] = lambda value: Markup(syntax.text(str(value))) if syntax.text else value
@@ -143,7 +149,7 @@ def render(backend: Backend, theme: Theme, doc: Document, catalog: Catalog, **ex
         raise InputError(
             f"template not found: {exc.name} (looked in {', '.join(map(display_path, dirs))})"
         ) from None
-    except jinja2.UndefinedError as exc:
+    except (jinja2.UndefinedError, SecurityError) as exc:
         line, name = _template_line(exc)
         raise InputError(Problem(name, line, 1, f"template error: {exc.message}")) from None
 

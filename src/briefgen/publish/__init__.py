@@ -4,8 +4,9 @@
 writes, all or nothing (folder.py), into `site`:
 
 - `index.html`: a card per briefing and language, grouped by brief, newest first (index.py);
-- `<id>.<lang>.html`: the briefing, from the brief through the WeasyPrint templates of the theme its PDF was
-  built with, self-contained: fonts, images and styles as data: URIs, readable on a phone (page.py, embed.py);
+- `<id>.<lang>.html`: the briefing, from the brief through the WeasyPrint templates of the theme given, else of
+  the built-in theme its PDF was built with (never a theme folder the untrusted manifest names: site.py),
+  self-contained: fonts, images and styles as data: URIs, readable on a phone (page.py, embed.py);
 - `pdf/<id>.<lang>.pdf`, the PDFs as built, and `thumbs/<id>.<lang>.png`, their first pages (thumbs.py).
 
 Every link is relative: the site works from a file:// address and from any static server. The same PDFs and
@@ -69,7 +70,8 @@ class Briefing:
 
     @property
     def pages(self) -> int:
-        return int(self.pdf.entry.get("pages", 0))
+        """Its PDF's pages (the manifest's count, checked against the PDF's page tree)."""
+        return self.pdf.entry.pages
 
     @property
     def size(self) -> int:
@@ -97,13 +99,15 @@ class Site:
     files: dict[str, int]
 
 
-def publish(paths: list[Path], out: Path, site: Path) -> Site:
-    """Write the site of the briefs of `paths` from their PDFs in `out` to the folder `site`. Raises InputError
-    (nothing written) for a brief that does not load, a language without its PDF, a PDF that is not the
-    manifest's or is older than its brief, or a `site` that is not a folder publish may replace."""
+def publish(paths: list[Path], out: Path, site: Path, theme: str | None = None) -> Site:
+    """Write the site of the briefs of `paths` from their PDFs in `out` to the folder `site`, each page made
+    with `theme` (a built-in's name or a theme folder), else with the built-in theme its PDF was built with, else
+    the default theme. Raises InputError (nothing written) for a brief that does not load, a language without
+    its PDF, a PDF that is not the manifest's or is older than its brief, a theme that does not load, or a
+    `site` that is not a folder publish may replace."""
     from briefgen.publish import site as making
 
-    return making.make(paths, out, site)
+    return making.make(paths, out, site, theme)
 
 
 __all__ = ["Briefing", "Site", "publish"]

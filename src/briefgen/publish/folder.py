@@ -1,9 +1,11 @@
 """Take the files of a site; write them as the folder DIR, whole or not at all.
 
 The site is written into a new folder beside DIR, then put in its place in one step: a failed or stopped
-publish leaves the site there before untouched. DIR may be missing, an empty folder, or a folder an earlier `briefgen publish` wrote
-(it holds MARKER); it is then replaced whole, files added to it by hand included. Any other DIR is refused
-(InputError), so that a mistyped name never erases a folder of other files.
+publish leaves the site there before untouched. Every file is created new inside that folder, never through a
+link, and a name that is not a path inside it (absolute, or with `..`) is refused: publish writes nothing
+outside DIR. DIR may be missing, an empty folder, or a folder an earlier `briefgen publish` wrote (it holds
+MARKER); it is then replaced whole, files added to it by hand included. Any other DIR is refused (InputError),
+so that a mistyped name never erases a folder of other files.
 """
 
 from __future__ import annotations
@@ -54,20 +56,37 @@ def write(site: Path, files: dict[str, bytes]) -> None:
     try:
         os.chmod(staging, 0o755)
         for name, data in sorted({**files, MARKER: MARKER_TEXT.encode()}.items()):
-            path = staging / name
-            if not path.parent.is_dir():
-                path.parent.mkdir(parents=True)
-                os.chmod(path.parent, 0o755)
-            with open(path, "wb") as handle:
-                handle.write(data)
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.chmod(path, 0o644)
+            _write_inside(staging, name, data)
         _swap(staging, site)
     except OSError as exc:
         raise _error(site, exc) from None
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+
+
+def inside(name: str) -> bool:
+    """Whether `name` is a path inside a folder: relative, with `/`, every part a plain name (no `..`)."""
+    parts = name.split("/")
+    return all(part not in ("", ".", "..") and "\0" not in part for part in parts)
+
+
+def _write_inside(staging: Path, name: str, data: bytes) -> None:
+    """Write the file `name` of the new site in `staging`, never outside it: a name that is not a path inside
+    the site is an InputError; no folder or file is followed through a link (the staging folder is new)."""
+    if not inside(name):
+        raise InputError(Problem(display_path(staging), 0, 0, f"{name!r} is not a path inside the site"))
+    folder = staging
+    for part in name.split("/")[:-1]:
+        folder = folder / part
+        if not folder.is_dir() or folder.is_symlink():
+            os.mkdir(folder, 0o755)  # FileExistsError for a file or a link in the way
+            os.chmod(folder, 0o755)
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | getattr(os, "O_CLOEXEC", 0)
+    with os.fdopen(os.open(folder / name.rsplit("/", 1)[-1], flags, 0o644), "wb") as handle:
+        os.fchmod(handle.fileno(), 0o644)  # readable by all, whatever the umask, as a static site is served
+        handle.write(data)
+        handle.flush()
+        os.fsync(handle.fileno())
 
 
 def _swap(staging: Path, site: Path) -> None:
@@ -111,4 +130,4 @@ def _error(site: Path, exc: OSError) -> EngineError:
     return EngineError(Problem(display_path(site), 0, 0, f"cannot write the site: {exc.strerror or exc}"))
 
 
-__all__ = ["MARKER", "check", "write"]
+__all__ = ["MARKER", "check", "inside", "write"]

@@ -30,10 +30,12 @@ _BODY = re.compile(r"<body\b[^>]*>", re.I)
 
 @cache
 def templates() -> jinja2.Environment:
-    """The site's own templates: HTML escaped, CSS as written."""
+    """The site's own templates: HTML escaped, CSS as written; in Jinja's sandbox, as every template."""
     from pathlib import Path
 
-    return jinja2.Environment(
+    from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+    return ImmutableSandboxedEnvironment(
         loader=jinja2.FileSystemLoader(str(Path(__file__).with_name("templates"))),
         autoescape=jinja2.select_autoescape(["html.j2"]),
         undefined=jinja2.StrictUndefined,

@@ -1,26 +1,39 @@
-"""Take briefs, their output folder and the site's folder; make every file of the site, then write it whole."""
+"""Take briefs, their output folder and the site's folder; make every file of the site, then write it whole.
+
+The pages are made with the theme given (`--theme`, or the project file's), else with the built-in theme each
+PDF was built with, else with the default theme: never with a theme folder the manifest names, as the manifest
+is untrusted. A PDF built with another theme than its page's is said in a warning.
+"""
 
 from __future__ import annotations
 
+import logging
 from dataclasses import replace
 from pathlib import Path
 
 from briefgen.built import Built, built
 from briefgen.errors import BriefgenError, InputError, Problem, display_path
 from briefgen.publish import Briefing, Site, folder
+from briefgen.publish.page import ENGINE
 from briefgen.publish.words import language_name, words_for
-from briefgen.themes.layers import DEFAULT_THEME, Theme
+from briefgen.themes.layers import ALIASES, DEFAULT_THEME, Theme, builtin_themes
+
+log = logging.getLogger(__name__)
 
 
-def make(paths: list[Path], out: Path, site: Path) -> Site:
+def make(paths: list[Path], out: Path, site: Path, theme: str | None = None) -> Site:
     """See `briefgen.publish.publish`."""
+    from briefgen.build import Options, theme_of
     from briefgen.publish.index import index
     from briefgen.publish.page import page
     from briefgen.publish.thumbs import thumbnail
 
     folder.check(site)  # before any work: a folder that may not be replaced is said at once
+    themes: dict[str, Theme] = {}
+    if theme is not None:  # a theme given that cannot be used is said once, before any other work
+        themes[theme] = theme_of(Options(engine=ENGINE, theme=theme))
     found = built(paths, out, every_language=True)
-    groups = _briefings(found, out)
+    groups = _briefings(found, out, theme, themes)
     files: dict[str, bytes] = {}
     for group in groups:
         for position, briefing in enumerate(group):
@@ -42,24 +55,51 @@ def make(paths: list[Path], out: Path, site: Path) -> Site:
     return Site(site, groups, {name: len(data) for name, data in files.items()})
 
 
-def _briefings(found: list[list[Built]], out: Path) -> list[list[Briefing]]:
-    """Each brief's briefings in the order of its languages; the briefs newest first, then by id."""
+def theme_for(pdf: Built, out: Path, given: str | None) -> str:
+    """The theme the page of `pdf` is made with: `given`, else the built-in theme the PDF was built with, else
+    the default theme. Warns when it is not the theme the manifest says the PDF was built with."""
+    from briefgen.manifest import theme_name
+
+    recorded = pdf.entry.theme
+    if given is not None:
+        chosen = given
+    elif recorded in builtin_themes() or recorded in ALIASES:
+        chosen = recorded
+    else:
+        chosen = DEFAULT_THEME
+    if theme_name(chosen) != recorded and ALIASES.get(recorded) != chosen:
+        hint = "" if given is not None else " (give the theme to use with --theme)"
+        log.warning(
+            "%s/%s: built with the theme '%s'; its page is made with the theme '%s'%s",
+            display_path(out).rstrip("/"),
+            pdf.name,
+            recorded,
+            theme_name(chosen),
+            hint,
+        )
+    return chosen
+
+
+def _briefings(
+    found: list[list[Built]], out: Path, given: str | None, themes: dict[str, Theme]
+) -> list[list[Briefing]]:
+    """Each brief's briefings in the order of its languages; the briefs newest first, then by id. `themes`: the
+    themes loaded already, by name."""
     from briefgen.build import Options, theme_of
     from briefgen.document.view import build_document
     from briefgen.language.catalog import load_catalog
     from briefgen.language.facts import format_day
 
-    themes: dict[str, Theme] = {}
     problems: list[Problem] = []
     groups: list[list[Briefing]] = []
     for pdfs in found:
         order = pdfs[0].loaded.brief.languages
         group: list[Briefing] = []
         for pdf in sorted(pdfs, key=lambda p: order.index(p.lang) if p.lang in order else len(order)):
-            name = str(pdf.entry.get("theme", DEFAULT_THEME))
+            name = theme_for(pdf, out, given)
             try:
                 if name not in themes:
-                    themes[name] = theme_of(Options(engine="weasyprint", theme=name))
+                    themes[name] = theme_of(Options(engine=ENGINE, theme=name))
                 theme = themes[name]
                 catalog = load_catalog(pdf.lang, theme.catalog_dirs)
             except BriefgenError as exc:

@@ -125,12 +125,13 @@ def _current_schema_above(target: Path, schema: str) -> str | None:
 def _render(request: Request, target: Path, schema: str, source_lang: str, source_file: str | None) -> str:
     import jinja2
     import yaml
+    from jinja2.sandbox import ImmutableSandboxedEnvironment
 
     texts = {
         lang: yaml.safe_load((PLACEHOLDERS / f"{lang}.yaml").read_text(encoding="utf-8"))
         for lang in request.langs
     }
-    env = jinja2.Environment(
+    env = ImmutableSandboxedEnvironment(  # as every template briefgen renders
         loader=jinja2.FileSystemLoader(HERE),
         autoescape=False,
         undefined=jinja2.StrictUndefined,

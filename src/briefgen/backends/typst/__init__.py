@@ -279,15 +279,11 @@ def identified(pdf: bytes, identifier: str) -> bytes:
 
 
 def page_count(pdf: bytes) -> int:
-    """The page count of a PDF written by Typst: trailer → catalog → page tree → /Count."""
+    """The page count of a PDF written by Typst, from its page tree as pypdf walks it (a `/Count` that the brief's
+    text, attached to the PDF, might hold is never read)."""
+    from briefgen import pdfinfo
 
-    def body(ref: bytes) -> bytes:
-        found = re.search(rb"(?<!\d)" + ref + rb"\s+0\s+obj(.*?)endobj", pdf, re.S)
-        return found.group(1) if found else b""
-
-    roots = re.findall(rb"/Root\s+(\d+)\s+0\s+R", pdf)
-    pages = re.search(rb"/Pages\s+(\d+)\s+0\s+R", body(roots[-1])) if roots else None
-    count = re.search(rb"/Count\s+(\d+)", body(pages.group(1))) if pages else None
-    if count is None:
-        raise EngineError("typst: the PDF has no page tree that briefgen can read")
-    return int(count.group(1))
+    try:
+        return pdfinfo.page_count(pdf)
+    except pdfinfo.Unreadable as exc:
+        raise EngineError(f"typst: the PDF has no page tree that briefgen can read ({exc})") from None
