@@ -3,8 +3,8 @@
 WeasyPrint tags every box it paints. briefgen's finisher then changes four things, on the PDF's objects:
 - what repeats on every page (the margin boxes: running header and footer, classification banner, draft
   watermark), a decorative image (`alt=""`) and a leader (the dots of a table of contents) become artifacts:
-  `/Artifact` marked content, out of the structure tree (WeasyPrint 70 tags them and keeps their elements out of the tree, so a reader that follows the
-  page's marked content still finds them);
+  `/Artifact` marked content, out of the structure tree (WeasyPrint 70 tags margin boxes, and keeps only their
+  elements out of the tree: a reader that follows the page's marked content still reads them);
 - an item of a description list (`<div><dt>…</dt><dd>…</dd></div>` in a `<dl>`), which WeasyPrint tags
   L → Div → LI → LBody twice, becomes one LI: the term its Lbl, the description its LBody;
 - a link's line holds one link annotation, the child of its Link element (WeasyPrint gives each box inside
@@ -269,8 +269,11 @@ def _artifacts(tree: Tree) -> None:
         kept = [mcid for mcid in range(len(marked)) if mcid not in dropped]
         renumbered = {old: new for new, old in enumerate(kept)}
         holders = {tree.get(marked[mcid]).number: tree.get(marked[mcid]) for mcid in range(len(marked))}
+        seen: set[int] = set()
         for stream, items in operators.get(number, []):
-            stream.stream[:] = _rewritten(items, dropped, renumbered)
+            stream.stream[:] = _rewritten(items, dropped, renumbered, seen)
+        if seen != set(range(len(marked))):
+            raise EngineError(f"weasyprint: page {number + 1}'s marked content is not all in its streams")
         for element in holders.values():
             if element.get("Type") != "/StructElem":
                 continue
@@ -301,9 +304,9 @@ def _marked_content(pdf: Any) -> dict[int, list[tuple[Any, list[Any]]]]:
     return found
 
 
-def _rewritten(items: list[Any], dropped: set[int], renumbered: dict[int, int]) -> list[Any]:
+def _rewritten(items: list[Any], dropped: set[int], renumbered: dict[int, int], seen: set[int]) -> list[Any]:
     """A stream's operators with `/Tag <</MCID n>> BDC` as `/Artifact BMC` for n in `dropped`, other ids
-    renumbered."""
+    renumbered; each id found is added to `seen`."""
     import pydyf
 
     out: list[Any] = []
@@ -317,6 +320,7 @@ def _rewritten(items: list[Any], dropped: set[int], renumbered: dict[int, int]) 
             and items[index + 1] == b"BDC"
         ):
             mcid = item["MCID"]
+            seen.add(mcid)
             if mcid in dropped:
                 if not (out and isinstance(out[-1], str) and out[-1].startswith("/")):
                     raise EngineError("weasyprint: a marked-content id is written without its tag")
