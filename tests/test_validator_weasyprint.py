@@ -96,10 +96,12 @@ def test_the_marking_and_the_running_header_and_footer_are_artifacts(weasyprint_
         ]  # "Page 2 of 3"
         assert page["untagged"] == [], number  # everything else is tagged: a structure element's
     tagged = " ".join(text for page in pages for text in page["tagged"])
-    assert watermark not in tagged.upper().split()
-    # the title block states the classification once, as content; the banners never reach the structure
-    assert tagged.count(classification) == 1 and classification in " ".join(pages[0]["tagged"])
-    assert classification.upper() not in tagged
+    first = " ".join(pages[0]["tagged"])
+    # the title block's fields state the status and the classification once, as content; the watermark and the
+    # banners (in capitals) never reach the structure
+    for said in (t("status.draft"), classification):
+        assert tagged.count(said) == 1 and said in first, said
+    assert watermark not in tagged and classification.upper() not in tagged
     roles = {role for role, _depth, _attrs, _text in pdfcheck.structure(pdf)}
     assert {"/H1", "/H2", "/P", "/L", "/LI"} <= roles
     assert not failures(pdf, "ua-1")
