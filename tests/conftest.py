@@ -94,3 +94,24 @@ def built(tmp_path_factory: pytest.TempPathFactory):
         return cache[key]
 
     return build
+
+
+@pytest.fixture(scope="session")
+def standard_pdfs(tmp_path_factory: pytest.TempPathFactory):
+    """`standard_pdfs(engine, standards, theme, brief)` → {lang: PDF}: every language of the brief, built once
+    per session with `--pdf-standard` (a tuple of standards, () for none) and a theme (a name or a folder)."""
+    built: dict[tuple[str, tuple[str, ...], str, str], dict[str, Path]] = {}
+
+    def build(engine: str, standards: tuple[str, ...], theme: str | Path, brief: Path) -> dict[str, Path]:
+        key = (engine, standards, str(theme), str(brief))
+        if key not in built:
+            if engine == "latex":
+                require_tool("lualatex", "the LaTeX engine")
+            out = tmp_path_factory.mktemp(f"{engine}-{'_'.join(standards) or 'none'}")
+            args = ["build", brief, "--engine", engine, "--theme", theme, "--out", out, "-q"]
+            code, _stdout, stderr = run_cli(*args, "--pdf-standard", ",".join(standards))
+            assert code == 0, stderr
+            built[key] = {p.name.split(".")[-2]: p for p in sorted(out.glob("*.pdf"))}
+        return built[key]
+
+    return build
