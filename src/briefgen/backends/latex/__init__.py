@@ -17,7 +17,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from briefgen.backends import Job, Typeset, scratch, sourcemap
-from briefgen.backends.latex import pdfa
+from briefgen.backends.latex import pdfa, streams
 from briefgen.backends.latex.logo import place_figure, place_logo
 from briefgen.backends.latex.svg import Converter
 from briefgen.errors import BriefgenError, EngineError, EngineTimeout, InputError, Problem, display_path
@@ -180,7 +180,8 @@ class LatexEngine:
                 place_figure(figure, build, svgs)
             log.debug("lualatex: %s, in %s", " ".join(command), build)
             log_text = _runs(command, build, job)
-            return Typeset((build / "main.pdf").read_bytes(), page_count(log_text) or 0)
+            pdf = streams.fix_end_of_lines((build / "main.pdf").read_bytes())  # PDF/A reads each /Length
+            return Typeset(pdf, page_count(log_text) or 0)
 
 
 def _runs(command: list[str], build: Path, job: Job) -> str:
