@@ -1,9 +1,10 @@
-"""LaTeX's PDF/A, judged by a validator the project did not write: page-validation (a Rust PDF/A and PDF/UA
-checker) accepts PDF/A-2b and PDF/A-3b for both example briefs, in both languages, in the briefing theme, and
-PDF/A-3b in the dossier theme and the README's worked-example theme."""
+"""LaTeX's PDF/A, judged by tools the project did not write: page-validation (a Rust PDF/A and PDF/UA checker)
+accepts PDF/A-2b and PDF/A-3b for both example briefs, in both languages, in the briefing theme, and PDF/A-3b in
+the dossier theme and the README's worked-example theme; qpdf finds no fault in their syntax."""
 
 from __future__ import annotations
 
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -49,3 +50,6 @@ def test_the_validator_accepts_latex_pdf_a(pdfa, standard: str, theme: str, brie
     pdf = pdfa(standard, theme, brief, lang)
     failures = validators.page_failures(pdf, standard)
     assert not failures, f"{pdf.name} ({standard}, {Path(theme).name}) fails:\n" + "\n".join(failures)
+    require_tool("qpdf", "checking a PDF's syntax; apt-get install qpdf")
+    checked = subprocess.run(["qpdf", "--check", pdf], capture_output=True, text=True, check=False)
+    assert checked.returncode == 0 and not checked.stderr, checked.stdout + checked.stderr
