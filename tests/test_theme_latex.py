@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from briefgen.backends.latex import logo as latex_logo
+from briefgen.backends.latex import svg as latex_svg
 from briefgen.brief.validate import load_brief
 from briefgen.document.inline import plain
 from briefgen.document.view import Document, build_document
@@ -204,10 +204,12 @@ def test_dossier_cover_shows_the_svg_logo(dossier, lang: str, tmp_path: Path) ->
 
 def test_svg_logo_becomes_a_pdf_page_of_its_size(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
-    assert latex_logo.svg_size(DOSSIER_LOGO, DOSSIER_LOGO.read_bytes()) == (180, 60)
+    theme = load_theme("dossier")
+    svgs = latex_svg.Converter(theme.faces, tuple(theme.asset_dirs()))
     pdf = tmp_path / "logo.pdf"
-    pdf.write_bytes(latex_logo.svg_pdf(DOSSIER_LOGO))
-    assert [p.read_bytes() for p in latex_logo.cache_folder().iterdir()] == [pdf.read_bytes()], "cached once"
+    pdf.write_bytes(svgs.pdf(DOSSIER_LOGO, "logo"))
+    assert [p.read_bytes() for p in latex_svg.cache_folder().iterdir()] == [pdf.read_bytes()], "cached once"
+    assert svgs.pdf(DOSSIER_LOGO, "logo") == pdf.read_bytes()
     (page,) = pdfcheck.reader(pdf).pages
     assert (round(float(page.mediabox.width)), round(float(page.mediabox.height))) == (135, 45)  # 180 × 60 px
 
@@ -216,11 +218,12 @@ def test_an_svg_logo_that_is_not_svg_is_located(tmp_path: Path) -> None:
     bad = tmp_path / "logo.svg"
     bad.write_text('<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10">\n<rect></svg>\n')
     with pytest.raises(InputError, match=r"logo.svg:2:\d+: logo: not valid SVG"):
-        latex_logo.svg_size(bad, bad.read_bytes())
+        latex_svg.parse(bad, bad.read_bytes(), "logo")
     unsized = tmp_path / "unsized.svg"
     unsized.write_text('<svg xmlns="http://www.w3.org/2000/svg"><rect width="5" height="5"/></svg>')
+    root, _where = latex_svg.parse(unsized, unsized.read_bytes(), "logo")
     with pytest.raises(InputError, match="needs a width and a height, or a viewBox"):
-        latex_logo.svg_size(unsized, unsized.read_bytes())
+        latex_svg.svg_size(unsized, root)
 
 
 # -- language as data: German ----------------------------------------------------------------------------

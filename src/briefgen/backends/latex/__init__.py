@@ -17,8 +17,9 @@ from dataclasses import replace
 from pathlib import Path
 
 from briefgen.backends import Job, Typeset, scratch, sourcemap
-from briefgen.backends.latex import pdfa
+from briefgen.backends.latex import pdfa, streams
 from briefgen.backends.latex.logo import place_figure, place_logo
+from briefgen.backends.latex.svg import Converter
 from briefgen.errors import BriefgenError, EngineError, EngineTimeout, InputError, Problem, display_path
 
 log = logging.getLogger(__name__)
@@ -172,13 +173,15 @@ class LatexEngine:
             (build / "main.tex").write_text(job.source, encoding="utf-8")
             if pdfa.needs_wrapper(job):
                 pdfa.write(job, build)
+            svgs = Converter.of(job)  # an SVG is drawn as the WeasyPrint engine would: theme fonts, confined
             if job.logo is not None:
-                place_logo(job.logo, build)
+                place_logo(job.logo, build, svgs)
             for figure in job.doc.figures:  # the brief's images, under the names the source gives them
-                place_figure(figure, build)
+                place_figure(figure, build, svgs)
             log.debug("lualatex: %s, in %s", " ".join(command), build)
             log_text = _runs(command, build, job)
-            return Typeset((build / "main.pdf").read_bytes(), page_count(log_text) or 0)
+            pdf = streams.fix_end_of_lines((build / "main.pdf").read_bytes())  # PDF/A reads each /Length
+            return Typeset(pdf, page_count(log_text) or 0)
 
 
 def _runs(command: list[str], build: Path, job: Job) -> str:

@@ -62,6 +62,17 @@ def _uuid(job: Job) -> str:
     return f"uuid:{digest[:8]}-{digest[8:12]}-{digest[12:16]}-{digest[16:20]}-{digest[20:]}"
 
 
+# PDF/A-2 and PDF/A-3 predefine the pdfaid properties part, conformance and amd, and forbid redefining them.
+# TeX Live 2022's pdfmanagement also writes pdfaid:year, and declares it in an extension schema of the pdfaid
+# namespace, which a validator rejects (a property the predefined schema lacks; a predefined schema redefined).
+# \DocumentMetadata has just copied the standard's properties into \g__pdfmeta_standard_prop: the year goes
+# from there (an empty value writes no XMP line), and the pdfaid schema from the extension schemas written.
+_PDFAID_YEAR = [
+    r"\prop_if_exist:NT \g__pdfmeta_standard_prop { \prop_gremove:Nn \g__pdfmeta_standard_prop {year} }",
+    r"\seq_if_exist:NT \l__pdfmeta_xmp_schema_seq { \seq_remove_all:Nn \l__pdfmeta_xmp_schema_seq {pdfaid} }",
+]
+
+
 def _metadata(job: Job) -> list[str]:
     r"""\DocumentMetadata and the XMP values TeX Live 2022 would otherwise take from the clock (the dates, the
     instance id); the title, author and subject each one XMP item (pdfmanagement splits them at commas), in the
@@ -71,6 +82,7 @@ def _metadata(job: Job) -> list[str]:
     return [
         rf"\DocumentMetadata{{{standard}, lang={job.doc.tag}}}",
         r"\ExplSyntaxOn",
+        *_PDFAID_YEAR,
         rf"\AddToDocumentProperties[document]{{pdfcreationdate}}{{{date}}}",
         rf"\AddToDocumentProperties[document]{{pdfmoddate}}{{{date}}}",
         rf"\AddToDocumentProperties[hyperref]{{pdfmetadate}}{{{date}}}",
