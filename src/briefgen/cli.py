@@ -382,9 +382,9 @@ def check(
     Ends with a summary line, `1 brief checked: 0 error(s), 2 warning(s)`, and exit 2 when there are errors.
     """
     from briefgen.brief.discover import find_briefs
-    from briefgen.brief.parity import compare
     from briefgen.build import Options, font_problems, plan, theme_of
     from briefgen.errors import InputError, Problem
+    from briefgen.language.parity import compare
 
     _setup_logging(-1 if quiet else verbose)
     project, given = _settings(config, theme=theme, engine="weasyprint")
