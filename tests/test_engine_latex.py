@@ -13,8 +13,8 @@ import pytest
 
 from briefgen.backends import Job, latex, workers
 from briefgen.backends.latex.markup import babel_language, latex_text, latex_url
+from briefgen.brief.inline import plain
 from briefgen.brief.validate import load_brief
-from briefgen.document.inline import plain
 from briefgen.document.view import Document, build_document
 from briefgen.errors import BriefgenError, EngineTimeout
 from briefgen.language.catalog import load_catalog

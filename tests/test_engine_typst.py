@@ -15,9 +15,9 @@ from fontTools.ttLib import TTFont
 from briefgen.backends import typst as engine
 from briefgen.backends import workers
 from briefgen.backends.typst.markup import typst_string, typst_text
+from briefgen.brief.inline import plain
 from briefgen.brief.validate import load_brief
 from briefgen.build import BACK_MATTER
-from briefgen.document.inline import plain
 from briefgen.document.view import Document, build_document
 from briefgen.language.catalog import load_catalog
 from briefgen.pdfinfo import first_page_of

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from briefgen.document.inline import Node, parse
+from briefgen.brief.inline import Node, parse
 from briefgen.language.catalog import load_catalog
 from briefgen.language.typography import typeset, typeset_text
 from briefgen.themes.layers import load_theme

@@ -791,7 +791,7 @@ def test_texts_at_the_limits_are_parsed_and_typeset_in_linear_time() -> None:
     """No pattern of a valid text makes the inline parser or the typography rules backtrack for seconds."""
     import time
 
-    from briefgen.document.inline import links, parse
+    from briefgen.brief.inline import links, parse
     from briefgen.language.typography import typeset
 
     slowest = (0.0, "")
@@ -812,7 +812,7 @@ PROBE = textwrap.dedent(
     """
     import json, resource, sys, time, tracemalloc
     from click.testing import CliRunner
-    import briefgen.brief.parity, briefgen.build
+    import briefgen.language.parity, briefgen.build
     from briefgen.cli import main
 
     def check():
@@ -921,7 +921,7 @@ def injected() -> str:
 
 @pytest.mark.parametrize("engine", ["weasyprint", "typst"])
 def test_injection_payloads_come_back_as_text(engine: str, workdir: Path) -> None:
-    from briefgen.document.inline import parse, plain
+    from briefgen.brief.inline import parse, plain
     from briefgen.language.typography import typeset
     from tests import pdfcheck
 

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from briefgen.backends.latex import svg as latex_svg
+from briefgen.brief.inline import plain
 from briefgen.brief.validate import load_brief
-from briefgen.document.inline import plain
 from briefgen.document.view import Document, build_document
 from briefgen.errors import InputError
 from briefgen.language.catalog import load_catalog

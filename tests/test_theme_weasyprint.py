@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from briefgen.brief.inline import parse, plain
 from briefgen.brief.validate import load_brief
-from briefgen.document.inline import parse, plain
 from briefgen.document.view import Document, build_document
 from briefgen.language.catalog import load_catalog
 from briefgen.language.typography import typeset

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from briefgen.document.inline import Node, parse
+from briefgen.brief.inline import Node, parse
 from briefgen.language.typography import typeset, typeset_text
 
 NB, NN = "\u00a0", "\u202f"

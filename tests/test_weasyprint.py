@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from briefgen.brief.inline import parse, plain
 from briefgen.brief.validate import load_brief
-from briefgen.document.inline import parse, plain
 from briefgen.language.catalog import load_catalog
 from briefgen.language.facts import format_fact
 from briefgen.language.typography import typeset

@@ -382,9 +382,9 @@ def check(
     Ends with a summary line, `1 brief checked: 0 error(s), 2 warning(s)`, and exit 2 when there are errors.
     """
     from briefgen.brief.discover import find_briefs
-    from briefgen.brief.parity import compare
     from briefgen.build import Options, font_problems, plan, theme_of
     from briefgen.errors import InputError, Problem
+    from briefgen.language.parity import compare
 
     _setup_logging(-1 if quiet else verbose)
     project, given = _settings(config, theme=theme, engine="weasyprint")
@@ -473,7 +473,7 @@ def themes() -> None:
 @_reports_errors
 def themes_list(debug: bool) -> None:
     """The built-in themes, what each extends, and the engines each supports."""
-    from briefgen.themes.catalogue import listing
+    from briefgen.theme_catalogue import listing
 
     for line in listing():
         click.echo(line)
@@ -486,7 +486,7 @@ def themes_list(debug: bool) -> None:
 @_reports_errors
 def themes_show(theme: str, templates: Path | None, debug: bool) -> None:
     """THEME resolved: its layers, fonts, logo, every token and the layer each template comes from."""
-    from briefgen.themes.catalogue import show
+    from briefgen.theme_catalogue import show
 
     for line in show(theme, templates):
         click.echo(line)
@@ -503,7 +503,7 @@ def themes_show(theme: str, templates: Path | None, debug: bool) -> None:
 @_reports_errors
 def themes_export(theme: str, directory: Path, engine: str | None, extend: bool, debug: bool) -> None:
     """Write THEME into DIRECTORY as a theme folder, to edit and build with --theme DIRECTORY."""
-    from briefgen.themes.catalogue import export
+    from briefgen.theme_catalogue import export
 
     for path in export(theme, directory, engine, extend):
         click.echo(str(path))
@@ -519,7 +519,7 @@ def templates() -> None:
 @_reports_errors
 def templates_list(debug: bool) -> None:
     """The built-in themes (as `briefgen themes list`)."""
-    from briefgen.themes.catalogue import listing
+    from briefgen.theme_catalogue import listing
 
     for line in listing():
         click.echo(line)
@@ -533,7 +533,7 @@ def templates_list(debug: bool) -> None:
 @_reports_errors
 def templates_export(theme: str, directory: Path, engine: str | None, debug: bool) -> None:
     """Copy a built-in THEME's templates into DIRECTORY/THEME/<engine>/, for --templates DIRECTORY."""
-    from briefgen.themes.catalogue import export_legacy
+    from briefgen.theme_catalogue import export_legacy
 
     for path in export_legacy(theme, directory, engine):
         click.echo(str(path))

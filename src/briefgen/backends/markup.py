@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from briefgen.document.inline import Inline
+from briefgen.brief.inline import Inline
 
 if TYPE_CHECKING:
     from briefgen.language.catalog import Catalog

@@ -38,8 +38,8 @@ from briefgen.brief.facts import (  # the fact models are part of the brief's mo
     Place,
     When,
 )
+from briefgen.brief.inline import FACT_REF, link_allowed
 from briefgen.brief.text import (
-    FACT_REF,
     Basis,
     Cited,
     Excerpt,
@@ -56,7 +56,6 @@ from briefgen.brief.text import (
     check_neutral,
     declared_language,
     fingerprint,
-    link_allowed,
     one_of_keys,
     squash,
 )

@@ -29,21 +29,13 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from briefgen.brief import limits
+from briefgen.brief.inline import FACT_REF, MARKUP, link_allowed, links
 from briefgen.brief.read import shown
 
-FACT_REF = re.compile(r"\{\{\s*([a-z][a-z0-9_]*)\s*(?::\s*([a-z]+)\s*)?\}\}")
 FACT_STYLES = ("compact", "long", "short")
-# The only links a brief may hold, in prose or as its source's URL: never javascript:, file:, data:, …
-LINK_SCHEMES = ("https://", "http://", "mailto:")
-MARKUP = "[]()*`"  # the characters of inline markup (links, emphasis, code)
 # Control characters (tab and line feed aside), lone surrogates and noncharacters: no text holds them.
 _NONCHARACTERS = "".join(f"{chr(p * 0x10000 + 0xFFFE)}{chr(p * 0x10000 + 0xFFFF)}" for p in range(17))
 _FORBIDDEN = re.compile(f"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef{_NONCHARACTERS}]")
-
-
-def link_allowed(url: str) -> bool:
-    """Whether `url` may become a link: https, http and mailto only."""
-    return url.strip().lower().startswith(LINK_SCHEMES)
 
 
 def refused_link(url: str, **where: str) -> PydanticCustomError:
@@ -178,8 +170,6 @@ def _check_markup(text: str, lang: str) -> None:
 
 def _check_links(text: str, lang: str) -> None:
     """Every link of `text` is an https, http or mailto one: anything else is an error, never silent text."""
-    from briefgen.document.inline import links  # the inline parser imports this module
-
     for url in links(text):
         if not link_allowed(url):
             raise refused_link(url, lang=lang)

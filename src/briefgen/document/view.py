@@ -10,9 +10,9 @@ from pathlib import Path
 from babel import Locale
 
 from briefgen.brief import model
+from briefgen.brief.inline import Inline, Node, keep, keep_together, parse, plain
 from briefgen.brief.text import excerpt_parts
 from briefgen.brief.validate import LoadedBrief
-from briefgen.document.inline import Inline, Node, keep, keep_together, parse, plain
 from briefgen.language.catalog import Catalog
 from briefgen.language.facts import format_day, format_event, format_fact, format_when, language_name
 from briefgen.language.typography import typeset, typeset_text

@@ -19,7 +19,7 @@ import re
 from collections import Counter
 from collections.abc import Callable
 
-from briefgen.document.inline import ADDRESS, Inline, Node
+from briefgen.brief.inline import ADDRESS, Inline, Node
 
 NBSP = "\u00a0"
 NNBSP = "\u202f"

@@ -12,7 +12,7 @@ import base64
 
 from markupsafe import Markup
 
-from briefgen.publish import Briefing
+from briefgen.publish.briefing import Briefing
 from briefgen.publish.embed import characters, subset_font
 from briefgen.publish.page import templates
 from briefgen.publish.words import english

@@ -14,7 +14,7 @@ import jinja2
 
 from briefgen.backends import get_backend
 from briefgen.errors import InputError, Problem, display_path
-from briefgen.publish import Briefing
+from briefgen.publish.briefing import Briefing
 from briefgen.publish.embed import characters, file_resolver, self_contained
 from briefgen.render import render
 

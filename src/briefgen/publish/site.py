@@ -13,7 +13,8 @@ from pathlib import Path
 
 from briefgen.built import Built, built
 from briefgen.errors import BriefgenError, InputError, Problem, display_path
-from briefgen.publish import Briefing, Site, folder
+from briefgen.publish import folder
+from briefgen.publish.briefing import Briefing, Site
 from briefgen.publish.page import ENGINE
 from briefgen.publish.words import language_name, words_for
 from briefgen.themes.layers import ALIASES, DEFAULT_THEME, Theme, builtin_themes

@@ -17,7 +17,7 @@ from babel import Locale, UnknownLocaleError
 from markupsafe import Markup
 
 from briefgen.backends.markup import BREAK, Syntax, breakable
-from briefgen.document.inline import Inline, addresses, map_text, plain
+from briefgen.brief.inline import Inline, addresses, map_text, plain
 from briefgen.language.catalog import Catalog
 from briefgen.themes.fonts import Face
 

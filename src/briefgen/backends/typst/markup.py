@@ -24,7 +24,7 @@ from pathlib import Path
 from markupsafe import Markup
 
 from briefgen.backends.markup import BREAK, LONG_WORD, Syntax, breakable
-from briefgen.document.inline import Inline, addresses
+from briefgen.brief.inline import Inline, addresses
 
 _ALWAYS = r"\\#\[\]*_`$<>@~'\"=+"
 _SPECIAL = re.compile(

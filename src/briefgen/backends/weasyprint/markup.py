@@ -13,7 +13,7 @@ import re
 from markupsafe import Markup, escape
 
 from briefgen.backends.markup import LONG_WORD, Syntax
-from briefgen.document.inline import Inline, addresses
+from briefgen.brief.inline import Inline, addresses
 
 # Characters after which a line may break inside a word: a word of a `keep` node holding one is kept whole.
 _INNER_BREAKS = re.compile(r"[-\u2010\u2013\u2014/]")

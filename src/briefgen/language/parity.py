@@ -11,9 +11,9 @@ from pathlib import Path
 from babel import Locale
 from babel.numbers import get_decimal_symbol, get_group_symbol
 
+from briefgen.brief.inline import Inline, parse
 from briefgen.brief.model import FACT_REF, Localised, LocalisedList, fingerprint
 from briefgen.brief.validate import LoadedBrief, walk
-from briefgen.document.inline import Inline, parse
 from briefgen.errors import BriefgenError, Problem
 from briefgen.language.catalog import load_catalog
 

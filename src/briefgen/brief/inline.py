@@ -17,14 +17,22 @@ from markdown_it import MarkdownIt
 from markdown_it.rules_inline import StateInline
 from markdown_it.rules_inline.emphasis import tokenize as emphasis
 
-from briefgen.brief.model import FACT_REF, link_allowed
-
+# A fact reference written in text: `{{fact_id}}` or `{{fact_id: style}}`.
+FACT_REF = re.compile(r"\{\{\s*([a-z][a-z0-9_]*)\s*(?::\s*([a-z]+)\s*)?\}\}")
+# The only links a brief may hold, in prose or as its source's URL: never javascript:, file:, data:, …
+LINK_SCHEMES = ("https://", "http://", "mailto:")
+MARKUP = "[]()*`"  # the characters of inline markup (links, emphasis, code)
 # Noncharacters (which validation refuses in every text) standing for fact references while parsing.
 _OPEN, _CLOSE = "\ufdd0", "\ufdd1"
 # A web or e-mail address written in text: typography leaves it as typed, and engines never hyphenate it (a
 # hyphen at a line's end would read as part of the address). `{stop}` are characters that end it besides spaces.
 ADDRESS = r"(?:https?://|mailto:|www\.)[^\s{stop}]+|(?<![\w.+-])[\w.+-]+@[\w-]+\.[\w.-]+"
 _ADDRESS = re.compile(ADDRESS.format(stop=""))
+
+
+def link_allowed(url: str) -> bool:
+    """Whether `url` may become a link: https, http and mailto only."""
+    return url.strip().lower().startswith(LINK_SCHEMES)
 
 
 @dataclass(frozen=True)
