@@ -122,9 +122,7 @@ def plan(requested: Iterable[str], backend: Backend, attach: str = "all") -> Pla
         raise InputError(f"--attach {attach}: not one of {', '.join(ATTACH)}")
     refused = [(name, reason) for name in chosen if (reason := backend.refusal(name)) is not None]
     if refused:
-        from briefgen.backends import BACKENDS
-
-        able = [b.name for b in BACKENDS.values() if b.writes(chosen)]
+        able = backend.writing(chosen)
         instead = f"; engines that write it: {', '.join(able)}" if able else "; no engine writes it"
         name, reason = refused[0]
         raise InputError(

@@ -108,6 +108,12 @@ class Backend:
         """Whether this engine writes every one of `standards` (together)."""
         return all(self.refusal(name) is None for name in standards)
 
+    @staticmethod
+    def writing(standards: Iterable[str]) -> list[str]:
+        """The names of the registry's engines that write every one of `standards`."""
+        wanted = tuple(standards)
+        return [b.name for b in BACKENDS.values() if b.writes(wanted)]
+
     @property
     def format(self) -> str:
         """The `--format` value of this engine's source: html, typ, tex."""
