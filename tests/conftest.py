@@ -108,7 +108,7 @@ def standard_pdfs(tmp_path_factory: pytest.TempPathFactory):
             if engine == "latex":
                 require_tool("lualatex", "the LaTeX engine")
             out = tmp_path_factory.mktemp(f"{engine}-{'_'.join(standards) or 'none'}")
-            args = ["build", brief, "--engine", engine, "--theme", theme, "--out", out, "-q"]
+            args = ["build", brief, "--engine", engine, "--theme", theme, "--out", out]
             # room for a machine loaded by other tests: LuaLaTeX takes seconds a document
             code, _stdout, stderr = run_cli(*args, "--pdf-standard", ",".join(standards), "--timeout", "600")
             assert code == 0, stderr

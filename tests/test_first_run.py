@@ -192,6 +192,10 @@ def test_the_tex_font_cache_is_announced_only_when_it_is_absent(
             said.append(record.getMessage())
 
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    # whatever level an earlier command of this process (briefgen -q) left on the package's logger
+    package = logging.getLogger("briefgen")
+    monkeypatch.setattr(package, "level", package.level)  # put back after the test
+    package.setLevel(logging.WARNING)  # and the loggers' cached levels cleared
     said: list[str] = []
     live, handler = logging.getLogger("briefgen.live"), Said()
     live.addHandler(handler)
