@@ -132,7 +132,21 @@ def test_the_project_file_accepts_it(registered: backends.Backend, theme: Path, 
     ), err
 
 
-def test_a_standard_it_refuses_is_refused_with_its_reason(registered: backends.Backend, theme: Path) -> None:
+def test_a_pdf_is_refused_with_the_format_it_writes(
+    registered: backends.Backend, theme: Path, workdir: Path
+) -> None:
+    code, _out, err = run_cli("build", "minimal.yaml", "--engine", "plaintext", "--theme", theme)
+    assert code == 2
+    assert err.strip() == "briefgen: the plaintext engine writes no PDF: build with --format txt"
+    assert not (workdir / "out").exists()
+
+
+def test_a_standard_it_refuses_is_refused_with_its_reason(
+    monkeypatch: pytest.MonkeyPatch, theme: Path, workdir: Path
+) -> None:
+    """The standards an entry refuses, and the engines that write one instead, are the registry's."""
+    typesetting = dataclasses.replace(plaintext.BACKEND, pdf=True)
+    monkeypatch.setitem(backends.BACKENDS, typesetting.name, typesetting)
     args = ("build", "minimal.yaml", "--engine", "plaintext", "--pdf-standard", "ua-1", "--theme", theme)
     code, _out, err = run_cli(*args)
     assert code == 2
@@ -140,6 +154,7 @@ def test_a_standard_it_refuses_is_refused_with_its_reason(registered: backends.B
         "--pdf-standard ua-1: the plaintext engine does not write ua-1 (plain text has no tags); engines that "
         "write it: weasyprint, typst" in err
     ), err
+    assert not (workdir / "out").exists()
 
 
 def test_doctor_reports_it_with_its_own_check(registered: backends.Backend) -> None:

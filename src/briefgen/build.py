@@ -240,6 +240,9 @@ def make(
 ) -> list[Output]:
     """Every task's output, in memory. Input problems of every task are raised together, before any engine
     runs; then the first engine failure is raised, the other builds stopped."""
+    backend = get_backend(options.engine)
+    if options.format == "pdf" and "pdf" not in backend.outputs:
+        raise InputError(f"the {backend.name} engine writes no PDF: build with --format {backend.format}")
     if tasks and log.isEnabledFor(logging.DEBUG):
         _log_templates(options)
     for note in dict.fromkeys(note for task in tasks for note in task.standards.notes):

@@ -1,13 +1,12 @@
 """A fourth engine that exists only in the tests: it writes a brief as plain text (`--format txt`) and typesets
-no PDF. It proves that an engine is its package, its templates and one entry in the registry
-(tests/test_registry.py adds it to briefgen.backends.BACKENDS): nothing else in briefgen names it."""
+no PDF, so it has no ENGINE. It proves that an engine is its package, its templates and one entry in the
+registry (tests/test_registry.py adds it to briefgen.backends.BACKENDS): nothing else in briefgen names it."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from briefgen.backends import Backend, Job, Typeset
-from briefgen.errors import EngineError
+from briefgen.backends import Backend
 
 if TYPE_CHECKING:
     from briefgen.doctor import Check
@@ -20,15 +19,8 @@ BACKEND = Backend(
     False,
     "plain text, no PDF",
     refuses=(("ua-1", "plain text has no tags"),),
+    pdf=False,
 )
-
-
-class PlainTextEngine:
-    def compile(self, job: Job) -> Typeset:
-        raise EngineError("plaintext typesets no PDF: build with --format txt")
-
-
-ENGINE = PlainTextEngine()
 
 
 def doctor(backend: Backend) -> Check:

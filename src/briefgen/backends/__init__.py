@@ -94,6 +94,7 @@ class Backend:
     # The PDF standards it does not write (of briefgen.standards.STANDARDS), each with the reason, said when one
     # is asked for. It writes every other one, alone or beside another.
     refuses: tuple[tuple[str, str], ...] = ()
+    pdf: bool = True  # it typesets PDFs (else it writes only its source, with `--format`, and has no ENGINE)
 
     @cached_property
     def syntax(self) -> Syntax:
@@ -119,9 +120,9 @@ class Backend:
         return self.suffix.lstrip(".")
 
     @property
-    def outputs(self) -> tuple[str, str]:
-        """The `--format` values this engine writes: a PDF, and its own source."""
-        return ("pdf", self.format)
+    def outputs(self) -> tuple[str, ...]:
+        """The `--format` values this engine writes: a PDF (if it typesets one), and its own source."""
+        return ("pdf", self.format) if self.pdf else (self.format,)
 
     def compile(self, job: Job) -> Typeset:
         """Typeset `job` in an engine worker, stopped after `job.timeout` seconds (EngineTimeout)."""
