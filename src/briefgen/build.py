@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from briefgen import manifest, provenance, standards
-from briefgen.backends import TIMEOUT, Backend, Job, get_backend, glyphs, workers
+from briefgen.backends import DEFAULT, TIMEOUT, Backend, Job, get_backend, glyphs, workers
 from briefgen.brief.discover import brief_files
 from briefgen.brief.read import load_yaml
 from briefgen.brief.validate import LoadedBrief, id_used_twice, load_brief
@@ -40,7 +40,7 @@ STAGES = ("load", "validate", "localise", "render", "engine", "write")
 
 @dataclass(frozen=True)
 class Options:
-    engine: str = "weasyprint"
+    engine: str = DEFAULT
     langs: tuple[str, ...] | None = None
     out: Path = Path("out")
     theme: str = DEFAULT_THEME  # a built-in theme's name, or a theme folder
@@ -240,6 +240,9 @@ def make(
 ) -> list[Output]:
     """Every task's output, in memory. Input problems of every task are raised together, before any engine
     runs; then the first engine failure is raised, the other builds stopped."""
+    backend = get_backend(options.engine)
+    if options.format == "pdf" and "pdf" not in backend.outputs:
+        raise InputError(f"the {backend.name} engine writes no PDF: build with --format {backend.format}")
     if tasks and log.isEnabledFor(logging.DEBUG):
         _log_templates(options)
     for note in dict.fromkeys(note for task in tasks for note in task.standards.notes):

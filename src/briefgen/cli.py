@@ -8,7 +8,7 @@ import signal
 import sys
 import threading
 import traceback
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import wraps
 from pathlib import Path
 from typing import Any, TypeVar
@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 import click
 
 from briefgen import __version__
-from briefgen.backends import ENGINES, TIMEOUT
+from briefgen.backends import BACKENDS, DEFAULT, TIMEOUT, formats
 from briefgen.errors import EXIT_INPUT, EXIT_SIGNAL, BriefgenError, Interrupted
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -125,6 +125,34 @@ def _split_standards(_ctx: click.Context, _param: click.Parameter, value: str | 
         raise click.BadParameter(str(exc)) from None
 
 
+class _Registered(click.Choice[str]):
+    """A choice among what the engine registry holds when the command runs, not when the command was
+    declared: an engine added to briefgen.backends.BACKENDS is a choice of `--engine` and its source of
+    `--format` at once."""
+
+    def __init__(self, read: Callable[[], Iterable[str]]) -> None:
+        self._read = read
+        super().__init__(())
+
+    @property
+    def choices(self) -> tuple[str, ...]:
+        return tuple(self._read())
+
+    @choices.setter
+    def choices(self, _value: Sequence[str]) -> None:
+        """click.Choice keeps the list it is given; this one reads the registry instead."""
+
+
+def _engines() -> _Registered:
+    return _Registered(lambda: BACKENDS)
+
+
+def _or(words: Iterable[str]) -> str:
+    """The words as a sentence lists them: html, typ or tex."""
+    *rest, last = words
+    return f"{', '.join(rest)} or {last}" if rest else last
+
+
 def _human(size: int) -> str:
     return f"{size / 1024:.0f} KiB" if size < 1024 * 1024 else f"{size / 1024 / 1024:.1f} MiB"
 
@@ -155,11 +183,11 @@ def _build_options(func: F) -> F:
         ),
         click.option(
             "--engine",
-            type=click.Choice(ENGINES),
-            default="weasyprint",
+            type=_engines(),
+            default=DEFAULT,
             show_default=True,
-            help="The typesetting engine (briefgen doctor says which are installed); with --format html, typ "
-            "or tex, the engine that writes it.",
+            help="The typesetting engine (briefgen doctor says which are installed); with --format "
+            f"{_or(b.format for b in BACKENDS.values())}, the engine that writes it.",
         ),
         click.option(
             "--out",
@@ -182,11 +210,12 @@ def _build_options(func: F) -> F:
         click.option(
             "--format",
             "fmt",
-            type=click.Choice(["pdf", "html", "typ", "tex"]),
+            type=_Registered(formats),
             default="pdf",
             show_default=True,
-            help="pdf, or the engine's source: html (weasyprint), typ (typst), tex (latex); picks that engine "
-            "when --engine is not given.",
+            help="pdf, or the engine's source: "
+            + ", ".join(f"{b.format} ({b.name})" for b in BACKENDS.values())
+            + "; picks that engine when --engine is not given.",
         ),
         click.option(
             "--pdf-standard",
@@ -387,7 +416,7 @@ def check(
     from briefgen.language.parity import compare
 
     _setup_logging(-1 if quiet else verbose)
-    project, given = _settings(config, theme=theme, engine="weasyprint")
+    project, given = _settings(config, theme=theme, engine=DEFAULT)
     targets = _targets(paths, project)
     options = Options(engine=given["engine"], theme=given["theme"], templates=templates)
     findings: list[Problem]
@@ -495,7 +524,7 @@ def themes_show(theme: str, templates: Path | None, debug: bool) -> None:
 @themes.command("export")
 @click.argument("theme")
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
-@click.option("--engine", type=click.Choice(ENGINES), help="Copy only this engine's templates.")
+@click.option("--engine", type=_engines(), help="Copy only this engine's templates.")
 @click.option(
     "--extend", is_flag=True, help="Write a theme that extends THEME: a manifest to edit, no template."
 )
@@ -528,7 +557,7 @@ def templates_list(debug: bool) -> None:
 @templates.command("export")
 @click.argument("theme")
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
-@click.option("--engine", type=click.Choice(ENGINES), help="Export only this engine's templates.")
+@click.option("--engine", type=_engines(), help="Export only this engine's templates.")
 @click.option("--debug", is_flag=True, help="Show Python tracebacks.")
 @_reports_errors
 def templates_export(theme: str, directory: Path, engine: str | None, debug: bool) -> None:

@@ -25,7 +25,6 @@ log = logging.getLogger(__name__)
 FILE = "briefgen.toml"
 PYPROJECT = "pyproject.toml"
 TABLE = ("tool", "briefgen")  # in pyproject.toml
-FORMATS = ("pdf", "html", "typ", "tex")
 
 
 @dataclass(frozen=True)
@@ -145,7 +144,7 @@ def _string(value: Any) -> str:
     return value
 
 
-def _choice(what: str, choices: tuple[str, ...]) -> Callable[[Any, Path], Any]:
+def _choice(what: str, choices: Collection[str]) -> Callable[[Any, Path], Any]:
     def check(value: Any, _base: Path) -> str:
         text = _string(value)
         if text not in choices:
@@ -158,9 +157,17 @@ def _choice(what: str, choices: tuple[str, ...]) -> Callable[[Any, Path], Any]:
 
 
 def _engine(value: Any, base: Path) -> str:
-    from briefgen.backends import ENGINES
+    """One of the engines of the registry."""
+    from briefgen.backends import BACKENDS
 
-    return str(_choice("engine", ENGINES)(value, base))
+    return str(_choice("engine", tuple(BACKENDS))(value, base))
+
+
+def _format(value: Any, base: Path) -> str:
+    """pdf, or the source one engine of the registry writes."""
+    from briefgen.backends import formats
+
+    return str(_choice("format", formats())(value, base))
 
 
 def _theme(value: Any, base: Path) -> str:
@@ -254,7 +261,7 @@ KEYS: dict[str, Callable[[Any, Path], Any]] = {
     "engine": _engine,
     "theme": _theme,
     "languages": _languages,
-    "format": _choice("format", FORMATS),
+    "format": _format,
     "jobs": _jobs,
     "timeout": _timeout,
     "pdf-standard": _standards,

@@ -7,7 +7,7 @@ import importlib.metadata
 import shutil
 import subprocess
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from briefgen.backends import BACKENDS, Backend
 
@@ -55,37 +55,24 @@ def _first_line(command: list[str]) -> str:
 
 
 def engine(backend: Backend) -> Check:
-    """What one backend of the registry needs: its Python library, or its program."""
-    if backend.program:  # LuaLaTeX: the program and the TeX Live packages of the themes
-        return latex()
-    found = _python_engine(backend.name, backend.library, backend.library, backend.install)
-    return subsetter(found) if found.ok and backend.name == "weasyprint" else found
+    """What one backend of the registry needs: its package's own `doctor(backend)` when it has one, else
+    `needs(backend)`."""
+    own: Callable[[Backend], Check] | None = getattr(importlib.import_module(backend.module), "doctor", None)
+    return own(backend) if own is not None else needs(backend)
 
 
-def subsetter(weasyprint: Check) -> Check:
-    """WeasyPrint's line, naming what subsets the fonts it embeds: HarfBuzz in milliseconds, fontTools in
-    seconds a document (slow, with what to install)."""
-    from briefgen.backends.weasyprint import subset
-
-    found = subset.available()
-    return replace(
-        weasyprint, detail=f"{weasyprint.detail}, fonts subset by {found.detail}", slow=not found.fast
-    )
-
-
-def latex() -> Check:
-    """LuaLaTeX and the TeX Live packages the default LaTeX theme uses."""
-    from briefgen.backends.latex import INSTALL_HINT, missing_files
-
-    tool = shutil.which("lualatex")
-    if tool is None:
-        return Check("latex", False, f"lualatex is not on PATH ({INSTALL_HINT})")
-    missing = missing_files()
-    if missing:
-        files = ", ".join(f"{file} ({package})" for file, package in missing.items())
-        packages = " ".join(sorted(set(missing.values())))
-        return Check("latex", False, f"{tool} lacks {files} (apt-get install {packages})")
-    return Check("latex", True, f"{tool}: {_first_line([tool, '--version'])}")
+def needs(backend: Backend) -> Check:
+    """Whether the program a backend runs is on PATH (with its version), else whether the Python library it
+    imports imports (with its version); a backend that needs neither is there."""
+    if backend.program:
+        tool = shutil.which(backend.program)
+        if tool is None:
+            hint = f" ({backend.install})" if backend.install else ""
+            return Check(backend.name, False, f"{backend.program} is not on PATH{hint}")
+        return Check(backend.name, True, f"{tool}: {_first_line([tool, '--version'])}")
+    if backend.library:
+        return _python_engine(backend.name, backend.library, backend.library, backend.install)
+    return Check(backend.name, True, "built in: needs no library nor program")
 
 
 def fonts() -> Check:

@@ -29,10 +29,7 @@ from briefgen.language.facts import format_day
 from briefgen.themes.layers import Theme
 from briefgen.themes.logo import alt_text
 from briefgen.themes.manifest import FIELD, Running
-from briefgen.themes.tokens import BLOCKS, tokens
-
-# The language of each backend's generated block of tokens.
-BLOCK = {"html": "css", "typst": "typst", "latex": "latex"}
+from briefgen.themes.tokens import tokens
 
 
 class _Finalize:
@@ -132,7 +129,7 @@ def render(backend: Backend, theme: Theme, doc: Document, catalog: Catalog, **ex
         "logo": theme.logo,
         "logo_alt": alt_text(theme, catalog),
         "tokens": values,
-        "tokens_block": BLOCKS[BLOCK[backend.folder]](values),
+        "tokens_block": Markup(backend.syntax.tokens(values)),
         "running": running(theme, doc, catalog),
         "fonts": theme.faces,
         **extra,

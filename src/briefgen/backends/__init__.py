@@ -1,8 +1,10 @@
 """The backend registry: every engine as one object (name, template folder, markup, compile, requirements).
 
 A backend's module is imported only when the backend is used, and its library (weasyprint, typst, a TeX run)
-only when it compiles. Adding an engine is one module with `ENGINE` and `SYNTAX`, its templates, and one line
-in BACKENDS; the CLI choices, `doctor` and the tests iterate over the registry.
+only when it compiles. Adding an engine is its package (`ENGINE`, `.markup`'s `SYNTAX` with its token writer,
+optionally `doctor`), its templates in each theme, and one entry in BACKENDS: the CLI's `--engine` and
+`--format` choices, the project file's checks, `doctor`, rendering and the default engine all read the registry
+when they run.
 """
 
 from __future__ import annotations
@@ -80,7 +82,10 @@ class Backend:
     name: str  # `--engine NAME`
     folder: str  # the theme's sub-folder holding this engine's templates
     suffix: str  # the source `--format` writes: ".html", ".typ", ".tex"
-    module: str  # holds ENGINE (compile) and, in `.markup`, SYNTAX (escaping, entry template)
+    # Holds ENGINE (compile), optionally `doctor(backend) -> briefgen.doctor.Check` (what `briefgen doctor` says
+    # of it, else whether its library imports or its program is on PATH) and, in `.markup`, SYNTAX (escaping,
+    # entry template, token writer).
+    module: str
     autoescape: bool  # Jinja's HTML autoescape (else the markup's `text` escapes every value)
     summary: str
     library: str = ""  # the Python library it imports (= its pip name), for `doctor`
@@ -89,6 +94,7 @@ class Backend:
     # The PDF standards it does not write (of briefgen.standards.STANDARDS), each with the reason, said when one
     # is asked for. It writes every other one, alone or beside another.
     refuses: tuple[tuple[str, str], ...] = ()
+    pdf: bool = True  # it typesets PDFs (else it writes only its source, with `--format`, and has no ENGINE)
 
     @cached_property
     def syntax(self) -> Syntax:
@@ -118,6 +124,11 @@ class Backend:
     def format(self) -> str:
         """The `--format` value of this engine's source: html, typ, tex."""
         return self.suffix.lstrip(".")
+
+    @property
+    def outputs(self) -> tuple[str, ...]:
+        """The `--format` values this engine writes: a PDF (if it typesets one), and its own source."""
+        return ("pdf", self.format) if self.pdf else (self.format,)
 
     def compile(self, job: Job) -> Typeset:
         """Typeset `job` in an engine worker, stopped after `job.timeout` seconds (EngineTimeout)."""
@@ -178,8 +189,13 @@ BACKENDS: dict[str, Backend] = {
         ),
     )
 }
-ENGINES = tuple(BACKENDS)
-DEFAULT = "weasyprint"
+ENGINES = BACKENDS.keys()  # a live view: an engine added to BACKENDS is one
+DEFAULT = "weasyprint"  # the engine of `build` when neither the command line nor the project file names one
+
+
+def formats() -> tuple[str, ...]:
+    """The `--format` values the engines of the registry write: pdf, then each engine's source."""
+    return tuple(dict.fromkeys(kind for backend in BACKENDS.values() for kind in backend.outputs))
 
 
 def get_backend(name: str) -> Backend:
@@ -201,5 +217,6 @@ __all__ = [
     "Job",
     "Typeset",
     "compile_here",
+    "formats",
     "get_backend",
 ]

@@ -1,6 +1,7 @@
 """Write inline trees and plain strings in each engine's markup, so brief text is always data, never code.
 
-Each module gives `SYNTAX`: the entry template, how Jinja is delimited, and the escaping of values.
+Each module gives `SYNTAX`: the entry template, how Jinja is delimited, the escaping of values, and how the
+theme's design tokens are written in the engine's language.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from briefgen.brief.inline import Inline
 
 if TYPE_CHECKING:
     from briefgen.language.catalog import Catalog
+    from briefgen.themes.tokens import Token
 
 # A word longer than this (in characters, no space) may break between any two characters, so that no word runs
 # past the page's edge: engines without CSS's overflow-wrap (Typst, LaTeX) get a break opportunity (U+200B
@@ -55,6 +57,9 @@ class Syntax:
     entry: str  # the template rendered first, e.g. "brief.html.j2"
     inline: Callable[[Inline], str]  # an inline tree -> markup of the engine
     text: Callable[[str], str] | None  # a plain string -> markup (None: Jinja's HTML autoescape does it)
+    # The theme's design tokens -> the templates' `tokens_block` (CSS custom properties, a Typst dictionary, LaTeX
+    # macros): a writer of briefgen.themes.tokens, or the engine's own.
+    tokens: Callable[[dict[str, Token]], str]
     delimiters: dict[str, str] = field(
         default_factory=dict
     )  # Jinja delimiters, for engines where {% %} clash

@@ -184,6 +184,7 @@ def latex_block(values: dict[str, Token]) -> Markup:
     return Markup("\n".join(lines))
 
 
+# The writers by the language they write (an engine names its own in its markup's SYNTAX.tokens).
 BLOCKS = {"css": css_block, "typst": typst_block, "latex": latex_block}
 
 __all__ = ["BLOCKS", "Token", "css_block", "latex_block", "tokens", "typst_block"]

@@ -15,12 +15,16 @@ import time
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from briefgen.backends import Job, Typeset, scratch, sourcemap
+from briefgen.backends import Backend, Job, Typeset, scratch, sourcemap
 from briefgen.backends.latex import pdfa, streams
 from briefgen.backends.latex.logo import place_figure, place_logo
 from briefgen.backends.latex.svg import Converter
 from briefgen.errors import BriefgenError, EngineError, EngineTimeout, InputError, Problem, display_path
+
+if TYPE_CHECKING:
+    from briefgen.doctor import Check
 
 log = logging.getLogger(__name__)
 live = logging.getLogger("briefgen.live")  # shown as it happens, not when the build is over (workers.LIVE)
@@ -73,6 +77,21 @@ def missing_files() -> dict[str, str]:
     )
     found = {Path(line).name for line in result.stdout.splitlines()}
     return {file: package for file, package in REQUIRED_FILES.items() if file not in found}
+
+
+def doctor(backend: Backend) -> Check:
+    """What `briefgen doctor` says of LuaLaTeX: on PATH, with the TeX Live packages the default theme uses."""
+    from briefgen.doctor import Check, needs
+
+    tool = shutil.which(backend.program)
+    if tool is None:
+        return Check(backend.name, False, f"{backend.program} is not on PATH ({INSTALL_HINT})")
+    missing = missing_files()
+    if missing:
+        files = ", ".join(f"{file} ({package})" for file, package in missing.items())
+        packages = " ".join(sorted(set(missing.values())))
+        return Check(backend.name, False, f"{tool} lacks {files} (apt-get install {packages})")
+    return needs(backend)
 
 
 def cache_dir() -> Path:

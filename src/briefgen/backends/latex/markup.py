@@ -20,6 +20,7 @@ from briefgen.backends.markup import BREAK, Syntax, breakable
 from briefgen.brief.inline import Inline, addresses, map_text, plain
 from briefgen.language.catalog import Catalog
 from briefgen.themes.fonts import Face
+from briefgen.themes.tokens import latex_block
 
 _LATEX = {
     "\\": r"\textbackslash{}",
@@ -372,6 +373,7 @@ SYNTAX = Syntax(
     entry="brief.tex.j2",
     inline=latex,
     text=latex_text,
+    tokens=latex_block,
     delimiters={
         "block_start_string": "<%",
         "block_end_string": "%>",

@@ -25,6 +25,7 @@ from markupsafe import Markup
 
 from briefgen.backends.markup import BREAK, LONG_WORD, Syntax, breakable
 from briefgen.brief.inline import Inline, addresses
+from briefgen.themes.tokens import typst_block
 
 _ALWAYS = r"\\#\[\]*_`$<>@~'\"=+"
 _SPECIAL = re.compile(
@@ -148,6 +149,7 @@ SYNTAX = Syntax(
     entry="brief.typ.j2",
     inline=typst,
     text=typst_text,
+    tokens=typst_block,
     filters={
         "typst_string": lambda value: Markup(typst_string(str(value))),
         "logo_file": lambda path: Markup(typst_string(logo_name(Path(path)))),

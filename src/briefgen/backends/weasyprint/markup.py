@@ -14,6 +14,7 @@ from markupsafe import Markup, escape
 
 from briefgen.backends.markup import LONG_WORD, Syntax
 from briefgen.brief.inline import Inline, addresses
+from briefgen.themes.tokens import css_block
 
 # Characters after which a line may break inside a word: a word of a `keep` node holding one is kept whole.
 _INNER_BREAKS = re.compile(r"[-\u2010\u2013\u2014/]")
@@ -92,4 +93,6 @@ def css_string(text: str) -> Markup:
     return Markup(f'"{body}"')
 
 
-SYNTAX = Syntax(entry="brief.html.j2", inline=html, text=None, filters={"css_string": css_string})
+SYNTAX = Syntax(
+    entry="brief.html.j2", inline=html, text=None, tokens=css_block, filters={"css_string": css_string}
+)
