@@ -114,3 +114,33 @@ def test_a_batch_failing_half_way_puts_every_file_back(
         "the folder is as good as before"
     )
     shutil.rmtree(out)
+
+
+def test_a_file_that_cannot_be_put_back_is_kept_and_named(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The batch fails at its second PDF, and the first cannot be put back either: the former first PDF is
+    not lost, and a warning says where it is kept."""
+    out = tmp_path / "out"
+    assert run_cli("build", MINIMAL, "--engine", "typst", "--lang", "fr,en", "--out", out)[0] == 0
+    former = (out / "minimal-brief.fr.pdf").read_bytes()
+    changed = tmp_path / "minimal.yaml"
+    changed.write_text(
+        MINIMAL.read_text(encoding="utf-8").replace("A test headline", "Another headline"), "utf-8"
+    )
+    real = os.replace
+
+    def replace(src: str | os.PathLike[str], dst: str | os.PathLike[str], **kwargs: object) -> None:
+        if (Path(dst).name == "minimal-brief.en.pdf" and str(src).endswith(".part")) or str(src).endswith(
+            ".old"
+        ):
+            raise OSError(5, os.strerror(5))
+        real(src, dst, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(os, "replace", replace)
+    code, _stdout, stderr = run_cli("build", changed, "--engine", "typst", "--out", out)
+    monkeypatch.undo()
+    assert code == EXIT_ENGINE and "Traceback" not in stderr
+    (warning,) = [line for line in stderr.splitlines() if "cannot be put back" in line]
+    kept = out / warning.rsplit("the former file is kept as ", 1)[1].split("/")[-1]
+    assert kept.read_bytes() == former

@@ -10,8 +10,8 @@ A write error is an EngineError (exit 1) naming the file: `out/x.pdf: cannot wri
 
 from __future__ import annotations
 
-import contextlib
 import errno
+import logging
 import os
 import shutil
 import stat
@@ -20,6 +20,8 @@ from pathlib import Path
 from types import TracebackType
 
 from briefgen.errors import EngineError, Problem, display_path
+
+log = logging.getLogger(__name__)
 
 
 class Batch:
@@ -48,6 +50,7 @@ class Batch:
         for _tmp, path in self.staged:
             _check_place(path)
         kept: list[tuple[Path, Path | None]] = []  # (place, its former file kept aside, or None)
+        stranded: set[Path] = set()  # files kept aside that could not be put back: never removed
         try:
             for _tmp, path in self.staged:
                 kept.append((path, _keep(path)))
@@ -56,12 +59,12 @@ class Batch:
                 try:
                     os.replace(tmp, path)
                 except OSError as exc:
-                    _put_back(done)
+                    stranded = _put_back(done)
                     raise _error(path, "cannot write", exc) from None
                 done.append((path, aside))
         finally:
             for _path, aside in kept:
-                if aside is not None:
+                if aside is not None and aside not in stranded:
                     aside.unlink(missing_ok=True)
         self.staged = []
 
@@ -137,14 +140,25 @@ def _keep(path: Path) -> Path | None:
     raise EngineError(Problem(display_path(path), 0, 0, "cannot keep the file aside: no free name"))
 
 
-def _put_back(done: list[tuple[Path, Path | None]]) -> None:
-    """Undo the renames of `done`, the last first: each former file back in its place, a new file removed."""
+def _put_back(done: list[tuple[Path, Path | None]]) -> set[Path]:
+    """Undo the renames of `done`, the last first: each former file back in its place, a new file removed. A
+    former file that cannot be put back stays where it was kept, and a warning says where: it is never lost.
+    Gives those files."""
+    stranded: set[Path] = set()
     for path, aside in reversed(done):
-        with contextlib.suppress(OSError):  # best effort: the error being raised says what failed
+        try:
             if aside is None:
                 path.unlink()
             else:
                 os.replace(aside, path)
+        except OSError as exc:
+            if aside is not None:
+                stranded.add(aside)
+            kept = f"; the former file is kept as {display_path(aside)}" if aside is not None else ""
+            log.warning(
+                "%s: cannot be put back as it was: %s%s", display_path(path), exc.strerror or exc, kept
+            )
+    return stranded
 
 
 def _error(path: Path, doing: str, exc: OSError) -> EngineError:

@@ -80,7 +80,9 @@ class Converter:
                 part.write(pdf)
             os.replace(part.name, cached)
         except OSError as exc:  # the cache only saves time: the PDF is the same without it
-            log.debug("%s cache not written: %s", what, exc)
+            log.warning(
+                "%s not cached in %s (each build draws it again): %s", what, display_path(cached.parent), exc
+            )
         return pdf
 
     # -- fonts -----------------------------------------------------------------------------------------------
