@@ -24,7 +24,7 @@ from pypdf.generic import (
     TextStringObject,
 )
 
-from briefgen import conformance
+from briefgen.distribution import conformance
 from tests.conftest import FIXTURES, KYUTAI, require_tool, run_cli
 
 FONTS = Path(fontpkg_lato.ROOT) / "files"

@@ -18,9 +18,9 @@ from briefgen.backends.typst.markup import typst_string, typst_text
 from briefgen.brief.inline import plain
 from briefgen.brief.validate import load_brief
 from briefgen.build import BACK_MATTER
+from briefgen.distribution.pdfinfo import first_page_of
 from briefgen.document.view import Document, build_document
 from briefgen.language.catalog import load_catalog
-from briefgen.pdfinfo import first_page_of
 from briefgen.themes import fonts
 from tests import pdfcheck
 from tests.conftest import FIXTURES, KYUTAI, run_cli

@@ -17,7 +17,8 @@ import weasyprint
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import StreamObject
 
-from briefgen import __version__, conformance
+from briefgen import __version__
+from briefgen.distribution import conformance
 from tests import pdfcheck
 from tests.conftest import KYUTAI, ROOT, require_tool, run_cli
 

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from briefgen.inspect import MAX_BYTES
-from briefgen.pdfwalk import MAX_DEPTH
+from briefgen.distribution.inspect import MAX_BYTES
+from briefgen.distribution.pdfwalk import MAX_DEPTH
 from tests.handmade import document, pdf, stream
 
 DEPTH = 60  # levels of a graph whose every node names its child twice: 2^60 paths for a naive walk

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from briefgen import standards
 from briefgen.backends import BACKENDS
+from briefgen.distribution import standards
 from briefgen.errors import InputError
 
 

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from briefgen import build
-from briefgen import standards as standards_plan
 from briefgen.backends import BACKENDS, Attachment, Job
+from briefgen.distribution import standards as standards_plan
 from briefgen.errors import BriefgenError
 from tests import pdfcheck
 from tests.conftest import ROOT

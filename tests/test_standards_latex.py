@@ -13,10 +13,10 @@ import pytest
 from briefgen.backends import Attachment, Job, compile_here
 from briefgen.backends.latex import pdfa
 from briefgen.brief.validate import load_brief
+from briefgen.distribution.standards import Plan
 from briefgen.document.view import build_document
 from briefgen.errors import EngineError
 from briefgen.language.catalog import load_catalog
-from briefgen.standards import Plan
 from tests import pdfcheck
 from tests.conftest import KYUTAI, require_tool, run_cli
 

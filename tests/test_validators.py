@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from briefgen.backends import BACKENDS
-from briefgen.inspect import inspect
+from briefgen.distribution.inspect import inspect
 from tests import validators
 from tests.conftest import FIXTURES, ROOT, require_tool, run_cli
 

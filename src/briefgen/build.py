@@ -13,20 +13,20 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from briefgen import manifest, provenance, standards
 from briefgen.backends import DEFAULT, TIMEOUT, Backend, Job, get_backend, glyphs, workers
 from briefgen.brief.discover import brief_files
 from briefgen.brief.read import load_yaml
 from briefgen.brief.validate import LoadedBrief, id_used_twice, load_brief
+from briefgen.distribution import manifest, provenance, standards
+from briefgen.distribution.pdfinfo import first_page_of
+from briefgen.distribution.standards import Plan as StandardsPlan
 from briefgen.document.view import Document, build_document
 from briefgen.errors import BriefgenError, EngineError, EngineTimeout, InputError, Problem, display_path
 from briefgen.language.catalog import Catalog, load_catalog
 from briefgen.language.facts import fact_problems
 from briefgen.output import Batch
-from briefgen.pdfinfo import first_page_of
 from briefgen.progress import Progress
 from briefgen.render import render
-from briefgen.standards import Plan as StandardsPlan
 from briefgen.themes import logo
 from briefgen.themes.layers import DEFAULT_THEME, Theme, load_theme
 from briefgen.themes.overrides import check_layers
@@ -48,7 +48,9 @@ class Options:
     format: str = "pdf"  # "pdf", or "source" for the engine's own source (.html, .typ, .tex)
     timeout: float = TIMEOUT  # seconds each engine run may take
     extra: dict[str, object] = field(default_factory=dict)
-    standards: tuple[str, ...] = ()  # the PDF standards asked for (briefgen.standards.plan decides)
+    standards: tuple[
+        str, ...
+    ] = ()  # the PDF standards asked for (briefgen.distribution.standards.plan decides)
     strict: bool = False  # a briefing over its page budget is an error, not a warning
     attach: str = "all"  # what each PDF is asked to carry (standards.ATTACH)
 

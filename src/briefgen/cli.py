@@ -117,7 +117,7 @@ def _split_langs(_ctx: click.Context, _param: click.Parameter, value: str | None
 
 
 def _split_standards(_ctx: click.Context, _param: click.Parameter, value: str | None) -> tuple[str, ...]:
-    from briefgen.standards import parse
+    from briefgen.distribution.standards import parse
 
     try:
         return parse(value or "")
@@ -665,7 +665,7 @@ def bundle(paths: tuple[Path, ...], out: Path, one: bool, config: Path | None, d
     """Zip the PDFs of each brief already built in OUT, with their manifest and SHA256SUMS, into
     OUT/bundles/<brief-id>.zip (or OUT/bundles/briefings.zip with --one); the same PDFs give the same bytes.
     """
-    from briefgen.bundle import bundle as make_bundles
+    from briefgen.distribution.bundle import bundle as make_bundles
 
     project, given = _settings(config, out=out)
     for path in make_bundles(_targets(paths, project), given["out"], one):
@@ -695,7 +695,7 @@ def inspect(pdf: Path, folder: Path | None, as_json: bool, debug: bool) -> None:
     file differs, is missing or is not in the record; 2 when the file cannot be read as a PDF (not a regular
     file, over 200 MB, not a PDF).
     """
-    from briefgen import inspect as inspection
+    from briefgen.distribution import inspect as inspection
 
     found = inspection.inspect(pdf)
     written = inspection.extract(found, folder) if folder is not None else []
@@ -752,8 +752,8 @@ def publish(
     """
     import time
 
+    from briefgen.distribution.publish import publish as make_site
     from briefgen.errors import display_path
-    from briefgen.publish import publish as make_site
 
     started = time.perf_counter()
     _setup_logging(0)

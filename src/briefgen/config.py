@@ -229,7 +229,7 @@ def _timeout(value: Any, _base: Path) -> float:
 
 
 def _standards(value: Any, _base: Path) -> tuple[str, ...]:
-    from briefgen.standards import parse
+    from briefgen.distribution.standards import parse
 
     if isinstance(value, list) and all(isinstance(v, str) for v in value):
         text = ",".join(value)

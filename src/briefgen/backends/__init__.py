@@ -16,9 +16,9 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
+from briefgen.distribution.standards import NONE
+from briefgen.distribution.standards import Plan as StandardsPlan
 from briefgen.errors import EngineError, InputError
-from briefgen.standards import NONE
-from briefgen.standards import Plan as StandardsPlan
 
 TIMEOUT = 120.0  # seconds an engine may take to typeset one document (`build --timeout`)
 
@@ -55,7 +55,7 @@ class Job:
     timeout: float = TIMEOUT  # seconds: then the engine is stopped (EngineTimeout)
     # The PDF file identifier: 32 hex digits from the brief's inputs ("": the engine's own).
     identifier: str = ""
-    # The PDF standards to meet and the files the PDF carries, decided once for the build (briefgen.standards).
+    # The PDF standards to meet and the files the PDF carries, decided once for the build (briefgen.distribution.standards).
     plan: StandardsPlan = NONE
     # Files to carry inside the PDF: the brief, its sources and figures, and the build's JSON (provenance).
     attachments: tuple[Attachment, ...] = ()
@@ -91,7 +91,7 @@ class Backend:
     library: str = ""  # the Python library it imports (= its pip name), for `doctor`
     program: str = ""  # the program it runs, for `doctor`
     install: str = ""  # how to install what is not pip's
-    # The PDF standards it does not write (of briefgen.standards.STANDARDS), each with the reason, said when one
+    # The PDF standards it does not write (of briefgen.distribution.standards.STANDARDS), each with the reason, said when one
     # is asked for. It writes every other one, alone or beside another.
     refuses: tuple[tuple[str, str], ...] = ()
     pdf: bool = True  # it typesets PDFs (else it writes only its source, with `--format`, and has no ENGINE)

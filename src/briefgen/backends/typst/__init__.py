@@ -281,7 +281,7 @@ def identified(pdf: bytes, identifier: str) -> bytes:
 def page_count(pdf: bytes) -> int:
     """The page count of a PDF written by Typst, from its page tree as pypdf walks it (a `/Count` that the brief's
     text, attached to the PDF, might hold is never read)."""
-    from briefgen import pdfinfo
+    from briefgen.distribution import pdfinfo
 
     try:
         return pdfinfo.page_count(pdf)

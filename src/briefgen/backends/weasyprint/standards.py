@@ -35,7 +35,7 @@ class Plan:
 
 
 def plan(job: Job) -> Plan:
-    """WeasyPrint's options for the job's standards plan (briefgen.standards, which decided them)."""
+    """WeasyPrint's options for the job's standards plan (briefgen.distribution.standards, which decided them)."""
     wanted = job.plan
     if wanted.archival:
         return Plan(ARCHIVAL[wanted.archival], tags=True, ua_beside_archival=wanted.accessible)

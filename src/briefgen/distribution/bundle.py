@@ -14,8 +14,8 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from briefgen import manifest
-from briefgen.built import built
+from briefgen.distribution import manifest
+from briefgen.distribution.built import built
 from briefgen.output import write_all
 
 FOLDER = "bundles"

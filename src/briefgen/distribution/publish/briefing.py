@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from briefgen.built import Built
+from briefgen.distribution.built import Built
+from briefgen.distribution.publish.words import Words
 from briefgen.document.view import Document
 from briefgen.language.catalog import Catalog
-from briefgen.publish.words import Words
 from briefgen.themes.layers import Theme
 
 

@@ -12,10 +12,10 @@ import base64
 
 from markupsafe import Markup
 
-from briefgen.publish.briefing import Briefing
-from briefgen.publish.embed import characters, subset_font
-from briefgen.publish.page import templates
-from briefgen.publish.words import english
+from briefgen.distribution.publish.briefing import Briefing
+from briefgen.distribution.publish.embed import characters, subset_font
+from briefgen.distribution.publish.page import templates
+from briefgen.distribution.publish.words import english
 from briefgen.themes.tokens import BLOCKS, tokens
 
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from briefgen.publish.briefing import Briefing, Site
+from briefgen.distribution.publish.briefing import Briefing, Site
 
 
 def publish(paths: list[Path], out: Path, site: Path, theme: str | None = None) -> Site:
@@ -26,7 +26,9 @@ def publish(paths: list[Path], out: Path, site: Path, theme: str | None = None) 
     the default theme. Raises InputError (nothing written) for a brief that does not load, a language without
     its PDF, a PDF that is not the manifest's or is older than its brief, a theme that does not load, or a
     `site` that is not a folder publish may replace."""
-    from briefgen.publish import site as making  # the engines and the renderer: loaded when a site is made
+    from briefgen.distribution.publish import (
+        site as making,  # the engines and the renderer: loaded when a site is made
+    )
 
     return making.make(paths, out, site, theme)
 

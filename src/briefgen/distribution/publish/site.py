@@ -11,23 +11,23 @@ import logging
 from dataclasses import replace
 from pathlib import Path
 
-from briefgen.built import Built, built
+from briefgen.distribution.built import Built, built
+from briefgen.distribution.publish import folder
+from briefgen.distribution.publish.briefing import Briefing, Site
+from briefgen.distribution.publish.page import ENGINE
+from briefgen.distribution.publish.words import language_name, words_for
 from briefgen.errors import BriefgenError, InputError, Problem, display_path
-from briefgen.publish import folder
-from briefgen.publish.briefing import Briefing, Site
-from briefgen.publish.page import ENGINE
-from briefgen.publish.words import language_name, words_for
 from briefgen.themes.layers import ALIASES, DEFAULT_THEME, Theme, builtin_themes
 
 log = logging.getLogger(__name__)
 
 
 def make(paths: list[Path], out: Path, site: Path, theme: str | None = None) -> Site:
-    """See `briefgen.publish.publish`."""
+    """See `briefgen.distribution.publish.publish`."""
     from briefgen.build import Options, theme_of
-    from briefgen.publish.index import index
-    from briefgen.publish.page import page
-    from briefgen.publish.thumbs import thumbnail
+    from briefgen.distribution.publish.index import index
+    from briefgen.distribution.publish.page import page
+    from briefgen.distribution.publish.thumbs import thumbnail
 
     folder.check(site)  # before any work: a folder that may not be replaced is said at once
     themes: dict[str, Theme] = {}
@@ -59,7 +59,7 @@ def make(paths: list[Path], out: Path, site: Path, theme: str | None = None) -> 
 def theme_for(pdf: Built, out: Path, given: str | None) -> str:
     """The theme the page of `pdf` is made with: `given`, else the built-in theme the PDF was built with, else
     the default theme. Warns when it is not the theme the manifest says the PDF was built with."""
-    from briefgen.manifest import theme_name
+    from briefgen.distribution.manifest import theme_name
 
     recorded = pdf.entry.theme
     if given is not None:

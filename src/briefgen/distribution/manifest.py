@@ -25,13 +25,14 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, field_validator
 
-from briefgen import __version__, confined
+from briefgen import __version__
 from briefgen.backends import ENGINES, Backend
 from briefgen.brief import model
 from briefgen.brief.read import Unreadable
 from briefgen.brief.validate import LoadedBrief, walk
+from briefgen.distribution import confined
+from briefgen.distribution.standards import STANDARDS
 from briefgen.errors import EngineError, InputError, Problem, display_path
-from briefgen.standards import STANDARDS
 
 NAME = "manifest.json"
 LOCK = ".manifest.json.lock"  # held by a build from reading the manifest to writing it

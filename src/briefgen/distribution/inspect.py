@@ -8,7 +8,7 @@ file's sha256. With `--attach none` or `--pdf-standard a-2b` it carries none of 
 of the standards its XMP claims.
 
 The PDF is untrusted: only a regular file of at most MAX_BYTES is read, its trees within limits
-(`briefgen.pdfwalk`), and every text it gives is printed with its control characters escaped.
+(`briefgen.distribution.pdfwalk`), and every text it gives is printed with its control characters escaped.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from briefgen import conformance
+from briefgen.distribution import conformance
 from briefgen.errors import InputError, Problem, display_path
 
 RECORD = "briefgen-build.json"
@@ -341,7 +341,7 @@ def rebuild(found: Inspection, folder: Path) -> tuple[str | None, str]:
     """The command that builds the brief extracted to `folder` again as the build record says it was built
     (engine, theme, standards, --attach, language), into `folder/out`; or None and why there is none."""
     from briefgen.backends import ENGINES
-    from briefgen.standards import parse
+    from briefgen.distribution.standards import parse
     from briefgen.themes.layers import ALIASES, MANIFEST, builtin_themes
 
     record = found.record or {}

@@ -13,9 +13,9 @@ from functools import cache
 import jinja2
 
 from briefgen.backends import get_backend
+from briefgen.distribution.publish.briefing import Briefing
+from briefgen.distribution.publish.embed import characters, file_resolver, self_contained
 from briefgen.errors import InputError, Problem, display_path
-from briefgen.publish.briefing import Briefing
-from briefgen.publish.embed import characters, file_resolver, self_contained
 from briefgen.render import render
 
 ENGINE = "weasyprint"

@@ -14,10 +14,10 @@ import shlex
 from dataclasses import dataclass
 from pathlib import Path
 
-from briefgen import confined, manifest, pdfinfo
 from briefgen.brief.discover import brief_files
 from briefgen.brief.read import load_yaml
 from briefgen.brief.validate import LoadedBrief, id_used_twice, load_brief
+from briefgen.distribution import confined, manifest, pdfinfo
 from briefgen.errors import BriefgenError, InputError, Problem, display_path
 
 

@@ -1,4 +1,4 @@
-"""Check a PDF's facts (identification, tags, fonts, attachments, as `briefgen.pdffacts` reads them) against
+"""Check a PDF's facts (identification, tags, fonts, attachments, as `briefgen.distribution.pdffacts` reads them) against
 PDF/UA-1, PDF/A-2b and PDF/A-3b, offline.
 
 This checks what briefgen's engines could get wrong; it is not an ISO validator (veraPDF and others are): its pass
@@ -36,8 +36,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from briefgen.pdffacts import Attachment, Facts, Heading, NotAPdf, read, words
-from briefgen.pdfwalk import MAX_DEPTH, MAX_NODES
+from briefgen.distribution.pdffacts import Attachment, Facts, Heading, NotAPdf, read, words
+from briefgen.distribution.pdfwalk import MAX_DEPTH, MAX_NODES
 
 
 @dataclass(frozen=True)
@@ -233,7 +233,7 @@ _FILE_ID = _simple("file identifier", lambda f: f.file_id, "the trailer has an /
 _XMP = _simple("XMP metadata", lambda f: f.xmp, "XMP metadata in the catalog", "no readable XMP metadata")
 _ARCHIVAL = [_XMP, _output_intent, _fonts_embedded, _FILE_ID, _read_in_full]
 
-# What each standard runs (the standards of briefgen.standards); `check` with no standard runs BASELINE.
+# What each standard runs (the standards of briefgen.distribution.standards); `check` with no standard runs BASELINE.
 CHECKS: dict[str, list[Callable[[Facts], Finding]]] = {
     "ua-1": [
         _identification("ua-1"),

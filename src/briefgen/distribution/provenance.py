@@ -17,10 +17,11 @@ import json
 import os
 from pathlib import Path
 
-from briefgen import __version__, manifest
+from briefgen import __version__
 from briefgen.backends import Attachment, Backend
 from briefgen.brief.validate import LoadedBrief
-from briefgen.standards import Plan
+from briefgen.distribution import manifest
+from briefgen.distribution.standards import Plan
 
 RECORD = "briefgen-build.json"
 # What each kind of input is to the PDF, as PDF/A-3 names the relationship of an associated file.

@@ -1,8 +1,8 @@
 """Read what a PDF says of itself, offline, with pypdf: its XMP identification, output intents, fonts, catalog
-entries, structure tree, outline, marked passages and attached files, as `Facts` for `briefgen.conformance`.
+entries, structure tree, outline, marked passages and attached files, as `Facts` for `briefgen.distribution.conformance`.
 
 Reading the pages' content (which text is marked, and with what language) is the slow part: `read(content=False)`
-leaves it out. The file may be hostile: its trees are walked within limits (`briefgen.pdfwalk`), the attached
+leaves it out. The file may be hostile: its trees are walked within limits (`briefgen.distribution.pdfwalk`), the attached
 files and the pages' content read up to a total size, and what was left out is listed in `Facts.cut`.
 """
 
@@ -31,7 +31,7 @@ from pypdf.generic import (
     decode_pdfdocencoding,
 )
 
-from briefgen import pdfwalk
+from briefgen.distribution import pdfwalk
 
 # Structure types of PDF 1.7 (ISO 32000-1, 14.8.4) and those PDF 2.0 adds; others need a /RoleMap entry.
 _TYPES = """Document Part Art Sect Div BlockQuote Caption TOC TOCI Index NonStruct Private P H H1 H2 H3 H4 H5 H6
