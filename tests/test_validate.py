@@ -107,7 +107,64 @@ CASES = [
         "Minimal",
         "'id': 'Minimal_Brief' is not kebab-case",
     ),
-    ("unknown fact type", "type: count", "type: counter", "type: counter", "counter", "unknown fact type"),
+    (
+        "unknown fact type",
+        "type: count",
+        "type: counter",
+        "type: counter",
+        "counter",
+        "unknown fact type 'counter' (did you mean 'count'?)",
+    ),
+    (
+        "fact type far from any",
+        "type: count",
+        "type: xyz",
+        "type: xyz",
+        "xyz",
+        "unknown fact type 'xyz' (expected one of: money, count,",
+    ),
+    # The commonest YAML mistakes, said in a writer's words with the fix
+    (
+        "text starting with braces",
+        "author: Test Author",
+        "author: {{ name }}",
+        "author:",
+        "{{",
+        'a text that starts with {{ must be quoted (YAML reads { as the start of a mapping), like "{{ name }}"',
+    ),
+    (
+        "braces then words",
+        "author: Test Author",
+        "author: {{name}} et al.",
+        "author:",
+        "{{",
+        "YAML syntax error: a text that starts with {{ must be quoted",
+    ),
+    (
+        "colon in unquoted text",
+        "author: Test Author",
+        "author: Note: Test Author",
+        "author:",
+        ": Test",
+        "YAML syntax error: a colon followed by a space inside a text that is not quoted: quote the whole "
+        'text, like "Note: Test Author"',
+    ),
+    (
+        "tab",
+        "author: Test Author",
+        "author:\tTest Author",
+        "author:",
+        8,
+        "YAML syntax error: a tab character: YAML indents and separates with spaces only",
+    ),
+    (
+        "number too large to read",
+        "page_budget: 2",
+        "page_budget: 1e999999999999999999999",
+        "page_budget",
+        "1e9",
+        "the number 1e999999999999999999999 is too large to be read",
+    ),
     (
         "unknown key fact",
         "key_facts: [budget, staff, opening]",
@@ -207,3 +264,30 @@ def test_invalid_utf8_is_reported(tmp_path: Path) -> None:
     assert lines == [
         f"{bad}:{line}:{column}: not UTF-8 text: invalid byte 0xC9 (invalid continuation byte); save the file as UTF-8"
     ]
+
+
+@pytest.mark.parametrize(
+    ("cell", "message"),
+    [
+        ('""', "a table cell must not be empty (write a text, or — for none)"),
+        (
+            "42",
+            'the number 42 in a table is a fact: define it under facts and write "{{fact_id}}" in the cell',
+        ),
+    ],
+    ids=["empty", "number"],
+)
+def test_a_bad_table_cell_is_named_as_a_cell(tmp_path: Path, cell: str, message: str) -> None:
+    table = (
+        "      - table:\n"
+        "          columns: [{title: {fr: Quoi, en: What}}, {title: {fr: Combien, en: How many}}]\n"
+        "          rows:\n"
+        f"            - [{{fr: Salariés, en: Staff}}, {cell}]\n"
+    )
+    brief = brief_with(tmp_path, "      - items:\n", table + "      - items:\n")
+    code, lines = errors(brief, tmp_path / "out")
+    assert code == 2
+    line = line_of(brief, "- [{fr: Salariés")
+    column = brief.read_text().splitlines()[line - 1].index(cell) + 1
+    assert any(item.startswith(f"{brief}:{line}:{column}: {message}") for item in lines), lines
+    assert "{{{{" not in "\n".join(lines) and "'neutral'" not in "\n".join(lines)

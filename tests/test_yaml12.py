@@ -84,7 +84,9 @@ def test_a_date_in_another_format_says_which_one(tmp_path: Path) -> None:
 def test_a_text_starting_with_a_star_must_be_quoted(tmp_path: Path) -> None:
     lines = check_lines(tmp_path, "author: Test Author", "author: **Test** Author")
     assert len(lines) == 2 and lines[1] == "1 brief checked: 1 error(s), 0 warning(s)", lines
-    assert lines[0].endswith('a text that starts with * must be quoted, like "**Test** Author"'), lines
+    assert lines[0].endswith(
+        'a text that starts with * must be quoted (YAML reads * as an alias), like "**Test** Author"'
+    ), lines
 
 
 def test_value_on_money_suggests_amount(tmp_path: Path) -> None:

@@ -97,10 +97,11 @@ def _neutral(text: Any, info: ValidationInfo) -> Any:
     if isinstance(text, bool) or not isinstance(text, str | int | float):
         return text
     if not isinstance(text, str):
+        # No context: pydantic then leaves the braces of the message as written.
         raise PydanticCustomError(
             "cell_number",
-            "a number in a table is a fact: reference it as {{{{fact_id}}}} so that each language writes "
-            "it its own way (or quote it to print it as written)",
+            f'the number {text} in a table is a fact: define it under facts and write "{{{{fact_id}}}}" in the '
+            "cell, so that each language writes it its own way (or quote it to print it as written)",
         )
     return text
 

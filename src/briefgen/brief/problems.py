@@ -11,7 +11,7 @@ from typing import Any
 
 from pydantic import BaseModel, RootModel
 
-from briefgen.brief.model import Brief
+from briefgen.brief.model import CELL_TAGS, Brief
 from briefgen.brief.read import Located, Path_, shown
 from briefgen.brief.text import EXCERPT_TAGS, Cited
 from briefgen.errors import Problem
@@ -148,6 +148,8 @@ def problem_from(located: Located, err: Any, root: type[BaseModel] = Brief) -> P
     if kind in ("string_too_short", "too_short") or (
         err.get("input") is None and kind in ("string_type", "dict_type", "list_type", "model_type")
     ):
+        if path and path[-1] in CELL_TAGS:  # the cell's form, not a key the writer wrote
+            return located.problem(path[:-1], "a table cell must not be empty (write a text, or — for none)")
         return located.problem(path, f"'{name}' must not be empty")
     if kind == "string_pattern_mismatch":
         pattern = err.get("ctx", {}).get("pattern", "")
@@ -176,7 +178,12 @@ def problem_from(located: Located, err: Any, root: type[BaseModel] = Brief) -> P
     if kind == "string_type" and isinstance(err.get("input"), int | float | Decimal):
         return located.problem(path, f"'{name}' must be a string (quote it: \"{err['input']}\")")
     if kind == "union_tag_invalid":
-        return located.problem((*path, "type"), f"unknown fact type: {err['msg'].split(':')[-1].strip()}")
+        ctx = err.get("ctx", {})
+        wrong = shown(str(ctx.get("tag", "")))
+        known = [k.strip().strip("'") for k in str(ctx.get("expected_tags", "")).split(",") if k.strip()]
+        close = difflib.get_close_matches(wrong, known, n=1, cutoff=0.6)
+        hint = f"did you mean '{close[0]}'?" if close else f"expected one of: {', '.join(known)}"
+        return located.problem((*path, "type"), f"unknown fact type '{wrong}' ({hint})")
     if kind == "union_tag_not_found":
         return located.problem(path, "a fact needs a 'type' (money, count, date, place, …)")
     return located.problem(path, f"'{name}': {err['msg'][0].lower()}{err['msg'][1:]}")

@@ -7,7 +7,7 @@ import os
 import re
 import stat
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
@@ -139,6 +139,7 @@ class _Refused(Exception):
     def __init__(self, mark: Any, message: str) -> None:
         super().__init__(message)
         self.line, self.column, self.message = mark.line + 1, mark.column + 1, message
+        self.index: int = mark.index
 
 
 def _tag_text(tag: str) -> str:
@@ -218,7 +219,10 @@ def _core_float(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Decimal | flo
     unsigned = text.lstrip("+-")
     if unsigned.startswith(".") and unsigned[1:].isalpha():  # .inf, -.Inf, .nan
         return float(text.replace(".", "", 1))
-    return Decimal(text)
+    try:
+        return Decimal(text)
+    except InvalidOperation:  # an exponent past what a decimal holds: 1e999999999999999999999
+        raise _Refused(node.start_mark, f"the number {shown(text, 40)} is too large to be read") from None
 
 
 _Loader.add_constructor(_YAML + "int", _core_int)
@@ -293,17 +297,59 @@ _INDICATORS = {
 }
 
 
-def _quote_hint(text: str, exc: yaml.MarkedYAMLError) -> str:
-    """For a value that starts with a YAML indicator (`**Headquarters:**`, `@handle`): say to quote it."""
-    for mark in (exc.context_mark, exc.problem_mark):
-        if mark is None or mark.index >= len(text):
+def _quoted(value: str) -> str:
+    """`value` as the user should write it: in double quotes, cut for a one-line message."""
+    return '"' + shown(value.strip().replace('"', '\\"'), 40) + '"'
+
+
+def _value_at(text: str, index: int) -> str:
+    """The value written on the line of `index`: what follows the line's `key: ` or `- `, else the line."""
+    start = text.rfind("\n", 0, index) + 1
+    line = text[start:].split("\n", 1)[0]
+    found = re.match(r"\s*(?:-\s+)*(?:[^\s:#][^:#]*?:\s+)?(.*)", line)
+    return found.group(1) if found else line.strip()
+
+
+def _column_of(text: str, index: int, value: str) -> int:
+    """The column where `value` starts on the line of `index`."""
+    start = text.rfind("\n", 0, index) + 1
+    return text.index(value, start) - start + 1
+
+
+def _braces(value: str) -> str:
+    return (
+        "a text that starts with {{ must be quoted (YAML reads { as the start of a mapping), "
+        f"like {_quoted(value)}"
+    )
+
+
+def _plain_message(text: str, exc: yaml.MarkedYAMLError) -> str | None:
+    """The commonest YAML mistakes of a writer, said in a writer's words with the fix; None for the others."""
+    problem = exc.problem or ""
+    mark = exc.problem_mark or exc.context_mark
+    if "'\\t'" in problem or (mark is not None and text[mark.index : mark.index + 1] == "\t"):
+        return "a tab character: YAML indents and separates with spaces only; replace the tab with spaces"
+    for where in (exc.context_mark, exc.problem_mark):
+        if where is None or where.index >= len(text):
             continue
-        char = text[mark.index]
+        char = text[where.index]
         if char in _INDICATORS:
-            line = text[mark.index :].split("\n", 1)[0].strip()
-            example = shown(line.replace('"', '\\"'), 40)
-            return f'; a text that starts with {char} must be quoted, like "{example}"'
-    return ""
+            line = text[where.index :].split("\n", 1)[0]
+            return (
+                f"a text that starts with {char} must be quoted (YAML reads {char} as {_INDICATORS[char]}), "
+                f"like {_quoted(line)}"
+            )
+    if mark is None:
+        return None
+    value = _value_at(text, mark.index)
+    if value.startswith("{{"):
+        return _braces(value)
+    if problem == "mapping values are not allowed here":
+        return (
+            "a colon followed by a space inside a text that is not quoted: quote the whole text, "
+            f"like {_quoted(value)}"
+        )
+    return None
 
 
 def load_yaml(file: Path, text: str | None = None) -> Located:
@@ -326,15 +372,21 @@ def load_yaml(file: Path, text: str | None = None) -> Located:
         walker = _Walker(loader, located)
         located.data = walker.walk(node, ())
     except _Refused as exc:
-        raise InputError(Problem(name, exc.line, exc.column, exc.message)) from None
+        message, column, value = exc.message, exc.column, _value_at(text, exc.index)
+        if message.startswith("a key is") and value.startswith("{{"):  # `a: {{ b }}` read as a mapping
+            message, column = _braces(value), _column_of(text, exc.index, value)
+        raise InputError(Problem(name, exc.line, column, message)) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (0, 0)
-        message = exc.problem or "invalid YAML"
-        if exc.context:
-            message = f"{exc.context}: {message}" if exc.problem else exc.context
-        message += _quote_hint(text, exc)
-        raise InputError(Problem(name, line, col, f"YAML syntax error: {message}")) from None
+        plain = _plain_message(text, exc)
+        if mark is not None and plain is not None and plain.startswith("a text that starts with {{"):
+            col = _column_of(text, mark.index, _value_at(text, mark.index))
+        if plain is None:
+            plain = exc.problem or "invalid YAML"
+            if exc.context:
+                plain = f"{exc.context}: {plain}" if exc.problem else exc.context
+        raise InputError(Problem(name, line, col, f"YAML syntax error: {plain}")) from None
     except yaml.YAMLError as exc:
         raise InputError(Problem(name, 0, 0, f"YAML error: {exc}")) from None
     finally:
