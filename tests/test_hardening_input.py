@@ -402,6 +402,22 @@ CASES = [
         "'translated' names 'de', which is not declared in 'languages'",
     ),
     Case(
+        "translated-on-the-original",
+        "en: A test headline}",
+        "en: A test headline, translated: {fr: 1a2b3c4d}}",
+        "{fr: Un titre",
+        "'translated' names 'fr', the original language: record the fingerprint on the translation made from "
+        "it, like translated: {en: …}",
+    ),
+    Case(
+        "translated-on-the-declared-original",
+        "en: A test headline}",
+        "en: A test headline, translated: {en: 1a2b3c4d}}\noriginal: en",
+        "{fr: Un titre",
+        "'translated' names 'en', the original language: record the fingerprint on the translation made from "
+        "it, like translated: {fr: …}",
+    ),
+    Case(
         "template-syntax",
         *en_headline('"A {{ 7*7 }} headline"'),
         '"A {{',

@@ -392,12 +392,22 @@ class Localised(RootModel[dict[LangCode, Text]]):
                     "'translated' maps a language to the 8-hex-digit fingerprint of its original",
                 ) from None
             declared = brief_context(info).get("languages") or []
+            original = brief_context(info).get("original")
             for lang in value._translated:
                 if declared and lang not in declared:
                     raise PydanticCustomError(
                         "translated",
                         "'translated' names '{lang}', which is not declared in 'languages'",
                         {"lang": lang},
+                    )
+                if lang == original:
+                    others = [x for x in declared if x != original]
+                    example = f"translated: {{{others[0]}: …}}" if others else "translated on a translation"
+                    raise PydanticCustomError(  # pydantic fills in only {named}: the example's braces stay
+                        "translated",
+                        "'translated' names '{named}', the original language: record the fingerprint on the "
+                        "translation made from it, like " + example,
+                        {"named": lang},
                     )
         return value
 

@@ -187,8 +187,12 @@ def _context(data: dict[str, Any], source_texts: dict[str, str]) -> dict[str, An
         if isinstance(listed, list)
         else ["source"]
     )
+    declared = [x for x in languages if isinstance(x, str)] if isinstance(languages, list) else None
+    original = data.get("original")
     return {
-        "languages": [x for x in languages if isinstance(x, str)] if isinstance(languages, list) else None,
+        "languages": declared,
+        # The language the prose is written in first: a translation's fingerprint is never recorded on it.
+        "original": original if isinstance(original, str) else (declared[0] if declared else None),
         "facts": [k for k in facts if isinstance(k, str)] if isinstance(facts, dict) else None,
         "source_texts": {k: squash(v) for k, v in source_texts.items()},
         "source_ids": ids,
