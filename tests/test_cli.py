@@ -105,6 +105,24 @@ def test_unknown_theme_and_missing_path(tmp_path: Path) -> None:
     assert code == 2 and stderr.strip() == f"{tmp_path / 'missing.yaml'}: no such file or folder"
 
 
+def test_a_symbolic_link_loop_is_named_not_a_traceback(tmp_path: Path) -> None:
+    briefs = tmp_path / "briefs"
+    briefs.mkdir()
+    (briefs / "one.yaml").symlink_to("two.yaml")
+    (briefs / "two.yaml").symlink_to("one.yaml")
+    code, _, stderr = run_cli("check", briefs / "one.yaml")
+    assert code == 2 and stderr.splitlines()[0] == (
+        f"{briefs / 'one.yaml'}: a symbolic link that leads to no file (a loop, or a target that is not there)"
+    )
+    code, _, stderr = run_cli("build", briefs, "--out", tmp_path / "out")  # found in a folder: not skipped
+    assert code == 2 and "Traceback" not in stderr
+    assert (
+        f"{briefs / 'one.yaml'}: cannot read it:" in stderr
+        and f"{briefs / 'two.yaml'}: cannot read it:" in stderr
+    )
+    assert not (tmp_path / "out").exists()
+
+
 def test_version_and_python_m() -> None:
     code, stdout, _ = run_cli("--version")
     assert code == 0 and stdout.strip() == f"briefgen {__version__}"

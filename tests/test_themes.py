@@ -215,6 +215,14 @@ def test_themes_export_writes_a_theme_that_builds_and_never_overwrites(tmp_path:
     assert code == 2 and "already exists; not overwritten" in stderr
 
 
+def test_themes_export_under_a_file_is_refused_writing_nothing(tmp_path: Path) -> None:
+    (tmp_path / "notes.txt").write_text("a file", encoding="utf-8")
+    code, _, stderr = run_cli("themes", "export", "briefing", tmp_path / "notes.txt" / "mine")
+    assert code == 2 and "Traceback" not in stderr
+    assert stderr.strip() == f"{tmp_path / 'notes.txt'}: is a file, not a folder: choose another DIRECTORY"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.txt"]
+
+
 def test_themes_export_extend_writes_a_manifest_to_edit(tmp_path: Path) -> None:
     mine = tmp_path / "mine"
     code, _, stderr = run_cli("themes", "export", "briefing", mine, "--extend")

@@ -32,7 +32,11 @@ def display_path(path: str | Path) -> str:
     p = Path(path)
     try:
         return str(p.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
+    except (
+        ValueError,
+        OSError,
+        RuntimeError,
+    ):  # outside the folder; a symbolic link loop (RuntimeError < 3.13)
         return str(p)
 
 

@@ -130,15 +130,40 @@ def _builtin(spec: str) -> str:
 
 def _write_new(files: dict[Path, bytes]) -> list[Path]:
     """Write `files`, unless one of them exists: then nothing is written, and every one that exists is named."""
-    existing = [p for p in files if p.exists()]
+    existing = [p for p in files if p.exists() or p.is_symlink()]
     if existing:
         raise InputError(
             [Problem(display_path(p), 0, 0, "already exists; not overwritten") for p in existing]
         )
-    for path, data in files.items():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(data)
+    blocked = {_not_a_folder(p.parent) for p in files} - {None}
+    if blocked:
+        raise InputError(
+            [
+                Problem(display_path(p), 0, 0, "is a file, not a folder: choose another DIRECTORY")
+                for p in blocked
+                if p
+            ]
+        )
+    written: list[Path] = []
+    try:
+        for path, data in files.items():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(data)
+            written.append(path)
+    except OSError as exc:
+        for path in written:  # all or nothing: what this export wrote goes
+            path.unlink(missing_ok=True)
+        where = display_path(exc.filename) if exc.filename else "DIRECTORY"
+        raise InputError(Problem(where, 0, 0, f"cannot write it: {exc.strerror or exc}")) from None
     return list(files)
+
+
+def _not_a_folder(folder: Path) -> Path | None:
+    """The nearest existing path at or above `folder` when it is not a folder (a file in the way), else None."""
+    for above in (folder, *folder.parents):
+        if above.exists():
+            return None if above.is_dir() else above
+    return None
 
 
 def export(spec: str, directory: Path, engine: str | None = None, extend: bool = False) -> list[Path]:

@@ -11,6 +11,14 @@ DEFAULT_FOLDER = Path("briefs")  # searched when no path is given
 START_HINT = "run `briefgen new NAME` to start a brief, or name a brief file or folder"
 
 
+_DANGLING = "a symbolic link that leads to no file (a loop, or a target that is not there)"
+
+
+def _dangling(path: Path) -> bool:
+    """Whether `path` is a symbolic link that leads nowhere: a loop, or a target that is not there."""
+    return path.is_symlink() and not path.exists()
+
+
 def find_briefs(paths: list[Path]) -> list[Path]:
     """Brief files named by `paths`: files as given; folders searched for `*.yaml` and `*/brief.yaml`."""
     found: list[Path] = []
@@ -25,8 +33,8 @@ def find_briefs(paths: list[Path]) -> list[Path]:
                 found.append(path)
                 continue
             for child in children:
-                if child.is_file() and child.suffix in (".yaml", ".yml"):
-                    found.append(child)
+                if child.suffix in (".yaml", ".yml") and (child.is_file() or _dangling(child)):
+                    found.append(child)  # a link to nowhere too: reading it says why
                 elif child.is_dir():
                     found += [child / n for n in BRIEF_NAMES if (child / n).is_file()]
         elif path.exists():
@@ -38,7 +46,9 @@ def brief_files(paths: list[Path]) -> tuple[list[Path], list[Problem]]:
     """The brief files `paths` name, and a problem for each path that is not there, or for finding none."""
     problems: list[Problem] = []
     for path in paths:
-        if not path.exists():
+        if _dangling(path):
+            problems.append(Problem(display_path(path), 0, 0, _DANGLING))
+        elif not path.exists():
             hint = f" ({START_HINT})" if path == DEFAULT_FOLDER else ""
             problems.append(Problem(display_path(path), 0, 0, "no such file or folder" + hint))
     files = find_briefs([p for p in paths if p.exists()])
