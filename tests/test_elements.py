@@ -85,7 +85,7 @@ MISTAKES = [
         '- [{en: Employees, fr: Salariés}, "{{staff}}"]',
         "- [{en: Employees, fr: Salariés}, 120]",
         "- [{en: Employees, fr: Salariés}, 120]",
-        "a number in a table is a fact",
+        "the number 120 in a table is a fact",
     ),
     (
         "an unknown fact in a cell",
@@ -208,6 +208,33 @@ def test_a_figure_whose_bytes_are_not_its_format(tmp_path: Path) -> None:
     code, stderr = check(brief)
     assert code == 2
     assert "not a PNG file" in stderr
+
+
+def _damaged(fmt: str, how: str) -> bytes:
+    """A real image of format `fmt` (PNG, JPEG) whose header is intact and whose data is not."""
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (200, 100), (10, 120, 200)).save(buffer, fmt)
+    data = buffer.getvalue()
+    if how == "truncated":
+        return data[: len(data) // 2]
+    return data[:300] + bytes(range(256)) * 3 + data[300 + 768 :]  # its compressed data overwritten
+
+
+@pytest.mark.parametrize(("fmt", "how"), [("PNG", "truncated"), ("JPEG", "truncated"), ("JPEG", "garbled")])
+def test_a_damaged_raster_figure_is_refused_by_check(tmp_path: Path, fmt: str, how: str) -> None:
+    """Its header says PNG or JPEG and gives a size, but its image cannot be decoded: `check` says so at the
+    figure's line (WeasyPrint would drop it without a word, LaTeX fail in main.tex)."""
+    name = "photo.png" if fmt == "PNG" else "photo.jpg"
+    brief = copy_with(tmp_path, "file: photo.png", f"file: {name}")
+    (brief.parent / name).write_bytes(_damaged(fmt, how))
+    code, stderr = check(brief)
+    assert code == 2
+    assert stderr.startswith(located(brief, f"file: {name}")), stderr
+    assert f"cannot show figure '{name}': a damaged {fmt} file: its image cannot be decoded" in stderr
 
 
 def test_the_old_single_source_still_works_and_is_named_source(tmp_path: Path) -> None:

@@ -31,6 +31,24 @@ def check_image(path: Path, fmt: str) -> None:
     width, height = size
     if width * height > MAX_PIXELS:
         raise Unreadable(f"{width} × {height} pixels (at most {MAX_PIXELS // 1_000_000} million)")
+    _decode(data, fmt)
+
+
+def _decode(data: bytes, fmt: str) -> None:
+    """Decode the whole image with Pillow, as WeasyPrint will: a damaged file is refused here, not dropped there."""
+    import io
+    import warnings
+
+    from PIL import Image
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(data), formats=[fmt.upper()]) as image:
+                image.load()
+    except (OSError, SyntaxError, ValueError, Image.DecompressionBombWarning) as exc:
+        reason = str(exc).split(" <_io.", 1)[0] or type(exc).__name__
+        raise Unreadable(f"a damaged {fmt.upper()} file: its image cannot be decoded ({reason})") from None
 
 
 def _png_size(data: bytes) -> tuple[int, int] | None:
