@@ -402,6 +402,13 @@ CASES = [
         "'translated' names 'de', which is not declared in 'languages'",
     ),
     Case(
+        "id-too-long",
+        "id: minimal-brief",
+        "id: " + "-".join(["word"] * 60),
+        "word-",
+        "'id' is 299 characters long (at most 100)",
+    ),
+    Case(
         "translated-on-the-original",
         "en: A test headline}",
         "en: A test headline, translated: {fr: 1a2b3c4d}}",

@@ -11,6 +11,7 @@ MAX_FILLED = 1_000_000  # characters in all the texts of one language, facts fil
 MAX_NUMBER = 10**15  # the largest amount, count or number
 MAX_DECIMALS = 10  # decimal places of an amount or number
 MAX_LANGUAGES = 10
+MAX_ID = 100  # characters of an id: the brief's names its files (`<id>.<lang>.pdf`, at most 255 bytes)
 MAX_FACTS = 200
 MAX_KEY_FACTS = 50
 MAX_GROUP_MEMBERS = 20  # facts a group names, counting those of the groups in it

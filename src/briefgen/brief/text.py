@@ -105,7 +105,7 @@ Text = Annotated[
 LangCode = Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}(-[A-Z]{2})?$"), AfterValidator(_cldr)]
 Url = Annotated[Text, AfterValidator(_link)]
 FactId = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$")]
-KebabId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")]
+KebabId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length=limits.MAX_ID)]
 
 
 def brief_context(info: ValidationInfo) -> dict:
