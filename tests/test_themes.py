@@ -119,6 +119,78 @@ def test_a_missing_font_package_says_how_to_install_it(tmp_path: Path) -> None:
     )
 
 
+def _variable_font(path: Path, family: str) -> None:
+    """A minimal variable TrueType font (a weight axis) of `family`, made with fontTools' FontBuilder."""
+    from fontTools.fontBuilder import FontBuilder
+    from fontTools.pens.ttGlyphPen import TTGlyphPen
+
+    builder = FontBuilder(1000, isTTF=True)
+    builder.setupGlyphOrder([".notdef", "A"])
+    builder.setupCharacterMap({65: "A"})
+    pen = TTGlyphPen(None)
+    pen.moveTo((0, 0))
+    pen.lineTo((0, 500))
+    pen.lineTo((500, 0))
+    pen.closePath()
+    builder.setupGlyf({".notdef": pen.glyph(), "A": pen.glyph()})
+    builder.setupHorizontalMetrics({".notdef": (500, 0), "A": (500, 0)})
+    builder.setupHorizontalHeader(ascent=800, descent=-200)
+    builder.setupNameTable({"familyName": family, "styleName": "Regular"})
+    builder.setupOS2()
+    builder.setupPost()
+    builder.setupFvar([("wght", 100, 400, 900, "Weight")], [])
+    builder.save(str(path))
+
+
+def test_a_font_file_that_is_no_font_or_a_variable_font_is_refused_at_its_line(tmp_path: Path) -> None:
+    """Not a traceback (a text file named .ttf), and not a bold set in the regular weight (a variable font)."""
+    fonts = ACME / "fonts"
+    mine = theme(
+        tmp_path / "mine",
+        "name: mine\nextends: briefing\nfonts:\n  Inter:\n"
+        "    files: {regular: fonts/r.ttf, bold: fonts/b.ttf, italic: fonts/i.ttf}\nfont: {text: Inter}\n",
+        {"fonts/r.ttf": "not a font"},
+    )
+    _variable_font(mine / "fonts" / "b.ttf", "Inter")
+    (mine / "fonts" / "i.ttf").write_bytes((fonts / "AtkinsonHyperlegible-Regular.ttf").read_bytes()[:2000])
+    code, _, stderr = run_cli("check", "--theme", mine, FIXTURES / "minimal.yaml")
+    assert code == 2 and "Traceback" not in stderr
+    manifest = mine / "theme.yaml"
+    line = line_of(manifest, "files:")
+    assert f"{manifest}:{line}:" in stderr
+    assert "'fonts/r.ttf' is not a TrueType or OpenType font file" in stderr
+    assert (
+        "'fonts/b.ttf' is a variable font; give static font files (one per face) with `files:`, or a font "
+        "package with static faces"
+    ) in stderr
+    assert "'fonts/i.ttf' is not a TrueType or OpenType font file" in stderr
+
+
+def test_a_font_package_of_variable_fonts_only_says_so(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import importlib
+    import json
+
+    package = tmp_path / "site" / "fontpkg_varonly"
+    package.mkdir(parents=True)
+    (package / "__init__.py").write_text("", encoding="utf-8")
+    entries = [{"path": "Var[wght].ttf", "weight": 400, "style": "normal", "variable": True}]
+    (package / "metadata.json").write_text(json.dumps({"files": entries}), encoding="utf-8")
+    monkeypatch.syspath_prepend(str(tmp_path / "site"))
+    importlib.invalidate_caches()
+    mine = theme(
+        tmp_path / "mine", "name: mine\nextends: briefing\nfonts: {Var: {package: fontpkg-varonly}}\n"
+    )
+    with pytest.raises(InputError) as info:
+        load_theme(str(mine))
+    assert f"{mine / 'theme.yaml'}:3:" in str(info.value)
+    assert (
+        "font package 'fontpkg-varonly' holds variable fonts only, and briefgen sets static faces: give static "
+        "font files (one per face) with `files:`, or a font package with static faces"
+    ) in str(info.value)
+
+
 def test_the_worked_example_resolves_its_font_and_logo() -> None:
     resolved = load_theme(str(ACME))
     assert resolved.logo == (ACME / "logo.png").resolve()

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import struct
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -60,13 +61,20 @@ def package_faces(family: str, distribution: str) -> dict[str, Path]:
     except (OSError, ValueError) as exc:
         raise EngineError(f"font package '{distribution}' has no readable metadata.json ({exc})") from None
     found: dict[str, Path] = {}
+    variable = False
     for entry in meta.get("files", []):
         if entry.get("variable"):
+            variable = True
             continue
         style = (int(entry.get("weight", 0)), entry.get("style") == "italic")
         for face, wanted in FACE_STYLE.items():
             if style == wanted:
                 found[face] = folder / entry["path"]
+    if variable and not ("regular" in found and "bold" in found):
+        raise EngineError(
+            f"font package '{distribution}' holds variable fonts only, and briefgen sets static faces: "
+            f"{VARIABLE_HINT}"
+        )
     return found
 
 
@@ -91,21 +99,40 @@ def metrics(file: Path) -> Metrics:
         return Metrics(hhea.ascent / units, -hhea.descent / units)
 
 
+VARIABLE_HINT = "give static font files (one per face) with `files:`, or a font package with static faces"
+
+
+class NotAFont(EngineError):
+    """A font file briefgen cannot set text with: not a TrueType or OpenType font, or a variable one."""
+
+
 @cache
 def family_name(file: Path) -> str:
-    """The family name a font file declares (name ID 16, else 1), which engines match `font-family` against."""
-    from fontTools.ttLib import TTFont
+    """The family name a font file declares (name ID 16, else 1), which engines match `font-family` against.
 
-    with TTFont(file, lazy=True) as font:
-        name = font["name"]
-        return str(name.getDebugName(16) or name.getDebugName(1) or file.stem)
+    Raises NotAFont for a file that is not a font, or is a variable font: an engine would set every weight in
+    its default instance (a bold in the regular weight), so such a file is refused here."""
+    from fontTools.ttLib import TTFont, TTLibError
+
+    try:
+        with file.open("rb") as handle, TTFont(handle, lazy=True) as font:  # closed also when it is no font
+            if "fvar" in font:
+                raise NotAFont(f"a variable font; {VARIABLE_HINT}")
+            name = font["name"]
+            return str(name.getDebugName(16) or name.getDebugName(1) or file.stem)
+    except (TTLibError, KeyError, ValueError, OSError, AssertionError, struct.error) as exc:
+        reason = str(exc) or type(exc).__name__
+        detail = "" if reason.startswith("Not a TrueType") else f" ({reason})"
+        raise NotAFont(f"not a TrueType or OpenType font file{detail}") from None
 
 
 __all__ = [
     "FACE_STYLE",
     "FAMILY",
+    "VARIABLE_HINT",
     "Face",
     "Metrics",
+    "NotAFont",
     "faces",
     "faces_of",
     "family_name",

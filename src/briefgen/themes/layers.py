@@ -268,7 +268,12 @@ def _fonts(
             if problem:
                 problems.append(problem)
             elif file is not None:
-                declared = fontfiles.family_name(file)
+                try:
+                    declared = fontfiles.family_name(file)
+                except fontfiles.NotAFont as exc:
+                    where = ("fonts", family, "files", face)
+                    problems.append(_problem(layer, where, f"'{name}' is {exc.problems[0].message}"))
+                    continue
                 if declared != family:
                     problems.append(
                         _problem(
