@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import html
 import re
 import shutil
 from collections.abc import Iterator
@@ -285,6 +286,19 @@ def test_the_briefs_words_are_text_in_the_index(workdir: Path) -> None:
     index = (workdir / "site" / "index.html").read_text(encoding="utf-8")
     assert "<script>" not in index and "<img src=x" not in index
     assert "Un titre &lt;script&gt;alert(1)&lt;/script&gt; &amp; co" in index
+
+
+def test_a_headline_that_reads_like_css_is_text_not_a_request(workdir: Path) -> None:
+    """The running header quotes the headline in a CSS string (`content: "…"`): a `url(…)` or `@import` in it
+    is text, which tinycss2 reads as such, not a file the theme asks for."""
+    headline = "en: 'The url(chart.png) and @import \"x.css\"; affair'"
+    brief = MINIMAL.read_text(encoding="utf-8").replace("en: A test headline", headline)
+    (workdir / "minimal.yaml").write_text(brief, encoding="utf-8")
+    assert run_cli("build", "minimal.yaml", "--engine", "typst")[0] == 0
+    code, _stdout, stderr = run_cli("publish", "site", "minimal.yaml")
+    assert code == 0, stderr
+    page = (workdir / "site" / "minimal-brief.en.html").read_text(encoding="utf-8")
+    assert "The url(chart.png) and @import “x.css”; affair" in html.unescape(page)  # quotes curled
 
 
 def _theme_and_brief(workdir: Path, name: str, css: str, blocks: str = "") -> None:

@@ -17,6 +17,7 @@ import re
 from collections.abc import Callable, Iterable
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote, urlparse
 
 from briefgen.errors import InputError
@@ -26,8 +27,6 @@ FONT_SUFFIXES = (".ttf", ".otf")
 EXTRA_CHARACTERS = "-\u2010\u00ad•◦▪0123456789.…"
 _MIME = {".svg": "image/svg+xml", ".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg"}
 
-_CSS_URL = re.compile(r"""url\(\s*(?:"((?:[^"\\]|\\.)*)"|'((?:[^'\\]|\\.)*)'|([^)\s"']*))\s*\)""", re.S)
-_CSS_ESCAPE = re.compile(r"\\(?:([0-9a-fA-F]{1,6})\s?|(.))", re.S)
 _STYLE_BLOCK = re.compile(r"(<style\b[^>]*>)(.*?)(</style>)", re.S | re.I)
 _TAG = re.compile(r"<[a-zA-Z][^<>]*>")
 _ATTRIBUTE = re.compile(r"""(\s(?:src|style)\s*=\s*)("[^"]*"|'[^']*')""", re.I)
@@ -57,11 +56,7 @@ def self_contained(page: str, resolve: Callable[[str], Path], chars: Iterable[st
         return cache[path]
 
     def css(text: str) -> str:
-        def one(match: re.Match[str]) -> str:
-            raw = next(g for g in match.groups() if g is not None) if any(match.groups()) else ""
-            return f'url("{data_uri(_css_unescape(raw))}")'
-
-        return _CSS_URL.sub(one, text)
+        return _css_urls(text, data_uri)
 
     def attribute(match: re.Match[str]) -> str:
         name, quoted = match.group(1), match.group(2)
@@ -108,8 +103,47 @@ def file_resolver(roots: list[Path], base: Path) -> Callable[[str], Path]:
     return resolve
 
 
-def _css_unescape(text: str) -> str:
-    return _CSS_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)) if m.group(1) else m.group(2), text)
+def _css_urls(css: str, replace: Callable[[str], str] | None = None, found: set[str] | None = None) -> str:
+    """`css` with each URL it asks for (`url(…)`, `url("…")`, `@import "…"`) replaced by `replace(url)`, and
+    added to `found`. Read with tinycss2, CSS's own tokenizer: a `url(` inside a string or a comment (a headline
+    quoted in `content: "…"`) is text, not a request."""
+    import tinycss2
+    from tinycss2.serializer import serialize_string_value
+
+    def visit(nodes: list[Any]) -> list[Any]:
+        out: list[Any] = []
+        importing = False
+        for node in nodes:
+            url = None
+            if node.type == "url":
+                url = node.value
+            elif node.type == "function" and node.lower_name == "url":
+                args = [a for a in node.arguments if a.type not in ("whitespace", "comment")]
+                url = args[0].value if len(args) == 1 and args[0].type == "string" else ""
+            elif importing and node.type == "string":
+                url = node.value
+            if node.type == "at-keyword":
+                importing = node.lower_value == "import"
+            elif node.type not in ("whitespace", "comment"):
+                importing = False
+            if url is not None:
+                if found is not None and not url.startswith("data:"):
+                    found.add(url)
+                if replace is not None:
+                    new = replace(url)
+                    node = URLToken(
+                        node.source_line, node.source_column, new, f'url("{serialize_string_value(new)}")'
+                    )
+            elif hasattr(node, "content") and node.content is not None:
+                node.content = visit(node.content)
+            elif node.type == "function":
+                node.arguments = visit(node.arguments)
+            out.append(node)
+        return out
+
+    from tinycss2.ast import URLToken
+
+    return tinycss2.serialize(visit(tinycss2.parse_component_value_list(css)))
 
 
 def _data_uri(path: Path, chars: str) -> str:
@@ -171,12 +205,8 @@ class _Requests(HTMLParser):
 
 
 def _css_requests(css: str) -> set[str]:
-    found = set()
-    for match in _CSS_URL.finditer(css):
-        raw = _css_unescape(next((g for g in match.groups() if g is not None), ""))
-        if not raw.startswith("data:"):
-            found.add(raw)
-    found |= {f"@import {m}" for m in re.findall(r"@import\s+([^;]+);", css)}
+    found: set[str] = set()
+    _css_urls(css, found=found)
     return found
 
 
