@@ -222,3 +222,21 @@ def test_two_briefs_of_one_id_are_refused_at_the_second_id(tmp_path: Path) -> No
     assert code == 2 and stdout == ""
     assert re.search(r"b\.yaml:1:5: id 'minimal-brief' is also used by .*a\.yaml", stderr), stderr
     assert not (tmp_path / "out").exists()
+
+
+def test_shell_completion_as_the_readme_says() -> None:
+    """The README's `_BRIEFGEN_COMPLETE` lines: a bash script, then commands and the registry's engines."""
+    import os
+    import subprocess
+    import sys
+
+    script = Path(sys.executable).with_name("briefgen")
+
+    def complete(mode: str, words: str = "", cword: int = 0) -> str:
+        env = {**os.environ, "_BRIEFGEN_COMPLETE": mode, "COMP_WORDS": words, "COMP_CWORD": str(cword)}
+        return subprocess.run([script], env=env, capture_output=True, text=True, check=True).stdout
+
+    assert "complete -o nosort -F _briefgen_completion briefgen" in complete("bash_source")
+    assert complete("bash_complete", "briefgen bu", 1).split() == ["plain,build", "plain,bundle"]
+    engines = complete("bash_complete", "briefgen build --engine ", 3).split()
+    assert engines == ["plain,weasyprint", "plain,typst", "plain,latex"]
