@@ -16,8 +16,11 @@ from __future__ import annotations
 
 import itertools
 import re
+import shutil
 import statistics
+import subprocess
 import unicodedata
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cache
@@ -273,7 +276,7 @@ def check(pdf: Path, layout: Layout) -> list[Finding]:
     found += _underfull(pages, layout, forced)
     found += _running(pages)
     found += _breaks(pages, layout)
-    found += _hyphen_chars(pages)
+    found += _hyphen_chars(pdf, pages)
     return sorted(found, key=lambda f: (f.page, KINDS.index(f.kind), f.text))
 
 
@@ -748,19 +751,27 @@ def _date(left: list[str], right: list[str], months: frozenset[str]) -> str:
     return ""
 
 
-def _hyphen_chars(pages: list[Page]) -> Iterator[Finding]:
-    """Each word holding a hyphen that extracts as U+00AD or U+2010, or a glyph that extracts as nothing."""
+def _hyphen_chars(pdf: Path, pages: list[Page]) -> Iterator[Finding]:
+    """Each word holding a hyphen that extracts as U+00AD or U+2010, or a glyph that extracts as nothing.
+
+    Extractors differ (pdfminer reads a Typst hyphen as '-' where poppler, like a PDF viewer's copy, gives
+    U+00AD): both are asked, and a word either finds odd is a finding."""
+    tool = shutil.which("pdftotext")
+    assert tool, "pdftotext is missing: install poppler-utils"
+    done = subprocess.run([tool, "-enc", "UTF-8", str(pdf), "-"], check=True, capture_output=True, text=True)
+    texts = done.stdout.split("\f")
     for page in pages:
-        for line in page.lines:
-            for w in line.words:
-                odd = [c for c in ("\u00ad", "\u2010") if c in w.text]
-                if odd:
-                    names = " and ".join(f"U+{ord(c):04X}" for c in odd)
-                    yield Finding(
-                        "hyphen-char", page.number, w.text, f"a hyphen extracts as {names}, not '-'"
-                    )
-                if "(cid:" in w.text or "\ufffd" in w.text:
-                    yield Finding("hyphen-char", page.number, w.text, "a glyph extracts as no character")
+        words = texts[page.number - 1].split() if page.number <= len(texts) else []
+        words += [w.text for line in page.lines for w in line.words]
+        seen: Counter[str] = Counter()
+        for word in words:
+            odd = [c for c in ("\u00ad", "\u2010") if c in word]
+            if odd and not seen[word]:
+                seen[word] += 1
+                names = " and ".join(f"U+{ord(c):04X}" for c in odd)
+                yield Finding("hyphen-char", page.number, word, f"a hyphen extracts as {names}, not '-'")
+            if "(cid:" in word or "\ufffd" in word:
+                yield Finding("hyphen-char", page.number, word, "a glyph extracts as no character")
 
 
 # -- The layout of a brief ---------------------------------------------------------------------------------------
