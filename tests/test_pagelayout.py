@@ -1,0 +1,176 @@
+"""The page-layout checker (tests/pagelayout.py) on small Typst PDFs: each has one defect, which the checker
+reports with its kind, page and text; a clean one reports nothing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import typst
+
+from tests.pagelayout import Finding, Layout, Note, Table, check
+
+# A 300 × 400 pt page, 60 pt margins: 24 lines of 10 pt text fill its body (280 pt). A note's call is a
+# smaller raised figure, as briefgen's themes print it (not a superscript glyph of the font).
+PAGE = """#set page(width: 300pt, height: 400pt, margin: (top: 60pt, bottom: 60pt, x: 40pt),
+  header: [Running head], footer: [{footer}])
+#set text(size: 10pt, hyphenate: false, lang: "en")
+#set par(justify: false, leading: 5pt, spacing: 5pt)
+#set super(typographic: false)
+"""
+LAYOUT = Layout(margin_top=60, margin_bottom=60)
+
+
+def lines(first: int, last: int) -> str:
+    return "".join(f"Line number {i} of the text.\\\n" for i in range(first, last + 1))
+
+
+def pdf(tmp_path: Path, body: str, footer: str = "Running foot") -> Path:
+    source = tmp_path / "page.typ"
+    source.write_text(PAGE.replace("{footer}", footer) + body, encoding="utf-8")
+    out = tmp_path / "page.pdf"
+    typst.compile(str(source), output=str(out), ignore_system_fonts=True)
+    return out
+
+
+def found(findings: list[Finding]) -> list[tuple[str, int]]:
+    return [(f.kind, f.page) for f in findings]
+
+
+def test_a_clean_pdf_reports_nothing(tmp_path: Path) -> None:
+    body = (
+        "*Findings*\\\n"
+        + lines(1, 8)
+        + "The lab was unveiled by Xavier Niel with a budget of €105 million on 27 November 2023."
+        + "#footnote[The source says so.]\\\n"
+        + lines(9, 30)
+        + "*Details*\\\n"
+        + "Table 1 Example rows\n"
+        + "#table(columns: 2, inset: 3pt, [Alpha], [1], [Beta], [2], [Gamma], [3])\n"
+        + lines(31, 36)
+    )
+    layout = Layout(
+        margin_top=60,
+        margin_bottom=60,
+        names=("Xavier Niel",),
+        headings=("Findings", "Details"),
+        tables=(Table("Table 1", ("Alpha", "Beta", "Gamma")),),
+        footnotes=(Note(1, "The source says so."),),
+        excerpts=("the source says so",),
+    )
+    assert check(pdf(tmp_path, body), layout) == []
+
+
+def test_a_last_page_of_three_lines(tmp_path: Path) -> None:
+    findings = check(pdf(tmp_path, lines(1, 27)), LAYOUT)
+    assert found(findings) == [("short-page", 2)]
+    assert findings[0].text.startswith("Line number 25 of the text.")
+    assert "page 1 is full" in findings[0].why
+
+
+def test_a_heading_at_the_foot_of_a_page(tmp_path: Path) -> None:
+    body = lines(1, 23) + "*Next part*\\\n" + lines(24, 34)
+    findings = check(pdf(tmp_path, body), Layout(margin_top=60, margin_bottom=60, headings=("Next part",)))
+    assert found(findings) == [("stranded-heading", 1)]
+    assert findings[0].text == "Next part"
+    assert "0 lines" in findings[0].why
+
+
+def test_a_table_split_leaving_two_rows(tmp_path: Path) -> None:
+    rows = ", ".join(f"[Row{i}], [{i}]" for i in range(1, 7))
+    body = lines(1, 18) + f"Table 1 Example rows\n#table(columns: 2, inset: 3pt, {rows})\n" + lines(19, 23)
+    layout = Layout(
+        margin_top=60, margin_bottom=60, tables=(Table("Table 1", tuple(f"Row{i}" for i in range(1, 7))),)
+    )
+    findings = check(pdf(tmp_path, body), layout)
+    assert found(findings) == [("table-split", 2)]
+    assert findings[0].text == "Table 1"
+    assert "2 body rows of 6 on page 2, after the break" in findings[0].why
+
+
+def test_a_footnote_on_the_page_after_its_call(tmp_path: Path) -> None:
+    body = (
+        lines(1, 10)
+        + "A claim that a note supports.#super[1]\\\n"
+        + lines(11, 30)
+        + "#place(bottom + left, text(size: 8pt)[#super[1] The note quoting the source.])\n"
+    )
+    layout = Layout(margin_top=60, margin_bottom=60, footnotes=(Note(1, "The note quoting the source."),))
+    findings = check(pdf(tmp_path, body), layout)
+    assert found(findings) == [("footnote-page", 2)]
+    assert findings[0].why == "footnote 1 is on page 2, its call on page 1"
+
+
+def test_a_page_half_empty_without_a_forced_break(tmp_path: Path) -> None:
+    body = lines(1, 10) + "#pagebreak()\n*Part two*\\\n" + lines(11, 20)
+    file = pdf(tmp_path, body)
+    findings = check(file, LAYOUT)
+    assert found(findings) == [("underfull-page", 1)]
+    assert findings[0].text == "Line number 10 of the text."
+    # The same page ended by a break the layout forces (a heading that opens a page) is no defect.
+    assert check(file, Layout(margin_top=60, margin_bottom=60, forced=("Part two",))) == []
+
+
+def test_a_running_footer_that_wraps(tmp_path: Path) -> None:
+    footer = "A very long running title that cannot fit on one line of this narrow page at all"
+    findings = check(pdf(tmp_path, lines(1, 20), footer=footer), LAYOUT)
+    assert found(findings) == [("running-wrap", 1)]
+    assert findings[0].text.startswith("A very long running title")
+
+
+@pytest.mark.parametrize(
+    ("text", "layout", "kind", "shown"),
+    [
+        (
+            "The lab was unveiled by Xavier\\\nNiel at the event.",
+            Layout(names=("Xavier Niel",)),
+            "name-break",
+            "Xavier ⏎ Niel",
+        ),
+        ("The partners gave €105\\\nmillion in all.", Layout(), "amount-break", "€105 ⏎ million"),
+        (
+            "The Alliance paid 105 Millionen\\\nEuro in all.",
+            Layout(lang="de"),
+            "amount-break",
+            "Millionen ⏎ Euro",
+        ),
+        ("It was founded on 27 November\\\n2023 in Paris.", Layout(), "date-break", "November ⏎ 2023"),
+        (
+            "The lab is led by Ar-\\\nthur Mensch today.",
+            Layout(names=("Arthur Mensch",)),
+            "name-hyphen",
+            "Ar- ⏎ thur",
+        ),
+        (
+            "It says “the lab will share its find-\\\nings with the world” today.",
+            Layout(excerpts=("The lab will share its findings with the world.",)),
+            "excerpt-hyphen",
+            "find- ⏎ ings",
+        ),
+    ],
+)
+def test_a_break_inside_a_name_an_amount_a_date_or_an_excerpt(
+    tmp_path: Path, text: str, layout: Layout, kind: str, shown: str
+) -> None:
+    layout = Layout(
+        lang=layout.lang, margin_top=60, margin_bottom=60, names=layout.names, excerpts=layout.excerpts
+    )
+    findings = check(pdf(tmp_path, lines(1, 6) + text), layout)
+    assert found(findings) == [(kind, 1)]
+    assert shown in findings[0].text
+
+
+def test_hyphenation_that_extracts_as_a_soft_hyphen(tmp_path: Path) -> None:
+    body = lines(1, 6) + "#block(width: 70pt, text(hyphenate: true)[internationalisation])\n"
+    findings = check(pdf(tmp_path, body), LAYOUT)
+    assert found(findings) == [("hyphen-char", 1)]
+    assert findings[0].text.endswith("\u00ad")
+    assert "U+00AD" in findings[0].why
+
+
+def test_what_the_layout_names_and_the_pages_lack_is_said(tmp_path: Path) -> None:
+    findings = check(
+        pdf(tmp_path, lines(1, 8)), Layout(margin_top=60, margin_bottom=60, headings=("Absent",))
+    )
+    assert found(findings) == [("unlocated", 1)]
+    assert findings[0].text == "Absent"
