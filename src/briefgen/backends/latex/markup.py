@@ -18,7 +18,7 @@ from markupsafe import Markup
 
 from briefgen.backends.markup import BREAK, Syntax, breakable
 from briefgen.brief.inline import Inline, addresses, map_text, plain
-from briefgen.language.catalog import Catalog
+from briefgen.language.catalog import Catalog, catalog_for
 from briefgen.themes.fonts import Face
 from briefgen.themes.tokens import latex_block
 
@@ -314,6 +314,17 @@ def babel_for(tag: str, catalog: Catalog) -> str:
     return catalog.babel or babel_language(catalog.tag)
 
 
+def babel_setup(tags: Iterable[str], catalog: Catalog) -> Markup:
+    """The LaTeX the catalogs of languages `tags` ask for once babel has loaded them (their `tex.setup`), each
+    once; nothing for a language set in another's babel (see babel_for)."""
+    setups = []
+    for tag in tags:
+        found = catalog if tag == catalog.lang else catalog_for(tag, catalog.dirs)
+        if found is not None and found.tex_setup and found.babel == babel_for(tag, catalog):
+            setups.append(found.tex_setup)
+    return Markup("\n".join(dict.fromkeys(setups)))
+
+
 def font_family(fonts: Iterable[Face], family: str) -> tuple[Face, ...]:
     """The faces of one family. A family no face provides is a template error naming the ones there are."""
     fonts = tuple(fonts)
@@ -396,6 +407,7 @@ SYNTAX = Syntax(
         "underline": underline,
         "cased": cased,
         "babel_for": babel_for,
+        "babel_setup": babel_setup,
         "logo_file": logo_file,
         "pdf_id": pdf_id,
     },
