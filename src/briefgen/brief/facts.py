@@ -42,7 +42,7 @@ from briefgen.brief.text import (
     Strict,
     Text,
     bounded,
-    declared_language,
+    brief_context,
     one_of_keys,
 )
 
@@ -335,10 +335,11 @@ def _displays(value: Any, info: ValidationInfo) -> CurrencyDisplay | dict[str, C
             "currency_display", _DISPLAY_ERROR + ", or one of them per language: {fr: short, en: symbol}"
         )
     for lang, display in value.items():
-        try:
-            declared_language(str(lang), info)
-        except PydanticCustomError as exc:
-            raise _error("currency_display", exc.message(), (str(lang),), lang) from None
+        declared = brief_context(info).get("languages")
+        if declared and lang not in declared:
+            raise PydanticCustomError(
+                "lang_undeclared", "language '{lang}' is not declared in 'languages'", {"lang": str(lang)}
+            )
         if display not in _DISPLAYS:
             raise _error("currency_display", _DISPLAY_ERROR, (str(lang),), display)
     return {str(k): v for k, v in value.items()}
