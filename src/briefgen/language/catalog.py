@@ -301,7 +301,8 @@ def _rules(
     rules = []
     for index, item in enumerate(data):
         where = ("typography", index)
-        name, settings = (item, {}) if isinstance(item, str) else ("", {})
+        settings: object = {}
+        name = item if isinstance(item, str) else ""
         if isinstance(item, dict) and len(item) == 1:
             name, settings = next(iter(item.items()))
         if name not in RULES:
