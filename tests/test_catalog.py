@@ -10,6 +10,7 @@ import pytest
 
 from briefgen.errors import InputError
 from briefgen.language.catalog import BUILTIN_CATALOGS, available_languages, load_catalog
+from briefgen.language.typography import typeset_text
 from tests import pdfcheck
 from tests.conftest import FIXTURES, ROOT, run_cli
 
@@ -152,3 +153,29 @@ def test_no_template_tests_for_a_language() -> None:
         source = template.read_text(encoding="utf-8")
         found = [name for name in names if re.search(rf"\b{name}\b", source)]
         assert not found and not re.search(r"lang\w* *== *['\"]", source), (template, found)
+
+
+def test_a_catalog_in_the_former_form_reads_as_before(tmp_path: Path) -> None:
+    """A theme's catalog exported before catalogs listed their rules: `typography: fr` takes fr.yaml's rules and
+    words, `money.scaled` a pattern; `typography: xx`, naming no catalog, is an error at its line."""
+    french = load_catalog("fr").file.read_text(encoding="utf-8")
+    former = re.sub(r"^units:.*?\n(?=tex:)", "typography: fr\n", french, flags=re.M | re.S)
+    former = re.sub(
+        r"^money:\n(?:  .*\n)+",
+        'money:\n  scaled: "{number} de {currency}"\n  elide: true\n',
+        former,
+        flags=re.M,
+    )
+    assert "- apostrophe" not in former and "units:" not in former
+    (tmp_path / "fr.yaml").write_text(former, encoding="utf-8")
+    theirs, ours = load_catalog("fr", [tmp_path]), load_catalog("fr")
+    assert theirs.typography == ours.typography and theirs.money == ours.money
+    sample = 'Il dit "oui" : 3 millions de salariés, le 1er mai ; M. Dupont...'
+    assert typeset_text(sample, theirs.typography) == typeset_text(sample, ours.typography)
+    wrong = tmp_path / "wrong"
+    wrong.mkdir()
+    (wrong / "fr.yaml").write_text(former.replace("typography: fr", "typography: xx"), encoding="utf-8")
+    line = next(i for i, text in enumerate(former.splitlines(), 1) if text == "typography: fr")
+    with pytest.raises(InputError) as info:
+        load_catalog("fr", [wrong])
+    assert f"{wrong / 'fr.yaml'}:{line}:13: unknown typography rules 'xx'" in str(info.value)

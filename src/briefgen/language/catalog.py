@@ -217,7 +217,11 @@ def _load_catalog(lang: str, extra: tuple[Path, ...]) -> Catalog:
         units=_words(data, "units", located, problems),
         titles=_words(data, "titles", located, problems),
     )
-    rules = _rules(data.get("typography"), located, problems)
+    typography = data.get("typography")
+    if isinstance(typography, str):  # the former form: a built-in catalog's rules and words, `typography: fr`
+        typography = _named_typography(typography, located, problems)
+    else:
+        typography = Typography(_rules(typography, located, problems), words)
     tex = data.get("tex") or {}
     if not isinstance(tex, dict) or set(tex) - _TEX_KEYS or not all(isinstance(v, str) for v in tex.values()):
         problems.append(
@@ -248,7 +252,7 @@ def _load_catalog(lang: str, extra: tuple[Path, ...]) -> Catalog:
         strings={k: str(v) for k, v in strings.items()},
         money=money,
         quotes=words.quotes,
-        typography=Typography(rules, words),
+        typography=typography,
         babel=str(tex.get("babel", "")),
         tex_package=str(tex.get("package", "")),
         tex_patterns=str(tex.get("patterns", "")),
@@ -285,6 +289,24 @@ def _mapping(
         problems.append(located.problem((key,), f"'{key}' is a mapping"))
         return {}
     return dict(value)
+
+
+def _named_typography(name: str, located: Located, problems: list[Problem]) -> Typography:
+    """`typography: fr`, as catalogs wrote it before they listed their rules: the rules and words (units, titles,
+    months, quotes) of the built-in catalog of that name; `none`: no rules."""
+    builtin = sorted(p.stem for p in BUILTIN_CATALOGS.glob("*.yaml"))
+    if name == "none":
+        return NONE
+    if name not in builtin:
+        problems.append(
+            located.problem(
+                ("typography",),
+                f"unknown typography rules '{name}': list the rules (docs/themes.md, \"Catalogs\"), or name a "
+                f"built-in catalog whose rules to take ({', '.join(builtin)}) or none",
+            )
+        )
+        return NONE
+    return _load_catalog(name, ()).typography
 
 
 def _rules(
@@ -340,6 +362,8 @@ def _money(data: object, located: Located, problems: list[Problem]) -> Money:
     if not isinstance(data, dict) or set(data) - {"scaled", "digits", "elide"}:
         problems.append(located.problem(("money",), "'money' holds 'scaled', 'digits' and 'elide'"))
         return Money()
+    if isinstance(data.get("scaled"), str) and "{" in data["scaled"]:  # the former form: a pattern
+        data = {**data, "scaled": "symbol" if "{symbol}" in data["scaled"] else "name"}
     for key in ("scaled", "digits"):
         if key in data and data[key] not in CURRENCY_DISPLAYS:
             problems.append(
