@@ -181,7 +181,7 @@ def test_the_wheel_ships_the_themes_and_catalogs(tmp_path: Path) -> None:
     assert examples <= set(names)
     shipped = {
         "briefgen/scaffold/brief.yaml.j2",
-        *(f"briefgen/scaffold/placeholders/{lang}.yaml" for lang in ("en", "fr", "de")),
+        *(f"briefgen/language/catalogs/{lang}.yaml" for lang in ("en", "fr", "de", "es", "en-US", "en-GB")),
         "briefgen/docs/brief-format.md",
         "briefgen/docs/brief.schema.json",
         "briefgen/docs/theme.schema.json",

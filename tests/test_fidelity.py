@@ -16,7 +16,7 @@ import pytest
 import yaml
 
 from briefgen.brief.inline import Node, parse
-from briefgen.language.catalog import load_catalog
+from briefgen.language.catalog import load_catalog, typography_for
 from briefgen.language.typography import typeset, typeset_text
 from briefgen.themes.layers import load_theme
 from briefgen.themes.manifest import points
@@ -328,8 +328,8 @@ def test_engines_print_the_same_words_in_the_same_order_and_the_same_headings(
     ],
 )
 def test_french_rules(raw: str, expected: str) -> None:
-    assert typeset_text(raw, "fr") == expected
-    assert typeset_text(expected, "fr") == expected, "idempotent"
+    assert typeset_text(raw, typography_for("fr")) == expected
+    assert typeset_text(expected, typography_for("fr")) == expected, "idempotent"
 
 
 @pytest.mark.parametrize(
@@ -343,12 +343,12 @@ def test_french_rules(raw: str, expected: str) -> None:
     ],
 )
 def test_english_and_german_rules(raw: str, rules: str, expected: str) -> None:
-    assert typeset_text(raw, rules) == expected
-    assert typeset_text(expected, rules) == expected, "idempotent"
+    assert typeset_text(raw, typography_for(rules)) == expected
+    assert typeset_text(expected, typography_for(rules)) == expected, "idempotent"
 
 
 def test_quotes_nest_across_inline_markup() -> None:
-    nodes = typeset(parse('« il dit *"oui"* fin »'), "fr")
+    nodes = typeset(parse('« il dit *"oui"* fin »'), typography_for("fr"))
     assert nodes[1] == Node("em", children=(Node("text", "“oui”"),))
 
 

@@ -815,6 +815,7 @@ def test_texts_at_the_limits_are_parsed_and_typeset_in_linear_time() -> None:
     import time
 
     from briefgen.brief.inline import links, parse
+    from briefgen.language.catalog import typography_for
     from briefgen.language.typography import typeset
 
     slowest = (0.0, "")
@@ -824,7 +825,7 @@ def test_texts_at_the_limits_are_parsed_and_typeset_in_linear_time() -> None:
         links(text)
         nodes = parse(text)
         for rules in ("fr", "en", "de"):
-            typeset(nodes, rules)
+            typeset(nodes, typography_for(rules))
         slowest = max(slowest, (time.perf_counter() - started, name))
     assert slowest[0] < 1.0, slowest
 
@@ -945,6 +946,7 @@ def injected() -> str:
 @pytest.mark.parametrize("engine", ["weasyprint", "typst"])
 def test_injection_payloads_come_back_as_text(engine: str, workdir: Path) -> None:
     from briefgen.brief.inline import parse, plain
+    from briefgen.language.catalog import typography_for
     from briefgen.language.typography import typeset
     from tests import pdfcheck
 
@@ -954,7 +956,7 @@ def test_injection_payloads_come_back_as_text(engine: str, workdir: Path) -> Non
     shown = pdfcheck.text(workdir / "out" / "minimal-brief.en.pdf")
     shown = "".join(shown.replace("\u200b", "").replace("\u00ad", "").split()).casefold()  # breaks, capitals
     for slot, payload in PAYLOADS.items():
-        expected = "".join(plain(typeset(parse(payload), "en")).split()).casefold()
+        expected = "".join(plain(typeset(parse(payload), typography_for("en"))).split()).casefold()
         assert expected in shown, (slot, expected)
     assert Path("/etc/passwd").read_text(encoding="utf-8").splitlines()[0] not in shown
 

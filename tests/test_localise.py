@@ -13,6 +13,7 @@ from briefgen.brief import model
 from briefgen.errors import InputError
 from briefgen.language.catalog import load_catalog
 from briefgen.language.facts import format_fact
+from briefgen.language.typography import RULES
 from tests.conftest import FIXTURES, require_tool, run_cli
 
 NBSP, NNBSP = "\u00a0", "\u202f"
@@ -70,7 +71,7 @@ def test_catalogs_hold_the_fixed_strings() -> None:
 def test_a_language_without_catalog_is_a_clear_error() -> None:
     with pytest.raises(InputError) as info:
         load_catalog("nl")
-    assert "no catalog for language 'nl' (available: de, en, fr)" in str(info.value)
+    assert "no catalog for language 'nl' (available: de, en, en-GB, en-US, es, fr)" in str(info.value)
 
 
 def _brief_in(lang: str, folder: Path) -> Path:
@@ -146,7 +147,12 @@ def test_a_language_without_typography_rules_gets_one_warning(tmp_path: Path) ->
     catalogs = tmp_path / "templates" / "catalogs"
     catalogs.mkdir(parents=True)
     german = (load_catalog("de").file).read_text(encoding="utf-8")
-    german = german.replace("tag: de ", "tag: gsw").replace("typography: de ", "typography: none")
+    german = re.sub(
+        r"^typography:.*?\n(?=tex:)",
+        "typography: []\n",
+        german.replace("tag: de ", "tag: gsw"),
+        flags=re.M | re.S,
+    )
     (catalogs / "gsw.yaml").write_text(german, encoding="utf-8")
     brief = _brief_in("gsw", tmp_path)
     code, _, stderr = run_cli(
@@ -160,14 +166,22 @@ def test_a_language_without_typography_rules_gets_one_warning(tmp_path: Path) ->
 def test_a_catalog_with_unknown_typography_rules_is_located(tmp_path: Path) -> None:
     catalogs = tmp_path / "catalogs"
     catalogs.mkdir()
-    english = (
-        (load_catalog("en").file).read_text(encoding="utf-8").replace("typography: en ", "typography: xx ")
+    english = (load_catalog("en").file).read_text(encoding="utf-8")
+    english = english.replace("  - ranges ", "  - rangez ").replace(
+        '{marks: ";:!?", space: none}', "{space: thin}"
     )
     (catalogs / "en.yaml").write_text(english, encoding="utf-8")
-    line = next(i for i, text in enumerate(english.splitlines(), 1) if text.startswith("typography:"))
+    lines = english.splitlines()
+    rule = next(i for i, text in enumerate(lines, 1) if text.startswith("  - rangez"))
+    space = next(i for i, text in enumerate(lines, 1) if text.startswith("  - space_before"))
     with pytest.raises(InputError) as info:
         load_catalog("en", [catalogs])
+    problems = str(info.value).splitlines()
     assert (
-        f"{catalogs / 'en.yaml'}:{line}:13: unknown typography rules 'xx' (rules: fr, en, de, none)"
-        in str(info.value)
+        f"{catalogs / 'en.yaml'}:{rule}:5: unknown typography rule 'rangez' (rules: {', '.join(RULES)})"
+        in problems
+    )
+    assert (
+        f"{catalogs / 'en.yaml'}:{space}:27: 'space_before.space' is one of: none, no-break, narrow"
+        in problems
     )

@@ -13,7 +13,7 @@ import pytest
 from briefgen.brief.inline import parse, plain
 from briefgen.brief.validate import load_brief
 from briefgen.document.view import Document, build_document
-from briefgen.language.catalog import load_catalog
+from briefgen.language.catalog import load_catalog, typography_for
 from briefgen.language.typography import typeset
 from briefgen.themes.layers import builtin_root, load_theme
 from briefgen.themes.manifest import points
@@ -42,7 +42,7 @@ def document(lang: str) -> Document:
 
 
 def heading(text: str, lang: str) -> str:
-    return flat(plain(typeset(parse(text), lang)))
+    return flat(plain(typeset(parse(text), typography_for(lang))))
 
 
 def bands(theme: str | Path) -> dict[str, tuple[float, float, float, float]]:

@@ -5,9 +5,11 @@ from __future__ import annotations
 import pytest
 
 from briefgen.brief.inline import Node, parse
+from briefgen.language.catalog import typography_for
 from briefgen.language.typography import typeset, typeset_text
 
 NB, NN = "\u00a0", "\u202f"
+FR, EN = typography_for("fr"), typography_for("en")
 
 FRENCH = [
     ("Il dit : oui", f"Il dit{NB}: oui"),
@@ -53,41 +55,44 @@ ENGLISH = [
 
 @pytest.mark.parametrize(("raw", "expected"), FRENCH)
 def test_french_rules(raw: str, expected: str) -> None:
-    assert typeset_text(raw, "fr") == expected
-    assert typeset_text(expected, "fr") == expected, "idempotent"
+    assert typeset_text(raw, FR) == expected
+    assert typeset_text(expected, FR) == expected, "idempotent"
 
 
 @pytest.mark.parametrize(("raw", "expected"), ENGLISH)
 def test_english_rules(raw: str, expected: str) -> None:
-    assert typeset_text(raw, "en") == expected
-    assert typeset_text(expected, "en") == expected, "idempotent"
+    assert typeset_text(raw, EN) == expected
+    assert typeset_text(expected, EN) == expected, "idempotent"
 
 
 @pytest.mark.parametrize(("raw", "expected"), FRENCH)
 def test_english_undoes_french_spacing(raw: str, expected: str) -> None:
     """French text pasted into English loses its spaces before punctuation (the other direction)."""
-    english = typeset_text(expected, "en")
+    english = typeset_text(expected, EN)
     for mark in ";:!?":
         assert f"{NB}{mark}" not in english and f"{NN}{mark}" not in english and f" {mark} " not in english
 
 
 def test_rules_see_across_emphasis_and_never_touch_links_or_code() -> None:
-    nodes = typeset(parse('Il dit *"bonjour"* : voir [le site](https://ex.org/a:b) et `a : b`'), "fr")
+    nodes = typeset(parse('Il dit *"bonjour"* : voir [le site](https://ex.org/a:b) et `a : b`'), FR)
     assert nodes[0] == Node("text", "Il dit ")
     assert nodes[1].kind == "em" and nodes[1].children == (Node("text", f"«{NB}bonjour{NB}»"),)
     assert nodes[2] == Node("text", f"{NB}: voir ")
     assert nodes[3].kind == "link" and nodes[3].href == "https://ex.org/a:b"
     assert nodes[5] == Node("code", "a : b")
-    assert typeset(nodes, "fr") == nodes, "idempotent on trees"
+    assert typeset(nodes, FR) == nodes, "idempotent on trees"
 
 
 def test_unknown_language_is_left_alone() -> None:
-    assert typeset_text('a "b" : c', "nl") == 'a "b" : c'
-    assert typeset_text('a "b" : c', "none") == 'a "b" : c'
+    assert typeset_text('a "b" : c', typography_for("nl")) == 'a "b" : c'
+    assert typeset_text('a "b" : c', typography_for("none")) == 'a "b" : c'
 
 
 def test_german_quotes_and_spacing() -> None:
-    assert typeset_text('Er sagte "Hallo" : 1990-1995 ...', "de") == "Er sagte „Hallo“: 1990\u20131995 …"
+    assert (
+        typeset_text('Er sagte "Hallo" : 1990-1995 ...', typography_for("de"))
+        == "Er sagte „Hallo“: 1990\u20131995 …"
+    )
 
 
 def test_the_fonts_cover_every_character_the_pass_emits() -> None:

@@ -10,7 +10,7 @@ import pytest
 
 from briefgen.brief.inline import parse, plain
 from briefgen.brief.validate import load_brief
-from briefgen.language.catalog import load_catalog
+from briefgen.language.catalog import load_catalog, typography_for
 from briefgen.language.facts import format_fact
 from briefgen.language.typography import typeset
 from tests import pdfcheck
@@ -39,12 +39,14 @@ def pdfs(kyutai_pdfs):
 def without_quotes(text: str, brief) -> str:
     """The text without the source excerpts quoted in the caveats (they stay in the source's language)."""
     for flag in brief.flags:
-        text = text.replace(flat(typeset(parse(flag.quote), brief.source.language)[0].text), "")
+        text = text.replace(
+            flat(typeset(parse(flag.quote), typography_for(brief.source.language))[0].text), ""
+        )
     return text
 
 
 def heading(text: str, lang: str) -> str:
-    return plain(typeset(parse(text), lang))
+    return plain(typeset(parse(text), typography_for(lang)))
 
 
 @pytest.mark.parametrize("lang", LANGS)
@@ -78,14 +80,14 @@ def test_every_paragraph_is_on_the_page(pdfs, brief, lang: str) -> None:
     for section in brief.sections:
         for block in [*section.blocks, *(b for sub in section.subsections for b in sub.blocks)]:
             for item in [block.text] if block.text else block.items:
-                words = flat(plain(typeset(parse(item[lang], resolve), lang)))
+                words = flat(plain(typeset(parse(item[lang], resolve), typography_for(lang))))
                 assert words in text, words[:80]
 
 
 def body_text(pdf, brief, lang: str) -> str:
     """The text of the pages without their running header and footer (a paragraph may run across pages)."""
     catalog = load_catalog(lang)
-    title = flat(plain(typeset(parse(brief.headline[lang]), lang)))
+    title = flat(plain(typeset(parse(brief.headline[lang]), typography_for(lang))))
     kicker, classification = (
         flat(catalog("briefing")),
         flat(catalog("classification." + brief.classification)),
@@ -117,7 +119,7 @@ def test_metadata_language_and_creation_date(pdfs, brief, lang: str) -> None:
     assert brief.author in meta["Author"]
     assert meta["Keywords"] == ", ".join(brief.keywords[lang])
     assert flat(meta["Subject"]).startswith(
-        flat(plain(typeset(parse(brief.summary[lang].split("{{")[0]), lang)))
+        flat(plain(typeset(parse(brief.summary[lang].split("{{")[0]), typography_for(lang))))
     )
     assert meta["CreationDate"].startswith("D:" + brief.date.strftime("%Y%m%d"))
     assert pdfcheck.lang(pdf) == load_catalog(lang).tag
@@ -200,5 +202,5 @@ def test_html_and_template_syntax_in_a_brief_are_printed_as_text(tmp_path: Path)
     assert code == 0, stderr
     shown = "".join(pdfcheck.text(tmp_path / "minimal-brief.en.pdf").split())  # lines may break anywhere
     for probe in probes:
-        assert "".join(plain(typeset(parse(probe), "en")).split()) in shown, probe
+        assert "".join(plain(typeset(parse(probe), typography_for("en"))).split()) in shown, probe
     assert Path("/etc/passwd").read_text().splitlines()[0] not in shown

@@ -129,7 +129,7 @@ def plan(paths: list[Path], options: Options) -> list[Task]:
         stage(brief.id, "validate", time.perf_counter() - read)
     if problems:
         raise InputError(problems)
-    for rules in sorted({t.catalog.lang for t in tasks if t.catalog.typography == "none"}):
+    for rules in sorted({t.catalog.lang for t in tasks if not t.catalog.typography.rules}):
         log.warning(
             "language '%s': its catalog names no typography rules; its texts are printed as typed", rules
         )

@@ -35,7 +35,16 @@ from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import CoreSchema, InitErrorDetails, PydanticCustomError
 
 from briefgen.brief import limits
-from briefgen.brief.text import Excerpt, FactRef, Localised, Strict, Text, bounded, one_of_keys
+from briefgen.brief.text import (
+    Excerpt,
+    FactRef,
+    Localised,
+    Strict,
+    Text,
+    bounded,
+    brief_context,
+    one_of_keys,
+)
 
 N = TypeVar("N", int, Decimal)
 Part = Literal["early", "mid", "late"]
@@ -310,6 +319,47 @@ Currency = Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$"), AfterValidat
 Unit = Annotated[str, AfterValidator(_unit)]
 
 
+_DISPLAYS = ("name", "short", "symbol", "code")
+_DISPLAY_ERROR = "input should be 'name', 'short', 'symbol' or 'code'"
+
+
+def _displays(value: Any, info: ValidationInfo) -> CurrencyDisplay | dict[str, CurrencyDisplay]:
+    """A currency display for every language (`short`), or one per language (`{fr: short, en: symbol}`, a
+    language it does not name taking its catalog's), each error at the language it concerns."""
+    if isinstance(value, str):
+        if value not in _DISPLAYS:
+            raise PydanticCustomError("currency_display", _DISPLAY_ERROR)
+        return value  # type: ignore[return-value]
+    if not isinstance(value, dict) or not value:
+        raise PydanticCustomError(
+            "currency_display", _DISPLAY_ERROR + ", or one of them per language: {fr: short, en: symbol}"
+        )
+    for lang, display in value.items():
+        declared = brief_context(info).get("languages")
+        if declared and lang not in declared:
+            raise PydanticCustomError(
+                "lang_undeclared", "language '{lang}' is not declared in 'languages'", {"lang": str(lang)}
+            )
+        if display not in _DISPLAYS:
+            raise _error("currency_display", _DISPLAY_ERROR, (str(lang),), display)
+    return {str(k): v for k, v in value.items()}
+
+
+_DISPLAY_SCHEMA = {"enum": list(_DISPLAYS)}
+CurrencyDisplays = Annotated[
+    CurrencyDisplay | dict[str, CurrencyDisplay],
+    PlainValidator(_displays),
+    WithJsonSchema(
+        {
+            "oneOf": [
+                _DISPLAY_SCHEMA,
+                {"type": "object", "additionalProperties": _DISPLAY_SCHEMA, "minProperties": 1},
+            ]
+        }
+    ),
+]
+
+
 # -- the facts -------------------------------------------------------------------------------------
 
 
@@ -325,8 +375,14 @@ class Money(FactBase):
     type: Literal["money"]
     amount: Amount
     currency: Currency
-    currency_display: CurrencyDisplay | None = None  # default: the symbol, and the catalog's scaled wording
+    currency_display: CurrencyDisplays | None = None  # default: the catalog's `money` (digits, scaled)
     label: Localised
+
+    def display_in(self, lang: str) -> CurrencyDisplay | None:
+        """The currency display the brief gives for `lang`; None: the catalog's."""
+        if isinstance(self.currency_display, dict):
+            return self.currency_display.get(lang)
+        return self.currency_display
 
 
 class Count(FactBase):

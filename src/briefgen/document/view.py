@@ -13,7 +13,7 @@ from briefgen.brief import model
 from briefgen.brief.inline import Inline, Node, keep, keep_together, parse, plain
 from briefgen.brief.text import excerpt_parts
 from briefgen.brief.validate import LoadedBrief
-from briefgen.language.catalog import Catalog
+from briefgen.language.catalog import Catalog, typography_for
 from briefgen.language.facts import format_day, format_event, format_fact, format_when, language_name
 from briefgen.language.typography import typeset, typeset_text
 from briefgen.themes.manifest import LAYOUT_CHOICES
@@ -200,7 +200,7 @@ def build_document(loaded: LoadedBrief, lang: str, catalog: Catalog) -> Document
         source_id, quote = excerpt_parts(value, first)
         source_lang = by_id[source_id].language
         return ExcerptView(
-            (Node("text", typeset_text(quote, source_lang)),),
+            (Node("text", typeset_text(quote, typography_for(source_lang, catalog.dirs))),),
             source_lang,
             source_name(by_id[source_id], catalog) if several else "",
         )
@@ -410,7 +410,7 @@ def source_fields(source: model.Cites, catalog: Catalog, words: Callable[[str], 
         Field(catalog("kind." + source.kind), words(language_name(source.language, catalog))),
         Field(  # in the source's own language and typography
             catalog("title"),
-            (Node("text", typeset_text(source.title, source.language)),),
+            (Node("text", typeset_text(source.title, typography_for(source.language, catalog.dirs))),),
             source.language,
         )
         if source.title

@@ -1,4 +1,5 @@
-"""Load each language's catalog: its fixed strings, its CLDR locale and its typographic conventions."""
+"""Load a language's catalog, one file `catalogs/<lang>.yaml` (maybe extending another): everything that differs
+by language, with its CLDR locale, checked and located."""
 
 from __future__ import annotations
 
@@ -7,16 +8,33 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from babel import Locale, UnknownLocaleError
 
 from briefgen.brief.read import Located, load_yaml
 from briefgen.errors import InputError, Problem
+from briefgen.language.typography import NONE, RULES, SPACE_NAMES, Typography, Words
 
 BUILTIN_CATALOGS = Path(__file__).parent / "catalogs"
 REFERENCE_LANG = "en"
-_CATALOG_KEYS = {"locale", "tag", "strings", "money", "facts", "quotes", "typography", "tex"}
-TYPOGRAPHY = ("fr", "en", "de", "none")  # the rule sets of briefgen.language.typography
+_CATALOG_KEYS = {
+    "extends",
+    "locale",
+    "tag",
+    "strings",
+    "money",
+    "facts",
+    "quotes",
+    "months",
+    "units",
+    "titles",
+    "typography",
+    "tex",
+    "publish",
+    "scaffold",
+}
+_TEX_KEYS = {"babel", "package", "patterns", "setup"}
 # The patterns of `facts:` and the fields each fills in.
 FACT_PATTERNS = {
     "range": {"low", "high"},
@@ -44,20 +62,35 @@ class FactWords:
 
 
 @dataclass(frozen=True)
+class Money:
+    """How an amount reads when its fact names no `currency_display` for the language."""
+
+    scaled: str = "name"  # a round amount in words of its scale: 100 millions d’euros (a CURRENCY_DISPLAYS)
+    digits: str = "symbol"  # an amount in digits: 2 500 € (a CURRENCY_DISPLAYS)
+    elide: bool = False  # French: "de" elided before a vowel, 100 millions d’euros
+
+
+@dataclass(frozen=True)
 class Catalog:
-    """The fixed strings of one language and the CLDR locale its facts are formatted in."""
+    """Everything that differs by language: fixed strings, CLDR locale, quotation marks, typography rules, TeX
+    names, money wording, the site's words and a new brief's placeholder texts."""
 
     lang: str
     file: Path
     locale: Locale
     tag: str  # BCP 47 tag written in the document (lang, /Lang, hyphenation)
     strings: dict[str, str]
-    money: dict[str, object]
+    money: Money = Money()
     quotes: tuple[str, str, str, str] = ("“", "”", "‘", "’")  # outer open, close; inner open, close
-    typography: str = "none"  # the rule set applied to every text: fr, en, de, or none
+    typography: Typography = NONE  # the rules applied to every text, in order
     babel: str = ""  # LaTeX babel's name of the language (french, british, ngerman)
-    tex_package: str = ""  # the Debian package holding its hyphenation patterns
+    tex_package: str = ""  # the Debian package holding its babel file and hyphenation patterns
+    tex_patterns: str = ""  # the file of its hyphenation patterns, for `briefgen doctor` (hyph-fr.tex)
+    tex_setup: str = ""  # LaTeX written after babel is loaded with the language (\frenchsetup{…})
     facts: FactWords = FactWords()
+    publish: Mapping[str, object] = field(default_factory=dict)  # the words of `briefgen publish`'s site
+    scaffold: Mapping[str, object] = field(default_factory=dict)  # the placeholder texts of `briefgen new`
+    dirs: tuple[Path, ...] = ()  # the folders it was looked up in, for the catalogs of other languages
 
     def __call__(self, key: str, **fields: object) -> str:
         text = self.strings[key]
@@ -80,6 +113,7 @@ def catalog_dirs(extra: Sequence[Path] = ()) -> list[Path]:
 
 
 def available_languages(extra: Sequence[Path] = ()) -> list[str]:
+    """Every language with a catalog file: the languages are the files, `catalogs/<lang>.yaml`."""
     return sorted({p.stem for d in catalog_dirs(extra) if d.is_dir() for p in d.glob("*.yaml")})
 
 
@@ -88,8 +122,21 @@ def load_catalog(lang: str, extra: Sequence[Path] = ()) -> Catalog:
     return _load_catalog(lang, tuple(d.resolve() for d in extra))
 
 
-@cache
-def _load_catalog(lang: str, extra: tuple[Path, ...]) -> Catalog:
+def catalog_for(tag: str, extra: Sequence[Path] = ()) -> Catalog | None:
+    """The catalog of a language tag (en-US), else of its language (en); None when there is neither."""
+    for lang in dict.fromkeys((tag, tag.split("-")[0])):
+        if lang in available_languages(extra):
+            return load_catalog(lang, extra)
+    return None
+
+
+def typography_for(tag: str, extra: Sequence[Path] = ()) -> Typography:
+    """The typography of text in language `tag` (a source's): its catalog's rules, none without a catalog."""
+    catalog = catalog_for(tag, extra)
+    return catalog.typography if catalog is not None else NONE
+
+
+def _file(lang: str, extra: tuple[Path, ...]) -> Path:
     file = next((d / f"{lang}.yaml" for d in catalog_dirs(extra) if (d / f"{lang}.yaml").is_file()), None)
     if file is None:
         shipped = ", ".join(available_languages(extra))
@@ -97,10 +144,46 @@ def _load_catalog(lang: str, extra: tuple[Path, ...]) -> Catalog:
             f"no catalog for language '{lang}' (available: {shipped}); "
             f"add catalogs/{lang}.yaml to a theme folder (briefgen themes export briefing DIR copies them)"
         )
-    located = load_yaml(file)
-    data = located.data if isinstance(located.data, dict) else {}
+    return file
+
+
+def _merged(base: Mapping[str, Any], own: Mapping[str, Any]) -> dict[str, Any]:
+    """`own` over `base`: mappings merged key by key, any other value replaced."""
+    out = dict(base)
+    for key, value in own.items():
+        if isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = _merged(out[key], value)
+        else:
+            out[key] = value
+    return out
+
+
+def _data(lang: str, extra: tuple[Path, ...], chain: tuple[str, ...] = ()) -> tuple[Located, dict[str, Any]]:
+    """The catalog file of `lang` read, and its data over that of the catalog it `extends` (if any)."""
+    located = load_yaml(_file(lang, extra))
+    data = dict(located.data) if isinstance(located.data, dict) else {}
+    base = data.pop("extends", None)
+    if base is None:
+        return located, data
+    if not isinstance(base, str) or base in (*chain, lang):
+        what = " → ".join((*chain, lang, str(base)))
+        raise InputError([located.problem(("extends",), f"'extends' names a catalog in a circle: {what}")])
+    try:
+        _base_located, base_data = _data(base, extra, (*chain, lang))
+    except InputError as exc:
+        raise InputError(
+            [p if p.line else located.problem(("extends",), p.message) for p in exc.problems]
+        ) from None
+    return located, _merged(base_data, data)
+
+
+@cache
+def _load_catalog(lang: str, extra: tuple[Path, ...]) -> Catalog:
+    located, data = _data(lang, extra)
+    file = located.file
     problems: list[Problem] = list(located.problems)
-    for key in data:
+    own = located.data if isinstance(located.data, dict) else {}
+    for key in own:
         if key not in _CATALOG_KEYS:
             problems.append(located.problem((key,), f"unknown catalog key '{key}'", at_key=True))
     strings = data.get("strings") or {}
@@ -117,29 +200,48 @@ def _load_catalog(lang: str, extra: tuple[Path, ...]) -> Catalog:
         problems.append(located.problem(("locale",), f"unknown CLDR locale: {exc}"))
         locale = Locale.parse("en")
     quotes = data.get("quotes", ["“", "”", "‘", "’"])
-    if not (isinstance(quotes, list) and len(quotes) == 4 and all(isinstance(q, str) and q for q in quotes)):
+    if not (
+        isinstance(quotes, list)
+        and len(quotes) == 4
+        and all(isinstance(q, str) and q.strip() for q in quotes)
+    ):
         problems.append(
             located.problem(
                 ("quotes",), "'quotes' is a list of four marks: open, close, inner open, inner close"
             )
         )
         quotes = ["“", "”", "‘", "’"]
-    typography = str(data.get("typography", "none"))
-    if typography not in TYPOGRAPHY:
-        problems.append(
-            located.problem(
-                ("typography",), f"unknown typography rules '{typography}' (rules: {', '.join(TYPOGRAPHY)})"
-            )
-        )
+    words = Words(
+        quotes=(quotes[0], quotes[1], quotes[2], quotes[3]),
+        months=(*_months(locale), *_words(data, "months", located, problems)),
+        units=_words(data, "units", located, problems),
+        titles=_words(data, "titles", located, problems),
+    )
+    typography = data.get("typography")
+    if isinstance(typography, str):  # the former form: a built-in catalog's rules and words, `typography: fr`
+        typography = _named_typography(typography, located, problems)
+    else:
+        typography = Typography(_rules(typography, located, problems), words)
     tex = data.get("tex") or {}
-    if not isinstance(tex, dict) or set(tex) - {"babel", "package"}:
+    if not isinstance(tex, dict) or set(tex) - _TEX_KEYS or not all(isinstance(v, str) for v in tex.values()):
         problems.append(
             located.problem(
-                ("tex",), "'tex' holds 'babel' (the babel language name) and 'package' (its Debian package)"
+                ("tex",),
+                "'tex' holds texts: 'babel' (babel's name of the language), 'package' (the Debian package of "
+                "its files), 'patterns' (its hyphenation file) and 'setup' (LaTeX written after babel)",
             )
         )
         tex = {}
+    money = _money(data.get("money"), located, problems)
     facts = _fact_words(data.get("facts"), located, problems)
+    publish = _mapping(data, "publish", located, problems)
+    scaffold = _mapping(data, "scaffold", located, problems)
+    if scaffold and lang != REFERENCE_LANG:
+        for key in _load_catalog(REFERENCE_LANG, ()).scaffold:
+            if key not in scaffold:
+                problems.append(
+                    located.problem(("scaffold",), f"missing 'scaffold.{key}' (see catalogs/en.yaml)")
+                )
     if problems:
         raise InputError(problems)
     return Catalog(
@@ -148,12 +250,133 @@ def _load_catalog(lang: str, extra: tuple[Path, ...]) -> Catalog:
         locale=locale,
         tag=str(data.get("tag", lang)),
         strings={k: str(v) for k, v in strings.items()},
-        money=dict(data.get("money") or {}),
-        quotes=(quotes[0], quotes[1], quotes[2], quotes[3]),
+        money=money,
+        quotes=words.quotes,
         typography=typography,
         babel=str(tex.get("babel", "")),
         tex_package=str(tex.get("package", "")),
+        tex_patterns=str(tex.get("patterns", "")),
+        tex_setup=str(tex.get("setup", "")),
         facts=facts,
+        publish=publish,
+        scaffold=scaffold,
+        dirs=extra,
+    )
+
+
+def _months(locale: Locale) -> tuple[str, ...]:
+    """The months as the locale writes them in dates, in full and abbreviated (CLDR's)."""
+    return tuple(
+        dict.fromkeys(
+            name for width in ("wide", "abbreviated") for name in locale.months["format"][width].values()
+        )
+    )
+
+
+def _words(data: Mapping[str, Any], key: str, located: Located, problems: list[Problem]) -> tuple[str, ...]:
+    value = data.get(key) or []
+    if not isinstance(value, list) or not all(isinstance(w, str) and w.strip() for w in value):
+        problems.append(located.problem((key,), f"'{key}' is a list of words"))
+        return ()
+    return tuple(value)
+
+
+def _mapping(
+    data: Mapping[str, Any], key: str, located: Located, problems: list[Problem]
+) -> dict[str, object]:
+    value = data.get(key) or {}
+    if not isinstance(value, dict):
+        problems.append(located.problem((key,), f"'{key}' is a mapping"))
+        return {}
+    return dict(value)
+
+
+def _named_typography(name: str, located: Located, problems: list[Problem]) -> Typography:
+    """`typography: fr`, as catalogs wrote it before they listed their rules: the rules and words (units, titles,
+    months, quotes) of the built-in catalog of that name; `none`: no rules."""
+    builtin = sorted(p.stem for p in BUILTIN_CATALOGS.glob("*.yaml"))
+    if name == "none":
+        return NONE
+    if name not in builtin:
+        problems.append(
+            located.problem(
+                ("typography",),
+                f"unknown typography rules '{name}': list the rules (docs/themes.md, \"Catalogs\"), or name a "
+                f"built-in catalog whose rules to take ({', '.join(builtin)}) or none",
+            )
+        )
+        return NONE
+    return _load_catalog(name, ()).typography
+
+
+def _rules(
+    data: object, located: Located, problems: list[Problem]
+) -> tuple[tuple[str, tuple[tuple[str, object], ...]], ...]:
+    """The catalog's `typography:` list: each item a rule's name, or a name with its settings."""
+    if data is None:
+        return ()
+    if not isinstance(data, list):
+        problems.append(
+            located.problem(("typography",), "'typography' is a list of rules (a name, or name: {settings})")
+        )
+        return ()
+    rules = []
+    for index, item in enumerate(data):
+        where = ("typography", index)
+        settings: object = {}
+        name = item if isinstance(item, str) else ""
+        if isinstance(item, dict) and len(item) == 1:
+            name, settings = next(iter(item.items()))
+        if name not in RULES:
+            problems.append(
+                located.problem(where, f"unknown typography rule {name!r} (rules: {', '.join(RULES)})")
+            )
+            continue
+        known = RULES[name][1]
+        if not isinstance(settings, dict):
+            problems.append(located.problem(where, f"'{name}' takes settings as a mapping: {name}: {{…}}"))
+            continue
+        good = True
+        for key, value in settings.items():
+            if key not in known:
+                hint = f" (it has {', '.join(known)})" if known else " (it has none)"
+                problems.append(
+                    located.problem(
+                        (*where, name, key), f"rule '{name}' has no setting '{key}'{hint}", at_key=True
+                    )
+                )
+                good = False
+            elif type(value) is not type(known[key]) or (key == "space" and value not in SPACE_NAMES):
+                kind = {bool: "true or false", str: "a text"}.get(type(known[key]), "a value")
+                allowed = f"one of: {', '.join(SPACE_NAMES)}" if key == "space" else kind
+                problems.append(located.problem((*where, name, key), f"'{name}.{key}' is {allowed}"))
+                good = False
+        if good:
+            rules.append((name, tuple(sorted(settings.items()))))
+    return tuple(rules)
+
+
+def _money(data: object, located: Located, problems: list[Problem]) -> Money:
+    if data is None:
+        return Money()
+    if not isinstance(data, dict) or set(data) - {"scaled", "digits", "elide"}:
+        problems.append(located.problem(("money",), "'money' holds 'scaled', 'digits' and 'elide'"))
+        return Money()
+    if isinstance(data.get("scaled"), str) and "{" in data["scaled"]:  # the former form: a pattern
+        data = {**data, "scaled": "symbol" if "{symbol}" in data["scaled"] else "name"}
+    for key in ("scaled", "digits"):
+        if key in data and data[key] not in CURRENCY_DISPLAYS:
+            problems.append(
+                located.problem(("money", key), f"'money.{key}' is one of: {', '.join(CURRENCY_DISPLAYS)}")
+            )
+            return Money()
+    if not isinstance(data.get("elide", False), bool):
+        problems.append(located.problem(("money", "elide"), "'money.elide' is true or false"))
+        return Money()
+    return Money(
+        scaled=str(data.get("scaled", "name")),
+        digits=str(data.get("digits", "symbol")),
+        elide=bool(data.get("elide", False)),
     )
 
 
@@ -236,4 +459,12 @@ def _fact_words(data: object, located: Located, problems: list[Problem]) -> Fact
     )
 
 
-__all__ = ["Catalog", "FactWords", "available_languages", "load_catalog"]
+__all__ = [
+    "Catalog",
+    "FactWords",
+    "Money",
+    "available_languages",
+    "catalog_for",
+    "load_catalog",
+    "typography_for",
+]

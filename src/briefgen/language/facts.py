@@ -146,15 +146,10 @@ def _scaled_money(amount: Decimal, fact: model.Money, catalog: Catalog) -> str:
     places = _places(amount, _divisor(amount, loc.compact_decimal_formats["long"]))
     number = format_compact_decimal(abs(amount), format_type="long", locale=loc, fraction_digits=places or 0)
     number = number.replace(" ", NBSP)  # 100 millions: never broken between number and scale
-    display = fact.currency_display
-    # Without a display of its own, the catalog's `money.scaled` writes the CLDR name or the symbol.
-    pattern = catalog.facts.scaled[display] if display else str(catalog.money["scaled"])
-    text = pattern.format(
-        number=number,
-        currency=_wording(display or "name", fact.currency, amount, catalog),
-        symbol=get_currency_symbol(fact.currency, loc),
-    )
-    if catalog.money.get("elide"):
+    display = fact.display_in(catalog.lang) or catalog.money.scaled
+    pattern = catalog.facts.scaled[display]
+    text = pattern.format(number=number, currency=_wording(display, fact.currency, amount, catalog))
+    if catalog.money.elide:
         text = re.sub(rf"\b([dl])e (?=[{_VOWELS}])", r"\1’", text)
     return MINUS + text if amount < 0 else text
 
@@ -162,7 +157,7 @@ def _scaled_money(amount: Decimal, fact: model.Money, catalog: Catalog) -> str:
 def _plain_money(amount: Decimal, fact: model.Money, catalog: Catalog, cents: bool) -> str:
     """An amount in digits, with its cents when it has some (`cents`: also when the other end of its range has)."""
     loc = catalog.locale
-    display = fact.currency_display or "symbol"
+    display = fact.display_in(catalog.lang) or catalog.money.digits
     if display in ("name", "short"):
         number = parse_pattern(loc.decimal_formats[None]).apply(
             abs(amount), loc, currency=fact.currency, currency_digits=cents, decimal_quantization=False
@@ -353,7 +348,9 @@ def fact_problems(facts: Mapping[str, model.Fact], catalog: Catalog, located: Lo
         try:
             format_fact(fact, catalog)
         except InputError as exc:
-            where = ("facts", fact_id, field)
+            where: tuple[str, ...] = ("facts", fact_id, field)
+            if isinstance(fact, model.Money) and isinstance(fact.currency_display, dict):
+                where += (catalog.lang,)
             problems += [located.problem(where, f"{catalog.lang}: {p.message}") for p in exc.problems]
     return problems
 

@@ -1,65 +1,186 @@
-"""Apply each language's typographic conventions to the text of an inline tree, before any engine sees it.
+"""Apply a language's typographic rules, as its catalog names them, to the text of an inline tree.
 
-French (Imprimerie nationale, house choice): a no-break space before `:` and inside « », a narrow no-break
-space before `; ! ?` and `%`, straight double quotes made « » (“ ” inside quotes, whether those were typed « »
-or straight), the apostrophe ’ between letters (a straight single quote elsewhere stays as typed), the ellipsis
-…, numbers kept with their unit, currency or scale word, a day kept with its month, and `M.`/`Mme`/`Dr` kept
-with the name that follows.
-English: no space before `; : ! ?`, curly quotes “ ” and ‘ ’, the apostrophe ’, en dashes in number ranges, a
-day kept with its month.
-German (Duden): no space before `; : ! ?`, quotes „ “ and ‚ ‘, the apostrophe ’, en dashes in number ranges, a
-day kept with its month.
-A catalog names its rule set (`typography: fr`); a language whose catalog names none is left as typed.
-Every rule is idempotent, and URLs, e-mail addresses, code and link targets are never touched.
+The rules are a small set of named functions; a catalog's `typography:` list chooses which apply, in order, and
+their settings (a space's kind, the marks it goes before, a day's suffix…). The quotation marks, the units kept
+with their number and the titles kept with a name are the catalog's, and the months are its CLDR locale's. A
+catalog that names no rule leaves its texts as typed. Every rule is idempotent, and URLs, e-mail addresses,
+code and link targets are never touched.
 """
 
 from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from functools import partial
 
 from briefgen.brief.inline import ADDRESS, Inline, Node
 
 NBSP = "\u00a0"
 NNBSP = "\u202f"
 SPACES = " \u00a0\u202f\u2009"
+# The spaces a rule may write, by the name a catalog gives them ("none": no space at all).
+SPACE_NAMES = {"none": "", "no-break": NBSP, "narrow": NNBSP}
 # Noncharacters, which validation refuses in every text, so that no text can hold them:
 _B = "\ufdd2"  # stands for a boundary between inline nodes while a whole tree is processed as one string
 _KEPT = "\ufdd3"  # brackets the index of a URL or address set aside while the rules run
 
 # Every pattern that runs over a run of like characters starts only at the run's start: linear time, whatever the text.
 _PROTECTED = re.compile(ADDRESS.format(stop=_B))
-_UNITS = (
-    r"€|\$|£|M€|k€|Md€|millions?|milliards?|milliers?|mille|km|kg|cm|mm|m²|m|g|t|h|min|s|Go|To|Mo|Ko|"
-    r"GW|MW|kW|W|GWh|MWh|kWh|ans?|jours?|mois|heures?|euros?|dollars?|chercheurs?|personnes?|salariés?"
-)
 
 
-# The months, written out and abbreviated as CLDR formats dates, for keeping a day with its month.
-_MONTHS = {
-    "fr": "janvier|février|mars|avril|mai|juin|juillet|août|septembre|octobre|novembre|décembre|"
-    r"janv\.|févr\.|avr\.|juil\.|sept\.|oct\.|nov\.|déc\.",
-    "en": "January|February|March|April|May|June|July|August|September|October|November|December|"
-    "Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec",
-    "de": r"Januar|Februar|März|April|Mai|Juni|Juli|August|September|Oktober|November|Dezember|"
-    r"Jan\.|Feb\.|Apr\.|Aug\.|Sept\.|Okt\.|Nov\.|Dez\.",
-}
+@dataclass(frozen=True)
+class Words:
+    """What the rules read of a language beyond their settings: its marks, months, units and titles."""
+
+    quotes: tuple[str, str, str, str] = ("“", "”", "‘", "’")  # outer open, close; inner open, close
+    months: tuple[str, ...] = ()  # written out and abbreviated, as its locale formats dates
+    units: tuple[str, ...] = ()  # words and symbols kept with the number before them
+    titles: tuple[str, ...] = ()  # kept with the name after them: M., Mme, Dr
 
 
-def _day_with_month(text: str, months: str, day: str = r"\d{1,2}") -> str:
-    """A no-break space between a day and its month, either way round: `14 juin`, `June 14`, `14. Juni`."""
-    text = re.sub(rf"(?<![\d.,])({day}) (?=(?:{months})(?![\w]))", "\\1" + NBSP, text)
+def _alternatives(words: Sequence[str]) -> str:
+    """A regular expression matching any of `words` as written, the longest first."""
+    return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
+
+
+def _mark(text: str) -> str:
+    """A quotation mark without the spaces the catalog writes with it: `«\u00a0` → `«`."""
+    return text.strip(SPACES)
+
+
+# -- the rules: each takes a text (and its settings, and the language's words) and gives it typeset ----------
+
+
+def apostrophe(text: str, words: Words, decades: bool = False) -> str:
+    """A straight quote between letters made the apostrophe ’ (`decades`: also before them, the ’90s)."""
+    text = re.sub(r"(?<=[\w" + _B + r"])'(?=[\w" + _B + r"])", "’", text)
+    if decades:
+        text = re.sub(r"(?<![\w" + _B + r"])'(?=\d\ds\b)", "’", text)
+    return text
+
+
+def ellipsis(text: str, words: Words) -> str:
+    """Three full stops made the ellipsis …"""
+    return text.replace("...", "…")
+
+
+def quotes(text: str, words: Words, respace: bool = False) -> str:
+    """Straight double quotes (and two straight single ones) made the language's marks, nested ones its inner
+    marks (`respace`: the spaces typed inside the outer marks made the catalog's)."""
+    text = _quote_marks(text.replace("''", '"'), words.quotes)
+    if respace:
+        open_, close = words.quotes[0], words.quotes[1]
+        text = re.sub(re.escape(_mark(open_)) + "[" + SPACES + "]*", open_, text)
+        text = re.sub("(?<![" + SPACES + "])[" + SPACES + "]*" + re.escape(_mark(close)), close, text)
+    return text
+
+
+def single_quotes(text: str, words: Words) -> str:
+    """Straight single quotes left after the apostrophes made the inner marks: 'word' → ‘word’."""
+    text = re.sub(r"(?<![\w" + _B + r"])'", _mark(words.quotes[2]), text)
+    return text.replace("'", _mark(words.quotes[3]))
+
+
+def space_before(text: str, words: Words, marks: str = ";:!?", space: str = "none") -> str:
+    """The space before `marks` made `space` (a name of SPACE_NAMES; "none" takes typed spaces away)."""
+    chars = re.escape(marks)
+    if space == "none":
+        return re.sub(
+            r"(?<![" + SPACES + r"])[" + SPACES + r"]+(?=[" + chars + r"]+(?:[\s" + _B + r"]|$))", "", text
+        )
+    after = r"[\s" + _B + re.escape(_mark(words.quotes[1])) + r")\]]|$"
+    return re.sub(
+        r"(?<=[^\s"
+        + SPACES
+        + r"])(?:["
+        + SPACES
+        + r"]+|(?<!["
+        + chars
+        + r"]))(["
+        + chars
+        + r"]+)(?="
+        + after
+        + ")",
+        SPACE_NAMES[space] + r"\1",
+        text,
+    )
+
+
+def digit_groups(text: str, words: Words, space: str = "narrow") -> str:
+    """The space between groups of three digits made `space`: 1 250 000."""
+    return re.sub(r"(?<=\d)[ \u2009](?=\d{3}(?!\d))", SPACE_NAMES[space], text)
+
+
+def units(text: str, words: Words, space: str = "no-break") -> str:
+    """A number kept with the unit, currency or scale word after it (the catalog's `units`)."""
+    if not words.units:
+        return text
+    return re.sub(
+        r"(?<=\d)[ \u2009\u202f](?=(?:" + _alternatives(words.units) + r")(?![\w]))", SPACE_NAMES[space], text
+    )
+
+
+def percent(text: str, words: Words, space: str = "narrow") -> str:
+    """The space between a number and % or ‰ made `space` (none typed: one added)."""
+    return re.sub(r"(?<=\d)[" + SPACES + r"]?(?=[%‰](?!\w))", SPACE_NAMES[space], text)
+
+
+def ranges(text: str, words: Words) -> str:
+    """A hyphen between two numbers made an en dash: 1990–1995."""
+    return re.sub(r"(?<![\d.,-])(\d+)-(\d+)(?![\d-])", "\\1\u2013\\2", text)
+
+
+def day_month(text: str, words: Words, suffix: str = "", first: str = "", between: str = "") -> str:
+    """A day kept with its month, either way round: `14 juin`, `June 14`, `14. Juni` (`suffix`: "."), `1er mai`
+    (`first`: how the first of the month may be written), `14 de junio` (`between`: "de")."""
+    months = _alternatives(words.months)
+    if not months:
+        return text
+    day = r"\d{1,2}" + re.escape(suffix) + (f"|{re.escape(first)}" if first else "")
+    if between:
+        joined = f" {re.escape(between)} "
+        text = re.sub(
+            rf"(?<![\d.,])({day}){joined}(?=(?:{months})(?![\w]))", f"\\1{NBSP}{between}{NBSP}", text
+        )
+    else:
+        text = re.sub(rf"(?<![\d.,])({day}) (?=(?:{months})(?![\w]))", "\\1" + NBSP, text)
     return re.sub(rf"(?<![\w])({months}) (?=\d{{1,2}}(?![\d.,]\d|\d))", "\\1" + NBSP, text)
 
 
-def _quotes(text: str, outer: tuple[str, str], inner: tuple[str, str], pad: str) -> str:
-    """Straight double quotes to curly ones: opening after a space, a bracket or the start, closing elsewhere.
+def titles(text: str, words: Words) -> str:
+    """A title kept with the name after it: `M. Dupont`, `Dr Martin` (the catalog's `titles`)."""
+    if not words.titles:
+        return text
+    return re.sub(r"\b(" + _alternatives(words.titles) + r") (?=[A-ZÀ-Ý])", r"\1" + NBSP, text)
+
+
+# Each rule's settings and their defaults (a setting's type is its default's); a catalog names rules from here.
+RULES: dict[str, tuple[Callable[..., str], Mapping[str, object]]] = {
+    "apostrophe": (apostrophe, {"decades": False}),
+    "ellipsis": (ellipsis, {}),
+    "quotes": (quotes, {"respace": False}),
+    "single_quotes": (single_quotes, {}),
+    "space_before": (space_before, {"marks": ";:!?", "space": "none"}),
+    "digit_groups": (digit_groups, {"space": "narrow"}),
+    "units": (units, {"space": "no-break"}),
+    "percent": (percent, {"space": "narrow"}),
+    "ranges": (ranges, {}),
+    "day_month": (day_month, {"suffix": "", "first": "", "between": ""}),
+    "titles": (titles, {}),
+}
+
+
+def _quote_marks(text: str, marks: tuple[str, str, str, str]) -> str:
+    """Straight double quotes to the language's: opening after a space, a bracket or the start, closing elsewhere.
 
     Quotes nest: a quote inside a quote takes the inner marks, whether the outer one was typed straight or with
     the language's own marks (« … "…" … » gives « … “…” … »). A typed closing mark that is also an apostrophe
     (’) closes a quote only where no letter follows it.
     """
+    bare = tuple(_mark(m) for m in marks)
+    outer, inner = (0, 1), (2, 3)
     out: list[str] = []
     closers: list[str] = []  # the closing mark each open quote waits for, innermost last
     waiting = Counter[str]()  # how many of each are in closers (linear time, whatever the text)
@@ -70,7 +191,7 @@ def _quotes(text: str, outer: tuple[str, str], inner: tuple[str, str], pad: str)
             if closers.pop() == mark:
                 return
 
-    opening_marks = {outer[0]: outer[1], inner[0]: inner[1]}
+    opening_marks = {bare[0]: bare[1], bare[2]: bare[3]}
     for i, char in enumerate(text):
         if char in opening_marks:
             closers.append(opening_marks[char])
@@ -86,68 +207,36 @@ def _quotes(text: str, outer: tuple[str, str], inner: tuple[str, str], pad: str)
         )
         pair = outer if len(closers) % 2 == 0 else inner
         if opening:
-            out.append(pair[0] + (pad if pair is outer else ""))
-            closers.append(pair[1])
-            waiting[pair[1]] += 1
+            out.append(marks[pair[0]])
+            closers.append(bare[pair[1]])
+            waiting[bare[pair[1]]] += 1
         else:
             if closers:
                 close(closers[-1])
             pair = outer if len(closers) % 2 == 0 else inner
-            out.append((pad if pair is outer else "") + pair[1])
+            out.append(marks[pair[1]])
     return "".join(out)
 
 
-def french(text: str) -> str:
-    text = text.replace("''", '"')  # two straight single quotes are a double quote
-    text = re.sub(r"(?<=[\w" + _B + r"])'(?=[\w" + _B + r"])", "’", text)
-    text = text.replace("...", "…")
-    text = _quotes(text, ("«", "»"), ("“", "”"), NBSP)
-    text = re.sub(r"«[" + SPACES + r"]*", "«" + NBSP, text)
-    text = re.sub(r"(?<![" + SPACES + r"])[" + SPACES + r"]*»", NBSP + "»", text)
-    text = re.sub(
-        r"(?<=[^\s" + SPACES + r"])(?:[" + SPACES + r"]+|(?<![;!?]))([;!?]+)(?=[\s" + _B + r"»)\]]|$)",
-        NNBSP + r"\1",
-        text,
-    )
-    text = re.sub(r"(?<=[^\s" + SPACES + r"])[" + SPACES + r"]*:(?=[\s" + _B + r"]|$)", NBSP + ":", text)
-    text = re.sub(r"(?<=\d)[ \u2009](?=\d{3}(?!\d))", NNBSP, text)
-    text = re.sub(r"(?<=\d)[ \u2009\u202f](?=(?:" + _UNITS + r")(?![\w]))", NBSP, text)
-    text = re.sub(r"(?<=\d)[" + SPACES + r"]?(?=[%‰](?!\w))", NNBSP, text)
-    text = _day_with_month(text, _MONTHS["fr"], r"\d{1,2}|1er")
-    text = re.sub(r"\b(M\.|Mme|Mmes|Mlle|MM\.|Dr|Pr|Me) (?=[A-ZÀ-Ý])", r"\1" + NBSP, text)
-    return text
+@dataclass(frozen=True)
+class Typography:
+    """A language's rules, in the order they run, each with its settings; no rule: texts stay as typed."""
+
+    rules: tuple[tuple[str, tuple[tuple[str, object], ...]], ...] = ()
+    words: Words = Words()
+
+    def __call__(self, text: str) -> str:
+        for name, settings in self.rules:
+            text = partial(RULES[name][0], words=self.words, **dict(settings))(text)
+        return text
 
 
-def english(text: str) -> str:
-    text = text.replace("''", '"')  # two straight single quotes are a double quote
-    text = re.sub(r"(?<=[\w" + _B + r"])'(?=[\w" + _B + r"])", "’", text)
-    text = re.sub(r"(?<![\w" + _B + r"])'(?=\d\ds\b)", "’", text)  # the ’90s
-    text = text.replace("...", "…")
-    text = _quotes(text, ("“", "”"), ("‘", "’"), "")
-    text = re.sub(r"(?<![\w" + _B + r"])'", "‘", text)
-    text = text.replace("'", "’")
-    text = re.sub(r"(?<![" + SPACES + r"])[" + SPACES + r"]+(?=[;:!?]+(?:[\s" + _B + r"]|$))", "", text)
-    text = re.sub(r"(?<![\d.,-])(\d+)-(\d+)(?![\d-])", "\\1\u2013\\2", text)
-    return _day_with_month(text, _MONTHS["en"])
+NONE = Typography()
 
 
-def german(text: str) -> str:
-    text = text.replace("''", '"')  # two straight single quotes are a double quote
-    text = re.sub(r"(?<=[\w" + _B + r"])'(?=[\w" + _B + r"])", "’", text)
-    text = text.replace("...", "…")
-    text = _quotes(text, ("„", "“"), ("‚", "‘"), "")
-    text = re.sub(r"(?<![" + SPACES + r"])[" + SPACES + r"]+(?=[;:!?]+(?:[\s" + _B + r"]|$))", "", text)
-    text = re.sub(r"(?<![\d.,-])(\d+)-(\d+)(?![\d-])", "\\1\u2013\\2", text)
-    return _day_with_month(text, _MONTHS["de"], r"\d{1,2}\.")
-
-
-RULES: dict[str, Callable[[str], str]] = {"fr": french, "en": english, "de": german}
-
-
-def typeset_text(text: str, rules: str) -> str:
-    """`text` with the rule set `rules` (fr, en, de; a language tag names its primary subtag's), URLs kept."""
-    rule = RULES.get(rules.split("-")[0])
-    if rule is None:
+def typeset_text(text: str, rules: Typography) -> str:
+    """`text` with a language's rules (its catalog's `typography`), URLs and e-mail addresses kept as typed."""
+    if not rules.rules:
         return text
     kept: list[str] = []
 
@@ -155,11 +244,11 @@ def typeset_text(text: str, rules: str) -> str:
         kept.append(match.group())
         return f"{_KEPT}{len(kept) - 1}{_KEPT}"
 
-    done = rule(_PROTECTED.sub(keep, text))
+    done = rules(_PROTECTED.sub(keep, text))
     return re.sub(f"{_KEPT}(\\d+){_KEPT}", lambda m: kept[int(m.group(1))], done)
 
 
-def typeset(nodes: Inline, rules: str) -> Inline:
+def typeset(nodes: Inline, rules: Typography) -> Inline:
     """The tree with its text typeset as one string, so that quotes and spaces see across emphasis and links."""
     texts: list[str] = []
 
@@ -187,3 +276,6 @@ def typeset(nodes: Inline, rules: str) -> Inline:
         return tuple(out)
 
     return rebuild(nodes)
+
+
+__all__ = ["NONE", "RULES", "SPACE_NAMES", "Typography", "Words", "typeset", "typeset_text"]

@@ -1,6 +1,6 @@
 """Write a new brief to start from: a name, languages and maybe a source file in; a folder that builds as is out.
 
-The folder holds `brief.yaml`, whose texts are instructions in each language (`placeholders/<lang>.yaml`),
+The folder holds `brief.yaml`, whose texts are instructions in each language (its catalog's `scaffold:`),
 the source's text when one is given (`source.<lang>.txt`), and, outside briefgen's repository, the brief's
 JSON Schema (`brief.schema.json`), which the first line of `brief.yaml` names for editors, offline.
 """
@@ -23,7 +23,6 @@ from briefgen.errors import InputError, Problem, display_path
 from briefgen.schema import BRIEF_SCHEMA_FILE, schema_text
 
 HERE = Path(__file__).parent
-PLACEHOLDERS = HERE / "placeholders"
 KEBAB = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
 DEFAULT_LANGS = ("en",)
 
@@ -40,11 +39,10 @@ class Request:
 
 
 def languages() -> list[str]:
-    """The languages a new brief may be written in: those with a built-in catalog and placeholders."""
-    from briefgen.language.catalog import BUILTIN_CATALOGS
+    """The languages a new brief may be written in: those whose built-in catalog has placeholder texts."""
+    from briefgen.language.catalog import available_languages, load_catalog
 
-    catalogs = {p.stem for p in BUILTIN_CATALOGS.glob("*.yaml")}
-    return sorted(catalogs & {p.stem for p in PLACEHOLDERS.glob("*.yaml")})
+    return [lang for lang in available_languages() if load_catalog(lang).scaffold]
 
 
 def new_brief(request: Request) -> list[Path]:
@@ -124,13 +122,11 @@ def _current_schema_above(target: Path, schema: str) -> str | None:
 
 def _render(request: Request, target: Path, schema: str, source_lang: str, source_file: str | None) -> str:
     import jinja2
-    import yaml
     from jinja2.sandbox import ImmutableSandboxedEnvironment
 
-    texts = {
-        lang: yaml.safe_load((PLACEHOLDERS / f"{lang}.yaml").read_text(encoding="utf-8"))
-        for lang in request.langs
-    }
+    from briefgen.language.catalog import load_catalog
+
+    texts = {lang: dict(load_catalog(lang).scaffold) for lang in request.langs}
     env = ImmutableSandboxedEnvironment(  # as every template briefgen renders
         loader=jinja2.FileSystemLoader(HERE),
         autoescape=False,

@@ -22,6 +22,7 @@ from briefgen.backends.latex import pdfa, streams
 from briefgen.backends.latex.logo import place_figure, place_logo
 from briefgen.backends.latex.svg import Converter
 from briefgen.errors import BriefgenError, EngineError, EngineTimeout, InputError, Problem, display_path
+from briefgen.language.catalog import available_languages, load_catalog
 
 if TYPE_CHECKING:
     from briefgen.doctor import Check
@@ -29,19 +30,17 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 live = logging.getLogger("briefgen.live")  # shown as it happens, not when the build is over (workers.LIVE)
 
-# What `apt-get install` needs on Debian for this engine and the default theme (the same list is in .ci/run);
-# texlive-lang-english holds the British hyphenation patterns of en-GB documents, texlive-lang-german the German
-# ones (each catalog names its package as tex.package).
+# What `apt-get install` needs on Debian for this engine and the default theme, then the package of each built-in
+# catalog's language (its tex.package: babel's file and the hyphenation patterns). The same list is in .ci/run.
+_LANGUAGES = [load_catalog(lang) for lang in available_languages()]
 TEXLIVE_PACKAGES = (
     "texlive-luatex",
     "texlive-latex-recommended",
     "texlive-latex-extra",
-    "texlive-lang-french",
-    "texlive-lang-english",
-    "texlive-lang-german",
+    *dict.fromkeys(c.tex_package for c in _LANGUAGES if c.tex_package),
 )
 INSTALL_HINT = "apt-get install " + " ".join(TEXLIVE_PACKAGES)
-# A file of each package the default theme uses, to tell which package is missing.
+# A file of each package the default theme uses, to tell which package is missing; each language's patterns.
 REQUIRED_FILES = {
     "luaotfload.sty": "texlive-luatex",
     "lua-ul.sty": "texlive-luatex",
@@ -51,10 +50,7 @@ REQUIRED_FILES = {
     "lastpage.sty": "texlive-latex-extra",
     "enumitem.sty": "texlive-latex-extra",
     "pdfmanagement-testphase.sty": "texlive-latex-recommended",  # --pdf-standard a-2b, a-3b
-    "french.ldf": "texlive-lang-french",
-    "hyph-fr.tex": "texlive-lang-french",
-    "hyph-en-gb.tex": "texlive-lang-english",
-    "hyph-de-1996.tex": "texlive-lang-german",
+    **{c.tex_patterns: c.tex_package for c in _LANGUAGES if c.tex_patterns and c.tex_package},
 }
 MAX_RUNS = 4  # page references settle in two runs; a third when a reference moves a page break
 

@@ -18,7 +18,7 @@ from markupsafe import Markup
 
 from briefgen.backends.markup import BREAK, Syntax, breakable
 from briefgen.brief.inline import Inline, addresses, map_text, plain
-from briefgen.language.catalog import Catalog
+from briefgen.language.catalog import Catalog, catalog_for
 from briefgen.themes.fonts import Face
 from briefgen.themes.tokens import latex_block
 
@@ -263,7 +263,7 @@ def language_warning(tag: str, catalog: Catalog) -> str:
     """Why LaTeX cannot hyphenate text in `tag` (a quote of the source) in this document; "" when it can."""
     if catalog.babel and tag.split("-")[0] == catalog.tag.split("-")[0]:
         return ""
-    name = babel_language(tag)
+    name = _babel_of(tag, catalog)
     what = f"'{tag}' ({_language_name(tag)})"
     if not name:
         return (
@@ -271,7 +271,8 @@ def language_warning(tag: str, catalog: Catalog) -> str:
             f"'{catalog.tag}', the document's language"
         )
     if not babel_installed(name):
-        package = babel_package(name)
+        own = catalog_for(tag, catalog.dirs)
+        package = own.tex_package if own is not None and own.babel == name else babel_package(name)
         how = f" (apt-get install {package})" if package else ""
         return (
             f"TeX Live lacks babel's '{name}' for {what}{how}: its quotes are set with the hyphenation "
@@ -303,15 +304,35 @@ def _latex_any(value: Inline | str) -> str:
     return latex_text(breakable(value)) if isinstance(value, str) else latex(value)
 
 
+def _babel_of(tag: str, catalog: Catalog) -> str:
+    """Babel's name for a tag other than the document's language: babel's list's, else its own catalog's."""
+    known = babel_language(tag)
+    if known:
+        return known
+    own = catalog_for(tag, catalog.dirs)
+    return own.babel if own is not None else ""
+
+
 def babel_for(tag: str, catalog: Catalog) -> str:
-    """Babel's name for a language tag: the catalog's own name for its language, else derived from the tag;
-    the document's language when babel has none for the tag or TeX Live lacks it (see language_warning)."""
+    """Babel's name for a language tag: the catalog's own name for its language, else the tag's catalog's or
+    babel's; the document's language when babel has none for the tag or TeX Live lacks it (language_warning)."""
     if catalog.babel and tag.split("-")[0] == catalog.tag.split("-")[0]:
         return catalog.babel
-    name = babel_language(tag)
+    name = _babel_of(tag, catalog)
     if name and babel_installed(name):
         return name
     return catalog.babel or babel_language(catalog.tag)
+
+
+def babel_setup(tags: Iterable[str], catalog: Catalog) -> Markup:
+    """The LaTeX the catalogs of languages `tags` ask for once babel has loaded them (their `tex.setup`), each
+    once; nothing for a language set in another's babel (see babel_for)."""
+    setups = []
+    for tag in tags:
+        found = catalog if tag == catalog.lang else catalog_for(tag, catalog.dirs)
+        if found is not None and found.tex_setup and found.babel == babel_for(tag, catalog):
+            setups.append(found.tex_setup)
+    return Markup("\n".join(dict.fromkeys(setups)))
 
 
 def font_family(fonts: Iterable[Face], family: str) -> tuple[Face, ...]:
@@ -396,6 +417,7 @@ SYNTAX = Syntax(
         "underline": underline,
         "cased": cased,
         "babel_for": babel_for,
+        "babel_setup": babel_setup,
         "logo_file": logo_file,
         "pdf_id": pdf_id,
     },

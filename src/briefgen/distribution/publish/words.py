@@ -1,27 +1,24 @@
 """Take a briefing's catalog; give the site's words in its language, its language's name, counts and sizes.
 
-The words are words.yaml's; a language it does not have gets the English ones, and `lang` says so, for the
-markup to carry it. Counts of pages follow the language's CLDR plural rules, sizes its number format.
+The words are the catalog's `publish:`; a language whose catalog has none gets the English ones, and `lang` says
+so, for the markup to carry it. Counts of pages follow the language's CLDR plural rules, sizes its number format.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
-from pathlib import Path
 from typing import Any
 
 from babel import Locale
 
-from briefgen.language.catalog import Catalog
+from briefgen.language.catalog import Catalog, load_catalog
 
-FILE = Path(__file__).with_name("words.yaml")
 FALLBACK = "en"
 
 
 @dataclass(frozen=True)
 class Words:
-    lang: str  # the language the words are in: the briefing's, or FALLBACK's tag when words.yaml lacks it
+    lang: str  # the language the words are in: the briefing's, or FALLBACK's tag when its catalog has none
     locale: Locale  # the briefing's, for numbers and plurals
     strings: dict[str, Any]
 
@@ -42,25 +39,16 @@ class Words:
         return format_unit(round(size / 1_000_000, 1), "digital-megabyte", "short", locale=self.locale)
 
 
-@cache
-def _all() -> dict[str, dict[str, Any]]:
-    import yaml
-
-    data = yaml.safe_load(FILE.read_text(encoding="utf-8"))
-    return {str(lang): dict(words) for lang, words in data.items()}
-
-
 def words_for(catalog: Catalog) -> Words:
     """The site's words in the catalog's language (or English, said by `lang`)."""
-    every = _all()
-    if catalog.lang in every:
-        return Words(catalog.tag, catalog.locale, every[catalog.lang])
-    return Words(FALLBACK, catalog.locale, every[FALLBACK])
+    if catalog.publish:
+        return Words(catalog.tag, catalog.locale, dict(catalog.publish))
+    return Words(FALLBACK, catalog.locale, dict(load_catalog(FALLBACK).publish))
 
 
 def english() -> Words:
     """The words of the index's own heading."""
-    return Words(FALLBACK, Locale.parse(FALLBACK), _all()[FALLBACK])
+    return Words(FALLBACK, Locale.parse(FALLBACK), dict(load_catalog(FALLBACK).publish))
 
 
 def language_name(catalog: Catalog) -> str:
