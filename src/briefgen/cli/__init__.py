@@ -20,7 +20,7 @@ def main() -> None:
     """Turn structured notes about an announcement into polished PDF briefings."""
 
 
-# In the order `briefgen --help` has always listed them (alphabetical).
+# `briefgen --help` lists them alphabetically, whatever the order here.
 for command in (
     pipeline.build,
     distribution.bundle,
