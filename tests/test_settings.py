@@ -60,7 +60,7 @@ def project(workdir: Path) -> Path:
     return workdir
 
 
-# -- the command line's options ---------------------------------------------------------------------------------
+# -- the command line's options ------------------------------------------------------------------------------
 
 
 def long_flags(command: str) -> list[str]:
@@ -113,7 +113,7 @@ def test_a_command_gives_its_own_help_and_default_for_a_shared_setting() -> None
     assert "--out DIRECTORY The folder holding the PDFs and their manifest.json. [default: out]" in text
 
 
-# -- the project file's keys ------------------------------------------------------------------------------------
+# -- the project file's keys ---------------------------------------------------------------------------------
 
 
 def sample(key: Kind, name: str) -> Any:
@@ -184,7 +184,7 @@ def test_a_bad_choice_in_the_file_lists_the_registrys_choices(
     assert not (project / "pdfs").exists()
 
 
-# -- a setting added to the model -------------------------------------------------------------------------------
+# -- a setting added to the model ----------------------------------------------------------------------------
 
 
 class WithPaper(Settings):
@@ -239,7 +239,7 @@ def test_a_setting_added_to_the_model_is_a_key_of_the_project_file(project: Path
     ]
 
 
-# -- the build's settings, resolved once -------------------------------------------------------------------------
+# -- the build's settings, resolved once ---------------------------------------------------------------------
 
 
 def test_plan_gives_the_engine_and_theme_as_objects() -> None:

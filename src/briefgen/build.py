@@ -1,8 +1,9 @@
 """Run the pipeline for each brief and language: load → validate → localise → render → typeset → write.
 
 `resolve` turns the settings' names into objects once (the engine's Backend, the Theme checked for it, the PDF
-standards plan); `plan` validates every brief against that setup. A batch is all or nothing: every output is made in memory (the engines in worker processes, with a time limit)
-before the first is written, so a failed build in a folder of briefs, or in one language, writes nothing.
+standards plan); `plan` validates every brief against that setup. A batch is all or nothing: every output is made
+in memory (the engines in worker processes, with a time limit) before the first is written, so a failed build in
+a folder of briefs, or in one language, writes nothing.
 """
 
 from __future__ import annotations

@@ -184,8 +184,8 @@ def _pairing(config: Config) -> list[Problem]:
 
 def settle(config: Config, flags: Mapping[str, Any], given: Collection[str]) -> dict[str, Any]:
     """Each setting (by its name in the settings model): the flag's value when `given` on the command line, else
-    the file's, else the flag's default. A `format` other than pdf picks the engine that writes it, unless the engine is
-    set as high up (command line over file over default), where a different one is an error."""
+    the file's, else the flag's default. A `format` other than pdf picks the engine that writes it, unless the
+    engine is set as high up (command line over file over default), where a different one is an error."""
     from briefgen.backends import BACKENDS
 
     values: dict[str, Any] = {}

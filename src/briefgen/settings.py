@@ -25,7 +25,7 @@ from pydantic_core import PydanticCustomError, core_schema
 from briefgen.backends import BACKENDS, DEFAULT, TIMEOUT, formats
 from briefgen.distribution import standards
 from briefgen.errors import display_path
-from briefgen.themes.layers import ALIASES, DEFAULT_THEME, MANIFEST, builtin_themes
+from briefgen.themes.builtin import ALIASES, DEFAULT_THEME, MANIFEST, builtin_themes
 
 
 class MustBe(Exception):
@@ -53,7 +53,7 @@ def kind_of(value: Any) -> str:
     return "a date or time"
 
 
-# -- the kinds of value ----------------------------------------------------------------------------------------
+# -- the kinds of value --------------------------------------------------------------------------------------
 
 
 class Kind:
@@ -265,7 +265,7 @@ def help_words() -> dict[str, str]:
     }
 
 
-# -- the settings -----------------------------------------------------------------------------------------------
+# -- the settings --------------------------------------------------------------------------------------------
 
 
 class Settings(BaseModel):

@@ -110,7 +110,7 @@ def _stop_workers() -> None:
     scratch.remove()
 
 
-# -- options every command has ----------------------------------------------------------------------------------
+# -- options every command has -------------------------------------------------------------------------------
 
 
 def config_option(func: F) -> F:
@@ -126,7 +126,7 @@ def debug_option(func: F) -> F:
     return click.option("--debug", is_flag=True, help="Show Python tracebacks.")(func)
 
 
-# -- the settings -----------------------------------------------------------------------------------------------
+# -- the settings --------------------------------------------------------------------------------------------
 
 
 def settled(
@@ -152,7 +152,8 @@ def settled(
 
 
 def settings_model(ctx: click.Context) -> type[Settings]:
-    """The settings model of the command running: briefgen.settings.Settings, unless the command names another."""
+    """The settings model of the running command: briefgen.settings.Settings, unless the command names
+    another."""
     from briefgen.cli.options import SettingsCommand
     from briefgen.settings import Settings
 
@@ -172,7 +173,7 @@ def targets(paths: tuple[Path, ...], project: Config) -> list[Path]:
     return list(paths) or [project.get("briefs") or DEFAULT_FOLDER]
 
 
-# -- what the commands print ------------------------------------------------------------------------------------
+# -- what the commands print ---------------------------------------------------------------------------------
 
 
 def plural(count: int, noun: str) -> str:

@@ -102,9 +102,9 @@ def inspect(pdf: Path, folder: Path | None, as_json: bool, debug: bool) -> None:
         Use(
             "theme",
             default=None,
-            help="The theme whose WeasyPrint templates make the pages: a built-in name or a theme folder (default: "
-            "the project file's theme, else the built-in theme each PDF was built with, else briefing). A theme "
-            "folder named in OUT's manifest is never used.",
+            help="The theme whose WeasyPrint templates make the pages: a built-in name or a theme folder "
+            "(default: the project file's theme, else the built-in theme each PDF was built with, else "
+            "briefing). A theme folder named in OUT's manifest is never used.",
         ),
     ),
 )

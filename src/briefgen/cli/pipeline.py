@@ -140,7 +140,8 @@ def watch(
     settings=(
         Use(
             "theme",
-            help="The theme whose catalogs and fonts the briefs are checked against: a built-in name or a folder.",
+            help="The theme whose catalogs and fonts the briefs are checked against: a built-in name or a "
+            "folder.",
         ),
         Use("templates"),
     ),
