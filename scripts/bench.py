@@ -22,10 +22,11 @@ import time
 from pathlib import Path
 
 from briefgen.backends import Engine, Job, get_backend
-from briefgen.build import Options, plan
+from briefgen.build import plan, resolve
 from briefgen.document.view import build_document
 from briefgen.output import write_atomic
 from briefgen.render import render
+from briefgen.settings import Settings
 from briefgen.themes.layers import load_theme
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -36,8 +37,8 @@ def jobs(engine: str, standards: tuple[str, ...]) -> list[Job]:
     """The jobs of every language of the brief, as `build` makes them, with these standards."""
     from briefgen.build import prepare
 
-    options = Options(engine=engine, standards=standards)
-    return [job for task in plan([BRIEF], options) if (job := prepare(task, options).job) is not None]
+    setup = resolve(Settings(engine=engine, standards=standards))
+    return [job for task in plan([BRIEF], setup).tasks if (job := prepare(task, setup).job) is not None]
 
 
 def standards_table(engines: list[str], runs: int) -> None:
@@ -93,7 +94,7 @@ def stages(engine: str, out: Path) -> dict[str, float]:
     """One build of every language, each stage timed (seconds, summed over the languages)."""
     times = dict.fromkeys(("load+validate", "localise+typeset", "render", "engine", "write"), 0.0)
     start = time.perf_counter()
-    tasks = plan([BRIEF], Options(engine=engine))
+    tasks = plan([BRIEF], resolve(Settings(engine=engine))).tasks
     times["load+validate"] += time.perf_counter() - start
     theme = load_theme("briefing")
     dirs = theme.template_dirs(get_backend(engine).folder)

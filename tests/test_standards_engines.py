@@ -13,6 +13,7 @@ from briefgen import build
 from briefgen.backends import BACKENDS, Attachment, Job
 from briefgen.distribution import standards as standards_plan
 from briefgen.errors import BriefgenError
+from briefgen.settings import Settings
 from tests import pdfcheck
 from tests.conftest import ROOT
 
@@ -26,9 +27,9 @@ PARTS = {"a-2b": ("2", "B"), "a-3b": ("3", "B")}
 @cache
 def job(engine: str, lang: str) -> Job:
     """The job the build makes for the AI Alliance brief, with its attached files."""
-    options = build.Options(engine=engine, langs=(lang,))
-    (task,) = [t for t in build.plan([ALLIANCE], options) if t.lang == lang]
-    made = build.prepare(task, options).job
+    setup = build.resolve(Settings(engine=engine, langs=(lang,)))
+    (task,) = [t for t in build.plan([ALLIANCE], setup).tasks if t.lang == lang]
+    made = build.prepare(task, setup).job
     assert made is not None
     return made
 

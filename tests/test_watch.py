@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from briefgen.build import Options
 from briefgen.language.catalog import BUILTIN_CATALOGS
+from briefgen.settings import Settings
 from briefgen.themes.layers import builtin_root
 from briefgen.watch import Rebuild, Watch
 from tests.conftest import FIXTURES, KYUTAI, ROOT
@@ -37,7 +37,7 @@ def briefs(tmp_path: Path) -> Path:
 
 def watching(briefs: Path) -> Watch:
     """A watch of `briefs` that has built them once (as sources: no engine runs)."""
-    watch = Watch([briefs], Options(engine="typst", out=briefs.parent / "out", format="source"))
+    watch = Watch([briefs], Settings(engine="typst", out=briefs.parent / "out", format="typ"))
     built: list[Path] = []
     watch.build(Rebuild(tuple(watch.briefs)), lambda written: built.extend(w.path for w in written), _raise)
     assert len(built) == 4

@@ -1,7 +1,9 @@
 """Run the pipeline for each brief and language: load → validate → localise → render → typeset → write.
 
-A batch is all or nothing: every output is made in memory (the engines in worker processes, with a time limit)
-before the first is written, so a failed build in a folder of briefs, or in one language, writes nothing.
+`resolve` turns the settings' names into objects once (the engine's Backend, the Theme checked for it, the PDF
+standards plan); `plan` validates every brief against that setup. A batch is all or nothing: every output is made
+in memory (the engines in worker processes, with a time limit) before the first is written, so a failed build in
+a folder of briefs, or in one language, writes nothing.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from briefgen.backends import DEFAULT, TIMEOUT, Backend, Job, get_backend, glyphs, workers
+from briefgen.backends import Backend, Job, get_backend, glyphs, workers
 from briefgen.brief.discover import brief_files
 from briefgen.brief.read import load_yaml
 from briefgen.brief.validate import LoadedBrief, id_used_twice, load_brief
@@ -27,32 +29,31 @@ from briefgen.language.facts import fact_problems
 from briefgen.output import Batch
 from briefgen.progress import Progress
 from briefgen.render import render
+from briefgen.settings import Settings
 from briefgen.themes import logo
-from briefgen.themes.layers import DEFAULT_THEME, Theme, load_theme
+from briefgen.themes.layers import Theme, load_theme
 from briefgen.themes.overrides import check_layers
 
 log = logging.getLogger(__name__)
 
-FORMATS = ("pdf", "source")
 # The pipeline's steps, as -v names them.
 STAGES = ("load", "validate", "localise", "render", "engine", "write")
 
 
 @dataclass(frozen=True)
-class Options:
-    engine: str = DEFAULT
-    langs: tuple[str, ...] | None = None
-    out: Path = Path("out")
-    theme: str = DEFAULT_THEME  # a built-in theme's name, or a theme folder
-    templates: Path | None = None
-    format: str = "pdf"  # "pdf", or "source" for the engine's own source (.html, .typ, .tex)
-    timeout: float = TIMEOUT  # seconds each engine run may take
-    extra: dict[str, object] = field(default_factory=dict)
-    standards: tuple[
-        str, ...
-    ] = ()  # the PDF standards asked for (briefgen.distribution.standards.plan decides)
-    strict: bool = False  # a briefing over its page budget is an error, not a warning
-    attach: str = "all"  # what each PDF is asked to carry (standards.ATTACH)
+class Setup:
+    """The settings with their names resolved, once: the engine's Backend, the Theme checked for it, and the
+    PDF standards plan every task carries."""
+
+    settings: Settings
+    backend: Backend
+    theme: Theme
+    standards: StandardsPlan = standards.NONE
+
+    @property
+    def source(self) -> bool:
+        """Whether the build writes the engine's source (--format html, typ, tex) rather than PDFs."""
+        return self.settings.format != "pdf"
 
 
 @dataclass(frozen=True)
@@ -65,6 +66,14 @@ class Task:
 
 
 @dataclass(frozen=True)
+class Build:
+    """What one run builds: its setup and every (brief, language), validated."""
+
+    setup: Setup
+    tasks: list[Task]
+
+
+@dataclass(frozen=True)
 class Written:
     path: Path
     pages: int
@@ -74,24 +83,32 @@ class Written:
     stages: dict[str, float] = field(default_factory=dict)  # seconds of each of STAGES for this document
 
 
-def theme_of(options: Options) -> Theme:
-    """The theme the options name, checked for the chosen engine. Raises InputError with every problem."""
-    backend = get_backend(options.engine)
-    theme = load_theme(options.theme, options.templates)
+def checked_theme(spec: str, backend: Backend, templates: Path | None = None) -> Theme:
+    """The theme `spec` names (a built-in name or a folder), checked for `backend`. Raises InputError with every
+    problem."""
+    theme = load_theme(spec, templates)
     problems = check_layers(theme, backend.folder, backend.name, backend.suffix)
     if problems:
         raise InputError(problems)
     return theme
 
 
-def plan(paths: list[Path], options: Options) -> list[Task]:
-    """Every (brief, language) to build. Validates all input first; raises InputError with every problem."""
+def resolve(settings: Settings) -> Setup:
+    """The settings' engine, theme and standards as objects. Raises InputError: an unknown engine, a standard it
+    does not write, a theme that does not load or lacks the engine's templates."""
+    backend = get_backend(settings.engine)
     wanted = standards.NONE
-    if options.format == "pdf":
-        wanted = standards.plan(options.standards, get_backend(options.engine), options.attach)
-    theme = theme_of(options)
+    if settings.format == "pdf":
+        wanted = standards.plan(settings.standards, backend, settings.attach)
+    theme = checked_theme(settings.theme, backend, settings.templates)
     if wanted.accessible and (bare := logo.undescribed(theme)):
         log.warning("%s", bare)
+    return Setup(settings, backend, theme, wanted)
+
+
+def plan(paths: list[Path], setup: Setup) -> Build:
+    """Every (brief, language) to build. Validates all input first; raises InputError with every problem."""
+    theme, wanted, langs_asked = setup.theme, setup.standards, setup.settings.langs
     files, problems = brief_files(paths)
     tasks: list[Task] = []
     seen_ids: dict[str, Path] = {}
@@ -107,7 +124,7 @@ def plan(paths: list[Path], options: Options) -> list[Task]:
         brief = loaded.brief
         if twice := id_used_twice(loaded, seen_ids):
             problems.append(twice)
-        langs = list(options.langs) if options.langs else brief.languages
+        langs = list(langs_asked) if langs_asked else brief.languages
         for lang in langs:
             if lang not in brief.languages:
                 problems.append(
@@ -133,11 +150,11 @@ def plan(paths: list[Path], options: Options) -> list[Task]:
         log.warning(
             "language '%s': its catalog names no typography rules; its texts are printed as typed", rules
         )
-    return tasks
+    return Build(setup, tasks)
 
 
-def output_path(task: Task, options: Options, suffix: str = ".pdf") -> Path:
-    return options.out / f"{name_of(task)}{suffix}"
+def output_path(task: Task, setup: Setup, suffix: str = ".pdf") -> Path:
+    return setup.settings.out / f"{name_of(task)}{suffix}"
 
 
 def name_of(task: Task) -> str:
@@ -174,39 +191,35 @@ class Output:
     inputs: str = ""  # the sha256 of the brief's files (manifest.inputs_of)
 
 
-def run(task: Task, options: Options) -> Written:
+def run(task: Task, setup: Setup) -> Written:
     """Build one language of one brief and write it. Raises BriefgenError; never leaves a partial file."""
-    return make_and_write([task], options)[0]
+    return make_and_write(Build(setup, [task]))[0]
 
 
-def build(
-    paths: list[Path], options: Options, jobs: int = 1, progress: Progress | None = None
-) -> Iterator[Written]:
+def build(paths: list[Path], setup: Setup, progress: Progress | None = None) -> Iterator[Written]:
     """Plan everything (raising on any invalid input before writing), make every output in memory, the engines
-    `jobs` at a time, then write them all: when any build fails, nothing is written. `progress` is told how
-    the engines go."""
-    tasks = plan(paths, options)
-    yield from make_and_write(tasks, options, jobs, progress)
+    `settings.jobs` at a time, then write them all: when any build fails, nothing is written. `progress` is
+    told how the engines go."""
+    yield from make_and_write(plan(paths, setup), progress)
 
 
-def make_and_write(
-    tasks: list[Task], options: Options, jobs: int = 1, progress: Progress | None = None
-) -> list[Written]:
+def make_and_write(planned: Build, progress: Progress | None = None) -> list[Written]:
     """Make every task's output, then write them all, or none. For PDFs, the folder's manifest is written in the
     same all-or-nothing batch, read, merged and written under the folder's lock, so that builds into one folder
     at the same time keep each other's entries."""
-    pdf = options.format == "pdf"
-    if pdf and tasks:
-        manifest.read(options.out)  # a manifest that is not briefgen's is said before any engine runs
-    outputs = make(tasks, options, jobs, progress)
+    setup = planned.setup
+    pdf, out = not setup.source, setup.settings.out
+    if pdf and planned.tasks:
+        manifest.read(out)  # a manifest that is not briefgen's is said before any engine runs
+    outputs = make(planned, progress)
     started = time.perf_counter()
     with Batch() as batch:
         for o in outputs:
             batch.stage(o.path, o.data)
         if pdf and outputs:
-            with manifest.locked(options.out):
-                described = manifest.read(options.out)
-                batch.stage(options.out / manifest.NAME, _manifest(outputs, options, described))
+            with manifest.locked(out):
+                described = manifest.read(out)
+                batch.stage(out / manifest.NAME, _manifest(outputs, setup, described))
                 batch.commit()
         else:
             batch.commit()
@@ -216,15 +229,14 @@ def make_and_write(
     return [Written(o.path, o.pages, len(o.data), o.seconds, o.task, o.stages) for o in outputs]
 
 
-def _manifest(outputs: list[Output], options: Options, described: dict[str, manifest.Entry]) -> bytes:
+def _manifest(outputs: list[Output], setup: Setup, described: dict[str, manifest.Entry]) -> bytes:
     """The output folder's manifest once `outputs` are written, `described` being what it said before."""
-    backend = get_backend(options.engine)
-    theme = str(options.theme)
+    theme = str(setup.settings.theme)
     new = {
         o.path.name: manifest.entry(
             o.task.loaded,
             o.task.lang,
-            backend,
+            setup.backend,
             theme,
             o.data,
             o.pages,
@@ -234,19 +246,18 @@ def _manifest(outputs: list[Output], options: Options, described: dict[str, mani
         )
         for o in outputs
     }
-    return manifest.dumps(manifest.updated(options.out, described, new))
+    return manifest.dumps(manifest.updated(setup.settings.out, described, new))
 
 
-def make(
-    tasks: list[Task], options: Options, jobs: int = 1, progress: Progress | None = None
-) -> list[Output]:
+def make(planned: Build, progress: Progress | None = None) -> list[Output]:
     """Every task's output, in memory. Input problems of every task are raised together, before any engine
     runs; then the first engine failure is raised, the other builds stopped."""
-    backend = get_backend(options.engine)
-    if options.format == "pdf" and "pdf" not in backend.outputs:
+    setup, tasks = planned.setup, planned.tasks
+    backend = setup.backend
+    if not setup.source and "pdf" not in backend.outputs:
         raise InputError(f"the {backend.name} engine writes no PDF: build with --format {backend.format}")
     if tasks and log.isEnabledFor(logging.DEBUG):
-        _log_templates(options)
+        _log_templates(setup)
     for note in dict.fromkeys(note for task in tasks for note in task.standards.notes):
         log.warning("%s", note)
     prepared: list[Output] = []
@@ -254,35 +265,34 @@ def make(
     warned: set[Problem] = set()
     for task in tasks:
         try:
-            prepared.append(prepare(task, options, warned))
+            prepared.append(prepare(task, setup, warned))
         except InputError as exc:
             problems += exc.problems
     if problems:
         raise InputError(list(dict.fromkeys(problems)))  # one for every language that has it
-    return typeset(prepared, options, jobs, progress)
+    return typeset(prepared, setup, progress)
 
 
-def _log_templates(options: Options) -> None:
+def _log_templates(setup: Setup) -> None:
     """For -vv: the file each template name is read from (the nearest layer that has it)."""
-    folder = get_backend(options.engine).folder
+    folder = setup.backend.folder
     chosen: dict[str, Path] = {}
-    for layer in _theme(options).layers:
+    for layer in setup.theme.layers:
         for name in layer.files(folder):
             chosen.setdefault(name, layer.engine_dir(folder) / name)
     for name, file in sorted(chosen.items()):
         log.debug("template %s: %s", name, display_path(file))
 
 
-def prepare(task: Task, options: Options, warned: set[Problem] | None = None) -> Output:
+def prepare(task: Task, setup: Setup, warned: set[Problem] | None = None) -> Output:
     """Render one task: its source, or (for a PDF) the job its engine typesets. Raises InputError.
     `warned`: the warnings given already (by the other tasks of a batch), not given again."""
     started = time.perf_counter()
-    engine = get_backend(options.engine)
-    theme = _theme(options)
+    engine, theme, settings = setup.backend, setup.theme, setup.settings
     stages: dict[str, float] = {}
     with timed("localise", name_of(task), stages):
         doc = build_document(task.loaded, task.lang, task.catalog)
-        if options.format == "pdf" and (problems := font_problems(task, options, doc)):
+        if not setup.source and (problems := font_problems(task, setup, doc)):
             raise InputError(problems)
         _language_warnings(engine, task, doc, set() if warned is None else warned)
     inputs = manifest.inputs_of(task.loaded)
@@ -290,8 +300,8 @@ def prepare(task: Task, options: Options, warned: set[Problem] | None = None) ->
     with timed("render", name_of(task), stages):
         source = render(engine, theme, doc, task.catalog, identifier=identifier)
     seconds = time.perf_counter() - started
-    if options.format == "source":
-        path = output_path(task, options, engine.suffix)
+    if setup.source:
+        path = output_path(task, setup, engine.suffix)
         return Output(task, path, source.encode("utf-8"), 0, seconds, stages=stages)
     job = Job(
         source=source,
@@ -301,32 +311,29 @@ def prepare(task: Task, options: Options, warned: set[Problem] | None = None) ->
         fonts=theme.faces,
         asset_dirs=theme.asset_dirs(),
         logo=theme.logo,
-        extra=options.extra,
-        timeout=options.timeout,
+        timeout=settings.timeout,
         identifier=identifier,
         plan=task.standards,
         attachments=provenance.attachments(
-            task.loaded, task.lang, engine, str(options.theme), task.standards, inputs
+            task.loaded, task.lang, engine, str(settings.theme), task.standards, inputs
         ),
     )
-    return Output(task, output_path(task, options), seconds=seconds, job=job, stages=stages, inputs=inputs)
+    return Output(task, output_path(task, setup), seconds=seconds, job=job, stages=stages, inputs=inputs)
 
 
-def font_problems(task: Task, options: Options, doc: Document | None = None) -> list[Problem]:
+def font_problems(task: Task, setup: Setup, doc: Document | None = None) -> list[Problem]:
     """The characters of the task's document that no font of the theme has, each placed in the brief."""
     doc = doc or build_document(task.loaded, task.lang, task.catalog)
-    return glyphs.problems(doc, task.catalog, _theme(options).faces, task.loaded.located, task.lang)
+    return glyphs.problems(doc, task.catalog, setup.theme.faces, task.loaded.located, task.lang)
 
 
-def typeset(
-    outputs: list[Output], options: Options, jobs: int = 1, progress: Progress | None = None
-) -> list[Output]:
+def typeset(outputs: list[Output], setup: Setup, progress: Progress | None = None) -> list[Output]:
     """The outputs with their PDFs, typeset by engine workers `jobs` at a time. Raises the first failure.
     `progress` is told when the engines start, as each document is typeset, and when they are done."""
     waiting = [o for o in outputs if o.job is not None]
     if not waiting:
         return outputs
-    engine = get_backend(options.engine)
+    engine, jobs = setup.backend, setup.settings.jobs
     progress = progress or Progress()
     done: dict[int, Output] = {}
     over_budget: list[Problem] = []
@@ -340,7 +347,7 @@ def typeset(
             name_of(output.task),
             engine.name,
             engine.summary,
-            options.timeout,
+            setup.settings.timeout,
         )
     progress.typesetting(len(calls), engine.name)
     try:
@@ -356,7 +363,7 @@ def typeset(
                 done[id(output)] = replace(
                     output, data=result.pdf, pages=result.pages, seconds=seconds, job=None, stages=stages
                 )
-                if over := _page_budget(done[id(output)], options):
+                if over := _page_budget(done[id(output)], setup):
                     over_budget.append(over)
     finally:
         progress.done()
@@ -384,12 +391,12 @@ def _placed(error: BaseException, output: Output) -> BaseException:
     )
 
 
-def _page_budget(output: Output, options: Options) -> Problem | None:
+def _page_budget(output: Output, setup: Setup) -> Problem | None:
     """Warn when the briefing runs over the brief's page budget, or (--strict) the problem to raise. The budget
     counts the pages from the title to the end of Sources: not the front pages a theme adds (cover, contents),
     nor the back matter (the annex and the endnotes), which starts a page of its own with its first heading."""
     doc_budget = output.task.loaded.brief.page_budget
-    layout = _theme(options).manifest.layout
+    layout = setup.theme.manifest.layout
     front = sum(bool(layout.get(key)) for key in ("cover", "toc"))  # pages the theme adds
     catalog = output.task.catalog
     back = first_page_of(output.data, [catalog(key) for key in BACK_MATTER]) if output.data else None
@@ -400,7 +407,7 @@ def _page_budget(output: Output, options: Options) -> Problem | None:
     where += ["before the annex and notes"] if back is not None else []
     detail = f" ({', '.join(where)})" if where else ""
     message = f"{pages} pages{detail}, over the brief's page budget of {doc_budget}"
-    if options.strict:
+    if setup.settings.strict:
         problem = f"{display_path(output.path)}: {message} (--strict makes it an error)"
         return output.task.loaded.located.problem(("page_budget",), problem)
     log.warning("%s: %s", display_path(output.path), message)
@@ -427,24 +434,12 @@ def _language_warnings(engine: Backend, task: Task, doc: Document, warned: set[P
             log.warning("%s", problem)
 
 
-_THEMES: dict[tuple[str, Path | None, str], Theme] = {}
-
-
-def _theme(options: Options) -> Theme:
-    """The options' theme, loaded once per process (plan() has checked it)."""
-    key = (options.theme, options.templates, options.engine)
-    if key not in _THEMES:
-        _THEMES[key] = theme_of(options)
-    return _THEMES[key]
-
-
 def forget() -> None:
-    """Forget what is loaded once per process (themes, templates, catalogs, the engines' workers and their
-    fonts): `watch` calls it when a theme or a catalog changed."""
+    """Forget what is loaded once per process (templates, catalogs, the engines' workers and their fonts):
+    `watch` calls it when a theme or a catalog changed, and resolves its settings again."""
     from briefgen import render as rendering
     from briefgen.language import catalog
 
-    _THEMES.clear()
     rendering.environment.cache_clear()
     catalog._load_catalog.cache_clear()
     workers.shutdown()
@@ -452,12 +447,15 @@ def forget() -> None:
 
 __all__ = [
     "STAGES",
-    "Options",
+    "Build",
+    "Setup",
     "Written",
     "build",
+    "checked_theme",
     "font_problems",
     "forget",
     "plan",
+    "resolve",
     "run",
     "stage",
     "timed",

@@ -4,6 +4,7 @@ The file is looked for in the working folder, then in each parent up to the fold
 repository's root) or the filesystem's root: the first folder with a `briefgen.toml`, or a `pyproject.toml`
 with a `[tool.briefgen]` table, is the project's. Paths in it are relative to its folder. Every problem is
 reported at its place, `briefgen.toml:line:col: message`, all together; the command-line flags win over it.
+The keys, their types and their allowed values are the settings model's (briefgen.settings).
 """
 
 from __future__ import annotations
@@ -13,12 +14,15 @@ import logging
 import os
 import re
 import tomllib
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from pydantic import ValidationError
+
 from briefgen.errors import InputError, Problem, display_path
+from briefgen.settings import Settings, file_keys
 
 log = logging.getLogger(__name__)
 
@@ -29,19 +33,20 @@ TABLE = ("tool", "briefgen")  # in pyproject.toml
 
 @dataclass(frozen=True)
 class Config:
-    """The settings of the project's file (none when there is no file), and where each is written."""
+    """The settings the project's file gives (none when there is no file), by their names in the settings
+    model, and where each is written."""
 
     file: Path | None = None
     values: Mapping[str, Any] = field(default_factory=dict)
-    places: Mapping[str, tuple[int, int]] = field(default_factory=dict)  # key → line, column of its value
+    places: Mapping[str, tuple[int, int]] = field(default_factory=dict)  # name → line, column of its value
 
-    def get(self, key: str) -> Any:
-        return self.values.get(key)
+    def get(self, name: str) -> Any:
+        return self.values.get(name)
 
-    def problem(self, key: str, message: str) -> Problem:
-        """A problem placed at the value of `key` in the file."""
+    def problem(self, name: str, message: str) -> Problem:
+        """A problem placed at the value of the setting `name` in the file."""
         assert self.file is not None
-        line, column = self.places.get(key, (0, 0))
+        line, column = self.places.get(name, (0, 0))
         return Problem(display_path(self.file), line, column, message)
 
 
@@ -66,9 +71,9 @@ def find(start: Path | None = None) -> Path | None:
     return None
 
 
-def load(file: Path | None = None, start: Path | None = None) -> Config:
-    """The settings of `file` (`--config FILE`, which must exist), else of the file `find` finds, else none.
-    Raises InputError with every problem, each at its line and column."""
+def load(file: Path | None = None, start: Path | None = None, model: type[Settings] = Settings) -> Config:
+    """The settings of `file` (`--config FILE`, which must exist), else of the file `find` finds, else none,
+    checked by `model`. Raises InputError with every problem, each at its line and column."""
     if file is None:
         file = find(start)
         if file is None:
@@ -89,7 +94,7 @@ def load(file: Path | None = None, start: Path | None = None) -> Config:
         data = data.get("tool", {}).get("briefgen") if isinstance(data.get("tool"), dict) else None
         if not isinstance(data, dict):
             raise InputError(Problem(display_path(file), 0, 0, "no [tool.briefgen] table"))
-    return _check(file, text, table, data)
+    return _check(file, text, table, data, model)
 
 
 def _mentions_table(pyproject: Path) -> bool:
@@ -112,192 +117,53 @@ def _syntax_problem(file: Path, exc: tomllib.TOMLDecodeError) -> Problem:
     )
 
 
-# -- the keys ----------------------------------------------------------------------------------------------
+# -- the keys: the settings model's --------------------------------------------------------------------------
 
 
-def _kind(value: Any) -> str:
-    """What a TOML value is, as a message says it."""
-    if isinstance(value, bool):
-        return "a boolean"
-    if isinstance(value, int):
-        return "an integer"
-    if isinstance(value, float):
-        return "a number"
-    if isinstance(value, str):
-        return "a string"
-    if isinstance(value, list):
-        return "an array"
-    if isinstance(value, dict):
-        return "a table"
-    return "a date or time"
-
-
-class _Bad(Exception):
-    """A value of the right type that is not allowed; its message."""
-
-
-def _string(value: Any) -> str:
-    if not isinstance(value, str):
-        raise TypeError("a string")
-    if not value.strip():
-        raise _Bad("must not be empty")
-    return value
-
-
-def _choice(what: str, choices: Collection[str]) -> Callable[[Any, Path], Any]:
-    def check(value: Any, _base: Path) -> str:
-        text = _string(value)
-        if text not in choices:
-            close = difflib.get_close_matches(text, choices, n=1, cutoff=0.6)
-            hint = f"did you mean '{close[0]}'? " if close else ""
-            raise _Bad(f"unknown {what} '{text}' ({hint}{what}s: {', '.join(choices)})")
-        return text
-
-    return check
-
-
-def _engine(value: Any, base: Path) -> str:
-    """One of the engines of the registry."""
-    from briefgen.backends import BACKENDS
-
-    return str(_choice("engine", tuple(BACKENDS))(value, base))
-
-
-def _format(value: Any, base: Path) -> str:
-    """pdf, or the source one engine of the registry writes."""
-    from briefgen.backends import formats
-
-    return str(_choice("format", formats())(value, base))
-
-
-def _theme(value: Any, base: Path) -> str:
-    """A built-in theme's name as is; a folder relative to the file's."""
-    from briefgen.themes.layers import ALIASES, MANIFEST, builtin_themes
-
-    text = _string(value)
-    if text in builtin_themes() or text in ALIASES:
-        return text
-    folder = _path(text, base)
-    if not folder.is_dir():
-        raise _Bad(
-            f"no theme '{text}': not a built-in theme ({', '.join(builtin_themes())}) nor a folder "
-            f"{display_path(folder)} holding a {MANIFEST}"
-        )
-    return str(folder)
-
-
-def _languages(value: Any, _base: Path) -> tuple[str, ...]:
-    if not isinstance(value, list):
-        raise TypeError('an array of language codes, e.g. ["fr", "en"]')
-    odd = next((v for v in value if not isinstance(v, str)), None)
-    if odd is not None:
-        raise _Bad(f'each language is a string, e.g. "fr", not {_kind(odd)}')
-    langs = tuple(v.strip() for v in value)
-    if not langs or not all(langs):
-        raise _Bad('must name languages, e.g. ["fr", "en"]')
-    return langs
-
-
-def _briefs(value: Any, base: Path) -> Path:
-    path = _path(_string(value), base)
-    if not path.exists():
-        raise _Bad(f"no such file or folder: {display_path(path)}")
-    return path
-
-
-def _out(value: Any, base: Path) -> Path:
-    path = _path(_string(value), base)
-    if path.exists() and not path.is_dir():
-        raise _Bad(f"{display_path(path)} is a file, not a folder")
-    return path
-
-
-def _jobs(value: Any, _base: Path) -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise TypeError("an integer")
-    if value < 1:
-        raise _Bad(f"must be at least 1, not {value}")
-    return value
-
-
-def _timeout(value: Any, _base: Path) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise TypeError("a number of seconds")
-    if not value > 0 or value != value or value == float("inf"):
-        raise _Bad(f"must be a number of seconds above 0, not {value}")
-    return float(value)
-
-
-def _standards(value: Any, _base: Path) -> tuple[str, ...]:
-    from briefgen.distribution.standards import parse
-
-    if isinstance(value, list) and all(isinstance(v, str) for v in value):
-        text = ",".join(value)
-    elif isinstance(value, str):
-        text = value
-    else:
-        raise TypeError('a string or an array of standards, e.g. "ua-1,a-3b" or ["ua-1", "a-3b"]')
-    try:
-        return parse(text)
-    except ValueError as exc:
-        raise _Bad(str(exc)) from None
-
-
-def _flag(value: Any, _base: Path) -> bool:
-    if not isinstance(value, bool):
-        raise TypeError("true or false")
-    return value
-
-
-def _path(text: str, base: Path) -> Path:
-    path = Path(os.path.expanduser(text))
-    return path if path.is_absolute() else base / path
-
-
-# The keys, in the order a file usually gives them, and how each is checked.
-KEYS: dict[str, Callable[[Any, Path], Any]] = {
-    "briefs": _briefs,
-    "out": _out,
-    "engine": _engine,
-    "theme": _theme,
-    "languages": _languages,
-    "format": _format,
-    "jobs": _jobs,
-    "timeout": _timeout,
-    "pdf-standard": _standards,
-    "strict": _flag,
-    "attach": _choice("attach", ("all", "record", "none")),
-}
-
-
-def _check(file: Path, text: str, table: tuple[str, ...], data: dict[str, Any]) -> Config:
-    """Every key known, of its type, with an allowed value; paths made relative to the file's folder."""
+def _check(
+    file: Path, text: str, table: tuple[str, ...], data: dict[str, Any], model: type[Settings]
+) -> Config:
+    """Every key known, of its type, with an allowed value (the model's checks); paths made relative to the
+    file's folder. The problems in the order of the file's keys."""
     base = _folder(file)
     where = Places(text, table)
-    values: dict[str, Any] = {}
+    keys = file_keys(model)
+    known = {key: value for key, value in data.items() if key in keys}
+    settings, errors = _validate(model, known, base)
     problems: list[Problem] = []
-    for key, value in data.items():
-        if key not in KEYS:
-            close = difflib.get_close_matches(key, KEYS, n=1, cutoff=0.6)
-            hint = f"did you mean '{close[0]}'?" if close else f"known keys: {', '.join(KEYS)}"
+    for key in data:
+        if key not in keys:
+            close = difflib.get_close_matches(key, keys, n=1, cutoff=0.6)
+            hint = f"did you mean '{close[0]}'?" if close else f"known keys: {', '.join(keys)}"
             line, column = where.key(key)
             problems.append(Problem(display_path(file), line, column, f"unknown key '{key}' ({hint})"))
-            continue
-        try:
-            values[key] = KEYS[key](value, base)
-        except TypeError as exc:
+        elif key in errors:
             line, column = where.value(key)
-            problems.append(
-                Problem(display_path(file), line, column, f"{key}: must be {exc}, not {_kind(value)}")
-            )
-        except _Bad as exc:
-            line, column = where.value(key)
-            problems.append(Problem(display_path(file), line, column, f"{key}: {exc}"))
-    config = Config(file, values, {key: where.value(key) for key in values})
+            problems.append(Problem(display_path(file), line, column, f"{key}: {errors[key]}"))
+    names = {name: key for key, name in keys.items()}
+    given = settings.model_fields_set
+    config = Config(
+        file,
+        {name: getattr(settings, name) for name in given},
+        {name: where.value(names[name]) for name in given},
+    )
     problems += _pairing(config)
     if problems:
         raise InputError(problems)
     return config
+
+
+def _validate(model: type[Settings], data: dict[str, Any], base: Path) -> tuple[Settings, dict[str, str]]:
+    """The settings `data` gives (by their keys in the file), and the message of each key whose value the model
+    refuses; those keys are left out of the settings."""
+    context = {"base": base}
+    try:
+        return model.model_validate(data, context=context), {}
+    except ValidationError as exc:
+        errors = {str(error["loc"][0]): error["msg"] for error in exc.errors() if error["loc"]}
+    # each field is checked on its own: without the refused keys, the others validate
+    rest = {key: value for key, value in data.items() if key not in errors}
+    return model.model_validate(rest, context=context), errors
 
 
 def _pairing(config: Config) -> list[Problem]:
@@ -317,20 +183,20 @@ def _pairing(config: Config) -> list[Problem]:
 
 
 def settle(config: Config, flags: Mapping[str, Any], given: Collection[str]) -> dict[str, Any]:
-    """Each setting (by its key in the file): the flag's value when `given` on the command line, else the file's,
-    else the flag's default. A `format` other than pdf picks the engine that writes it, unless the engine is
-    set as high up (command line over file over default), where a different one is an error."""
+    """Each setting (by its name in the settings model): the flag's value when `given` on the command line, else
+    the file's, else the flag's default. A `format` other than pdf picks the engine that writes it, unless the
+    engine is set as high up (command line over file over default), where a different one is an error."""
     from briefgen.backends import BACKENDS
 
     values: dict[str, Any] = {}
     level: dict[str, int] = {}  # 2: the command line, 1: the file, 0: the default
-    for key, flag in flags.items():
-        if key in given:
-            values[key], level[key] = flag, 2
-        elif config.get(key) is not None:
-            values[key], level[key] = config.get(key), 1
+    for name, flag in flags.items():
+        if name in given:
+            values[name], level[name] = flag, 2
+        elif config.get(name) is not None:
+            values[name], level[name] = config.get(name), 1
         else:
-            values[key], level[key] = flag, 0
+            values[name], level[name] = flag, 0
     fmt, engine = values.get("format"), values.get("engine")
     if fmt in (None, "pdf") or engine is None or BACKENDS[engine].format == fmt:
         return values
@@ -420,4 +286,4 @@ class Places:
         return self.header if self.header != (0, 0) else (1, 1)
 
 
-__all__ = ["FILE", "KEYS", "Config", "find", "load", "settle"]
+__all__ = ["FILE", "Config", "find", "load", "settle"]

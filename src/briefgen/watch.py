@@ -3,7 +3,8 @@
 `Watch.run` builds every brief once, then waits for changes (watchfiles: the system's file events, debounced)
 and rebuilds what they affect: a brief's own files rebuild that brief; a catalog, the briefs in its language;
 any other file of a theme's layers, every brief. Each brief builds on its own, so one that fails (reported, at
-its place) leaves the others built, and the watch goes on until a signal stops it.
+its place) leaves the others built, and the watch goes on until a signal stops it. The watch holds its settings
+resolved (engine, theme) from one rebuild to the next, and resolves them again when a theme or catalog changed.
 """
 
 from __future__ import annotations
@@ -21,10 +22,11 @@ from briefgen.brief import model
 from briefgen.brief.discover import find_briefs
 from briefgen.brief.read import Unreadable
 from briefgen.brief.validate import LoadedBrief, walk
-from briefgen.build import Options, Written, forget, make_and_write, plan, theme_of
+from briefgen.build import Build, Setup, Written, forget, make_and_write, plan, resolve
 from briefgen.errors import BriefgenError, Interrupted, display_path
 from briefgen.language.catalog import BUILTIN_CATALOGS
 from briefgen.progress import Progress
+from briefgen.settings import Settings
 
 log = logging.getLogger(__name__)
 
@@ -56,23 +58,23 @@ Failed = Callable[[BriefgenError], None]
 
 
 class Watch:
-    """The briefs of `paths`, built with `options` and rebuilt as their files change."""
+    """The briefs of `paths`, built with `settings` and rebuilt as their files change."""
 
-    def __init__(
-        self,
-        paths: list[Path],
-        options: Options,
-        jobs: int = 1,
-        progress: Progress | None = None,
-    ) -> None:
+    def __init__(self, paths: list[Path], settings: Settings, progress: Progress | None = None) -> None:
         self.paths = paths
-        self.options = options
-        self.jobs = jobs
+        self.settings = settings
         self.progress = progress
-        self.out = options.out.resolve()
+        self.out = settings.out.resolve()
         self.briefs: dict[Path, Brief] = {}  # by the brief file's resolved path
+        self._setup: Setup | None = None  # the settings resolved, kept until a theme or catalog changes
         self._folders: tuple[list[Path], list[Path]] | None = None  # the theme's, found again when it changes
         self.find()
+
+    def setup(self) -> Setup:
+        """The settings resolved: once, then again after a theme or catalog changed. Raises InputError."""
+        if self._setup is None:
+            self._setup = resolve(self.settings)
+        return self._setup
 
     def find(self) -> list[Path]:
         """Look for the briefs of `paths` again; the new ones."""
@@ -90,9 +92,9 @@ class Watch:
         """The folders of the theme's layers, and the catalog folders (the theme's and the built-in ones)."""
         if self._folders is None:
             try:
-                theme = theme_of(self.options)
+                theme = self.setup().theme
             except BriefgenError:  # until it is fixed: the theme's own folder, if it names one
-                folder = Path(self.options.theme)
+                folder = Path(self.settings.theme)
                 return [folder.resolve()] if folder.is_dir() else [], [BUILTIN_CATALOGS.resolve()]
             layers = [layer.root.resolve() for layer in theme.layers]
             catalogs = [d.resolve() for d in (*theme.catalog_dirs, BUILTIN_CATALOGS)]
@@ -152,19 +154,21 @@ class Watch:
         """Rebuild each brief of `rebuild` on its own: one that fails is reported and leaves the others built."""
         if rebuild.theme:
             forget()
+            self._setup = None
             self._folders = None
         for key in rebuild.briefs:
             brief = self.briefs.get(key)
             if brief is None:
                 continue
             try:
-                tasks = plan([brief.file], self.options)
+                setup = self.setup()
+                tasks = plan([brief.file], setup).tasks
                 if tasks:
                     self._learn(brief, tasks[0].loaded, tuple(t.lang for t in tasks))
                 if rebuild.langs is not None:
                     tasks = [t for t in tasks if t.lang in rebuild.langs]
                 if tasks:
-                    built(make_and_write(tasks, self.options, self.jobs, self.progress))
+                    built(make_and_write(Build(setup, tasks), self.progress))
             except BriefgenError as exc:
                 brief.files = set()  # until it builds again, any file beside it may be what it lacks
                 failed(exc)
@@ -188,7 +192,7 @@ class Watch:
         import watchfiles
 
         if not self.briefs:
-            plan(self.paths, self.options)  # says why there is nothing to watch (InputError)
+            plan(self.paths, self.setup())  # says why there is nothing to watch (InputError)
         self.build(Rebuild(tuple(self.briefs)), built, failed)
         roots = self.roots()
         with _noting_signals() as noted:

@@ -17,11 +17,9 @@ from briefgen.brief.problems import problem_from
 from briefgen.brief.read import Located, Path_, load_yaml
 from briefgen.errors import BriefgenError, InputError, Problem, display_path
 from briefgen.themes import fonts as fontfiles
+from briefgen.themes.builtin import ALIASES, DEFAULT_THEME, MANIFEST, builtin_root, builtin_themes
 from briefgen.themes.manifest import LAYOUT_CHOICES, LAYOUT_FORMS, Manifest
 
-MANIFEST = "theme.yaml"
-DEFAULT_THEME = "briefing"
-ALIASES = {"default": DEFAULT_THEME}  # the built-in theme's name before themes had manifests
 TOKEN_SECTIONS = (
     "colours",
     "text",
@@ -30,16 +28,6 @@ TOKEN_SECTIONS = (
     "layout",
 )  # a child may only change what its parent has
 LOGO_SUFFIXES = (".svg", ".png", ".jpg", ".jpeg")
-
-
-def builtin_root() -> Path:
-    """The built-in themes: inside the installed package, or the repository's templates/ folder."""
-    packaged = Path(__file__).resolve().parents[1] / "templates"
-    return packaged if packaged.is_dir() else Path(__file__).resolve().parents[3] / "templates"
-
-
-def builtin_themes() -> list[str]:
-    return sorted(p.name for p in builtin_root().iterdir() if (p / MANIFEST).is_file())
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,8 @@ log = logging.getLogger(__name__)
 
 def make(paths: list[Path], out: Path, site: Path, theme: str | None = None) -> Site:
     """See `briefgen.distribution.publish.publish`."""
-    from briefgen.build import Options, theme_of
+    from briefgen.backends import get_backend
+    from briefgen.build import checked_theme
     from briefgen.distribution.publish.index import index
     from briefgen.distribution.publish.page import page
     from briefgen.distribution.publish.thumbs import thumbnail
@@ -32,7 +33,7 @@ def make(paths: list[Path], out: Path, site: Path, theme: str | None = None) -> 
     folder.check(site)  # before any work: a folder that may not be replaced is said at once
     themes: dict[str, Theme] = {}
     if theme is not None:  # a theme given that cannot be used is said once, before any other work
-        themes[theme] = theme_of(Options(engine=ENGINE, theme=theme))
+        themes[theme] = checked_theme(theme, get_backend(ENGINE))
     found = built(paths, out, every_language=True)
     groups = _briefings(found, out, theme, themes)
     files: dict[str, bytes] = {}
@@ -86,7 +87,8 @@ def _briefings(
 ) -> list[list[Briefing]]:
     """Each brief's briefings in the order of its languages; the briefs newest first, then by id. `themes`: the
     themes loaded already, by name."""
-    from briefgen.build import Options, theme_of
+    from briefgen.backends import get_backend
+    from briefgen.build import checked_theme
     from briefgen.document.view import build_document
     from briefgen.language.catalog import load_catalog
     from briefgen.language.facts import format_day
@@ -100,7 +102,7 @@ def _briefings(
             name = theme_for(pdf, out, given)
             try:
                 if name not in themes:
-                    themes[name] = theme_of(Options(engine=ENGINE, theme=name))
+                    themes[name] = checked_theme(name, get_backend(ENGINE))
                 theme = themes[name]
                 catalog = load_catalog(pdf.lang, theme.catalog_dirs)
             except BriefgenError as exc:

@@ -1,0 +1,40 @@
+"""The command line: parse arguments, run the pipeline, print one line per output or one line per problem.
+
+One module per group of commands: `pipeline` (build, watch, check), `distribution` (bundle, publish, inspect),
+`project` (new, themes, templates, schema, doctor); `options` makes the options of the settings model, `common`
+holds what every command shares. Each command imports its heavy code when it runs: `briefgen --help` imports no
+engine and no model.
+"""
+
+from __future__ import annotations
+
+import click
+
+from briefgen import __version__
+from briefgen.cli import distribution, pipeline, project
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "--version", prog_name="briefgen", message="%(prog)s %(version)s")
+def main() -> None:
+    """Turn structured notes about an announcement into polished PDF briefings."""
+
+
+# `briefgen --help` lists them alphabetically, whatever the order here.
+for command in (
+    pipeline.build,
+    distribution.bundle,
+    pipeline.check,
+    project.doctor,
+    distribution.inspect,
+    project.new,
+    distribution.publish,
+    project.schema,
+    project.templates,
+    project.themes,
+    pipeline.watch,
+):
+    main.add_command(command)
+
+
+__all__ = ["main"]

@@ -1,0 +1,200 @@
+"""The commands that run the pipeline: `build`, `watch` (build, then rebuild on change) and `check` (validate
+only); their options are the settings model's."""
+
+from __future__ import annotations
+
+import sys
+import traceback
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from briefgen.cli.common import (
+    as_settings,
+    config_option,
+    debug_option,
+    human,
+    plural,
+    reports_errors,
+    settled,
+    setup_logging,
+    targets,
+)
+from briefgen.cli.options import EVERY, SettingsCommand, Use
+from briefgen.errors import EXIT_INPUT, BriefgenError
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _verbosity(verbose_help: str, quiet_help: str = "Print only errors.") -> Callable[[F], F]:
+    """--config, -q, -v and --debug."""
+
+    def add(func: F) -> F:
+        func = debug_option(func)
+        func = click.option("-v", "--verbose", count=True, help=verbose_help)(func)
+        func = click.option("-q", "--quiet", count=True, help=quiet_help)(func)
+        return config_option(func)
+
+    return add
+
+
+def _written_line(written: Any) -> str:
+    pages = f"{plural(written.pages, 'page')}  " if written.pages else ""
+    return f"{written.path}  {pages}{human(written.size)}  {written.seconds:.2f} s"
+
+
+def _summary(count: int, fmt: str, out: Path, seconds: float, warnings: int) -> str:
+    """`2 PDFs written in out/ in 1.3 s` (`, 1 warning`)."""
+    from briefgen.errors import display_path
+
+    noun = "PDF" if fmt == "pdf" else f".{fmt} file"
+    took = f"{seconds:.1f} s" if seconds >= 1 else f"{seconds:.2f} s"
+    line = f"{plural(count, noun)} written in {display_path(out).rstrip('/')}/ in {took}"
+    return line + (f", {plural(warnings, 'warning')}" if warnings else "")
+
+
+_BUILD_VERBOSE = (
+    "Print each stage (load, validate, localise, render, engine, write) with its time; -vv adds debug detail "
+    "(the template files, the engine's command)."
+)
+
+
+@click.command(cls=SettingsCommand, settings=EVERY)
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@_verbosity(_BUILD_VERBOSE)
+@reports_errors
+def build(
+    paths: tuple[Path, ...], config: Path | None, quiet: int, verbose: int, debug: bool, **flags: Any
+) -> None:
+    """Build PDF briefings from briefs (files or folders; default: briefs/, or the project file's `briefs`).
+
+    Every output is made before the first is written: when one build fails, nothing is written. Options not
+    given are read from briefgen.toml (or pyproject.toml's [tool.briefgen]) when the project has one.
+    """
+    import time
+
+    from briefgen import progress
+    from briefgen.build import build as run_build
+    from briefgen.build import resolve
+
+    started = time.perf_counter()
+    handler = setup_logging(-1 if quiet else verbose)
+    # flags: every setting that has an option, by its name in the settings model
+    project, values = settled(config, flags)
+    settings = as_settings(values)
+    written = 0
+    for each in run_build(targets(paths, project), resolve(settings), progress=progress.live(quiet > 0)):
+        written += 1
+        if not quiet:
+            click.echo(_written_line(each))
+    if not quiet:
+        seconds = time.perf_counter() - started
+        click.echo(_summary(written, settings.format, settings.out, seconds, handler.warnings), err=True)
+
+
+@click.command(cls=SettingsCommand, settings=EVERY)
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@_verbosity(_BUILD_VERBOSE)
+@reports_errors
+def watch(
+    paths: tuple[Path, ...], config: Path | None, quiet: int, verbose: int, debug: bool, **flags: Any
+) -> None:
+    """Build, then rebuild as files change: a brief, its sources and figures (that brief), a catalog (the
+    briefs in its language), a theme's manifest, templates, fonts or logo (every brief).
+
+    Takes the options of `build`. Prints a line per file written and the problems of a bad edit, and goes on
+    watching; Ctrl-C stops it.
+    """
+    from briefgen import progress
+    from briefgen.errors import display_path
+    from briefgen.watch import Watch
+
+    setup_logging(-1 if quiet else verbose)
+    # flags: every setting that has an option, by its name in the settings model
+    project, values = settled(config, flags)
+    watcher = Watch(targets(paths, project), as_settings(values), progress.live(quiet > 0))
+
+    def built(written: list[Any]) -> None:
+        if not quiet:
+            for each in written:
+                click.echo(_written_line(each))
+
+    def failed(error: BriefgenError) -> None:
+        if debug:
+            traceback.print_exception(error)
+        click.echo(error.format(), err=True)
+
+    def ready(roots: list[Path]) -> None:
+        if not quiet:
+            folders = ", ".join(display_path(root) or "." for root in roots)
+            click.echo(f"watching {plural(len(watcher.briefs), 'brief')} ({folders}); Ctrl-C stops", err=True)
+
+    watcher.run(built, failed, ready)
+
+
+@click.command(
+    cls=SettingsCommand,
+    after="strict",
+    settings=(
+        Use(
+            "theme",
+            help="The theme whose catalogs and fonts the briefs are checked against: a built-in name or a "
+            "folder.",
+        ),
+        Use("templates"),
+    ),
+)
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--strict", is_flag=True, help="Treat warnings as errors (exit 2).")
+@_verbosity("Print each stage (load, validate) with its time.", "Print only errors: no warning, no summary.")
+@reports_errors
+def check(
+    paths: tuple[Path, ...],
+    strict: bool,
+    config: Path | None,
+    quiet: int,
+    verbose: int,
+    debug: bool,
+    **flags: Any,
+) -> None:
+    """Validate briefs, compare their languages and look for characters the theme's fonts lack; write nothing.
+
+    Ends with a summary line, `1 brief checked: 0 error(s), 2 warning(s)`, and exit 2 when there are errors.
+    """
+    from briefgen.brief.discover import find_briefs
+    from briefgen.build import font_problems, plan, resolve
+    from briefgen.errors import InputError, Problem
+    from briefgen.language.parity import compare
+
+    setup_logging(-1 if quiet else verbose)
+    # flags: the theme and templates; the engine, the project file's or the default
+    project, values = settled(config, flags, also=("engine",))
+    paths_ = targets(paths, project)
+    findings: list[Problem]
+    try:
+        planned = plan(paths_, resolve(as_settings(values)))
+        catalogs = planned.setup.theme.catalog_dirs
+        briefs = {task.loaded.file: task.loaded for task in planned.tasks}
+        findings = [p for loaded in briefs.values() for p in compare(loaded, catalogs)]
+        findings += list(
+            dict.fromkeys(p for task in planned.tasks for p in font_problems(task, planned.setup))
+        )
+        count = len(briefs)
+    except InputError as exc:  # a brief that does not load or validate: its problems, then the summary
+        findings = exc.problems
+        count = len(find_briefs(paths_))
+    errors = [p for p in findings if strict or not p.warning]
+    for finding in findings:
+        if not quiet or finding in errors:
+            click.echo(str(finding), err=True)
+    warnings = len(findings) - len(errors)
+    if not quiet:
+        summary = f"{plural(count, 'brief')} checked: {len(errors)} error(s), {warnings} warning(s)"
+        click.echo(summary, err=bool(errors))
+    if errors:
+        sys.exit(EXIT_INPUT)
+
+
+__all__ = ["build", "check", "watch"]

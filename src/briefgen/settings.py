@@ -1,0 +1,418 @@
+"""Declare each build setting once: its type, its choices (read from the registries), its default, its help, its
+key in the project file and its command-line option; give the settings a build runs with.
+
+`Settings` is the one declaration. Its other faces are made from it: the project file's checks (`briefgen.config`
+validates a file's table with this model and places each problem at its line), the options of `build`, `watch`,
+`check` and the commands that share a setting (`briefgen.cli.options`), and the build itself (`briefgen.build`
+reads a `Settings`). A field's `Field(alias=...)` is its key in the project file, its `description` the help of
+its option, and its metadata a `Kind` (how a value is checked, which the command line turns into a click type)
+and an `Option` (the option's names; none: the project file only).
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo
+from pydantic.fields import FieldInfo
+from pydantic_core import PydanticCustomError, core_schema
+
+from briefgen.backends import BACKENDS, DEFAULT, TIMEOUT, formats
+from briefgen.distribution import standards
+from briefgen.errors import display_path
+from briefgen.themes.builtin import ALIASES, DEFAULT_THEME, MANIFEST, builtin_themes
+
+
+class MustBe(Exception):
+    """A value of the wrong type; its message says what it must be: `an integer`."""
+
+
+class Bad(Exception):
+    """A value of the right type that is not allowed; its message says why."""
+
+
+def kind_of(value: Any) -> str:
+    """What a TOML value is, as a message says it."""
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, int):
+        return "an integer"
+    if isinstance(value, float):
+        return "a number"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, list | tuple):
+        return "an array"
+    if isinstance(value, dict):
+        return "a table"
+    return "a date or time"
+
+
+# -- the kinds of value --------------------------------------------------------------------------------------
+
+
+class Kind:
+    """How a setting's value is checked, from the project file or from Python: `check` returns the value
+    (a path made relative to `base`, the project file's folder) or raises MustBe or Bad. pydantic runs it as the
+    field's validator; the command line makes an option of each kind (briefgen.cli.options)."""
+
+    def check(self, value: Any, base: Path) -> Any:
+        raise NotImplementedError
+
+    def __get_pydantic_core_schema__(self, _source: Any, _handler: Any) -> core_schema.CoreSchema:
+        return core_schema.with_info_plain_validator_function(self._validate)
+
+    def _validate(self, value: Any, info: ValidationInfo) -> Any:
+        base = (info.context or {}).get("base", Path())
+        try:
+            return self.check(value, base)
+        except MustBe as exc:
+            message = f"must be {exc}, not {kind_of(value)}"
+        except Bad as exc:
+            message = str(exc)
+        raise PydanticCustomError("briefgen_setting", "{message}", {"message": message})
+
+
+def _string(value: Any) -> str:
+    if not isinstance(value, str):
+        raise MustBe("a string")
+    if not value.strip():
+        raise Bad("must not be empty")
+    return value
+
+
+def _path(value: Any, base: Path) -> Path:
+    """A path as written (`~` expanded), relative to `base` unless absolute."""
+    path = Path(os.path.expanduser(value if isinstance(value, Path) else _string(value)))
+    return path if path.is_absolute() else base / path
+
+
+@dataclass(frozen=True)
+class Choice(Kind):
+    """One of the names a registry holds when the value is checked (an engine added to the registry is one)."""
+
+    what: str  # how a message names one: "engine"
+    read: Callable[[], Iterable[str]]
+
+    @property
+    def choices(self) -> tuple[str, ...]:
+        return tuple(self.read())
+
+    def check(self, value: Any, _base: Path) -> str:
+        text = _string(value)
+        choices = self.choices
+        if text not in choices:
+            close = difflib.get_close_matches(text, choices, n=1, cutoff=0.6)
+            hint = f"did you mean '{close[0]}'? " if close else ""
+            raise Bad(f"unknown {self.what} '{text}' ({hint}{self.what}s: {', '.join(choices)})")
+        return text
+
+
+@dataclass(frozen=True)
+class ThemeName(Kind):
+    """A built-in theme's name as is; else a theme folder, relative to `base`."""
+
+    def check(self, value: Any, base: Path) -> str:
+        text = str(value) if isinstance(value, Path) else _string(value)
+        if text in builtin_themes() or text in ALIASES:
+            return text
+        folder = _path(text, base)
+        if not folder.is_dir():
+            raise Bad(
+                f"no theme '{text}': not a built-in theme ({', '.join(builtin_themes())}) nor a folder "
+                f"{display_path(folder)} holding a {MANIFEST}"
+            )
+        return str(folder)
+
+
+@dataclass(frozen=True)
+class Languages(Kind):
+    """Language codes: an array in the file, `fr,en` on the command line."""
+
+    def check(self, value: Any, _base: Path) -> tuple[str, ...] | None:
+        if value is None:
+            return None
+        if not isinstance(value, list | tuple):
+            raise MustBe('an array of language codes, e.g. ["fr", "en"]')
+        odd = next((v for v in value if not isinstance(v, str)), None)
+        if odd is not None:
+            raise Bad(f'each language is a string, e.g. "fr", not {kind_of(odd)}')
+        langs = tuple(v.strip() for v in value)
+        if not langs or not all(langs):
+            raise Bad('must name languages, e.g. ["fr", "en"]')
+        return langs
+
+
+@dataclass(frozen=True)
+class Folder(Kind):
+    """A folder, made if needed: not a file."""
+
+    def check(self, value: Any, base: Path) -> Path:
+        path = _path(value, base)
+        if path.exists() and not path.is_dir():
+            raise Bad(f"{display_path(path)} is a file, not a folder")
+        return path
+
+
+@dataclass(frozen=True)
+class Existing(Kind):
+    """A file or folder that exists."""
+
+    def check(self, value: Any, base: Path) -> Path:
+        path = _path(value, base)
+        if not path.exists():
+            raise Bad(f"no such file or folder: {display_path(path)}")
+        return path
+
+
+@dataclass(frozen=True)
+class AnyPath(Kind):
+    """A path, or none."""
+
+    def check(self, value: Any, base: Path) -> Path | None:
+        return None if value is None else _path(value, base)
+
+
+@dataclass(frozen=True)
+class Count(Kind):
+    """An integer of at least `least`."""
+
+    least: int
+
+    def check(self, value: Any, _base: Path) -> int:
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise MustBe("an integer")
+        if value < self.least:
+            raise Bad(f"must be at least {self.least}, not {value}")
+        return value
+
+
+@dataclass(frozen=True)
+class Seconds(Kind):
+    """A number of seconds above 0."""
+
+    def check(self, value: Any, _base: Path) -> float:
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise MustBe("a number of seconds")
+        if not value > 0 or value != value or value == float("inf"):
+            raise Bad(f"must be a number of seconds above 0, not {value}")
+        return float(value)
+
+
+@dataclass(frozen=True)
+class Standards(Kind):
+    """PDF standards of briefgen.distribution.standards: `"ua-1,a-3b"` or `["ua-1", "a-3b"]`, in its order."""
+
+    def check(self, value: Any, _base: Path) -> tuple[str, ...]:
+        if isinstance(value, list | tuple) and all(isinstance(v, str) for v in value):
+            text = ",".join(value)
+        elif isinstance(value, str):
+            text = value
+        else:
+            raise MustBe('a string or an array of standards, e.g. "ua-1,a-3b" or ["ua-1", "a-3b"]')
+        try:
+            return standards.parse(text)
+        except ValueError as exc:
+            raise Bad(str(exc)) from None
+
+
+@dataclass(frozen=True)
+class Switch(Kind):
+    """True or false: a flag on the command line."""
+
+    def check(self, value: Any, _base: Path) -> bool:
+        if not isinstance(value, bool):
+            raise MustBe("true or false")
+        return value
+
+
+@dataclass(frozen=True, init=False)
+class Option:
+    """A setting's command-line option: its names (`--jobs`, `-j`) and the word its help shows for the value.
+    `file=False`: the command line's only, not a key of the project file."""
+
+    names: tuple[str, ...]
+    metavar: str | None
+    file: bool
+
+    def __init__(self, *names: str, metavar: str | None = None, file: bool = True) -> None:
+        object.__setattr__(self, "names", names)
+        object.__setattr__(self, "metavar", metavar)
+        object.__setattr__(self, "file", file)
+
+
+def _engines() -> Iterable[str]:
+    return BACKENDS
+
+
+def _or(words: Iterable[str]) -> str:
+    """The words as a sentence lists them: html, typ or tex."""
+    *rest, last = words
+    return f"{', '.join(rest)} or {last}" if rest else last
+
+
+def help_words() -> dict[str, str]:
+    """What a field's help may name, read from the registry: `{sources}` (html, typ or tex) and `{writers}`
+    (html (weasyprint), typ (typst), tex (latex))."""
+    return {
+        "sources": _or(b.format for b in BACKENDS.values()),
+        "writers": ", ".join(f"{b.format} ({b.name})" for b in BACKENDS.values()),
+    }
+
+
+# -- the settings --------------------------------------------------------------------------------------------
+
+
+class Settings(BaseModel):
+    """What a build is asked for, each setting declared once. Values come from the command line (checked by
+    its options), the project file (checked by this model) or these defaults; `briefgen.config.settle` decides
+    which wins."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+
+    briefs: Annotated[
+        Path | None,
+        Existing(),
+        Field(description="The briefs built when no PATH is given: a brief file or a folder of briefs."),
+    ] = None
+    langs: Annotated[
+        tuple[str, ...] | None,
+        Languages(),
+        Option("--lang"),
+        Field(
+            alias="languages", description="Languages to build, e.g. fr,en (default: all the brief declares)."
+        ),
+    ] = None
+    engine: Annotated[
+        str,
+        Choice("engine", _engines),
+        Option("--engine"),
+        Field(
+            description="The typesetting engine (briefgen doctor says which are installed); with --format "
+            "{sources}, the engine that writes it."
+        ),
+    ] = DEFAULT
+    out: Annotated[
+        Path,
+        Folder(),
+        Option("--out"),
+        Field(
+            description="The folder the PDFs are written to, made if needed; each file is replaced atomically."
+        ),
+    ] = Path("out")
+    theme: Annotated[
+        str,
+        ThemeName(),
+        Option("--theme"),
+        Field(description="A built-in theme (briefgen themes list) or a theme folder holding a theme.yaml."),
+    ] = DEFAULT_THEME
+    templates: Annotated[
+        Path | None,
+        AnyPath(),
+        Option("--templates", file=False),
+        Field(
+            description="Older form of a theme override: DIR/<theme>/<engine>/ and DIR/catalogs/ are searched "
+            "first."
+        ),
+    ] = None
+    format: Annotated[
+        str,
+        Choice("format", formats),
+        Option("--format"),
+        Field(
+            description="pdf, or the engine's source: {writers}; picks that engine when --engine is not given."
+        ),
+    ] = "pdf"
+    standards: Annotated[
+        tuple[str, ...],
+        Standards(),
+        Option("--pdf-standard", metavar="STANDARDS"),
+        Field(
+            alias="pdf-standard",
+            description="The PDF standards to meet, comma-separated: ua-1 (tagged, accessible), a-2b or a-3b "
+            "(archival; a-3b carries the brief inside as associated files), e.g. ua-1,a-3b.",
+        ),
+    ] = ()
+    attach: Annotated[
+        str,
+        Choice("attach", lambda: standards.ATTACH),
+        Option("--attach"),
+        Field(
+            description="What each PDF carries: the brief, its sources' files, its figures and the build record "
+            "(all); the build record alone, which names each input by its sha256 (record); nothing (none)."
+        ),
+    ] = "all"
+    strict: Annotated[
+        bool,
+        Switch(),
+        Option("--strict"),
+        Field(
+            description="A briefing over its brief's page budget is an error (exit 2, nothing written), not a "
+            "warning."
+        ),
+    ] = False
+    jobs: Annotated[
+        int,
+        Count(1),
+        Option("--jobs", "-j"),
+        Field(description="Builds run in parallel."),
+    ] = 1
+    timeout: Annotated[
+        float,
+        Seconds(),
+        Option("--timeout", metavar="SECONDS"),
+        Field(description="Stop an engine that takes longer than this to typeset one document (exit 1)."),
+    ] = TIMEOUT
+
+
+def kind(field: FieldInfo) -> Kind:
+    """How the field's values are checked."""
+    return next(m for m in field.metadata if isinstance(m, Kind))
+
+
+def option(field: FieldInfo) -> Option | None:
+    """The field's command-line option, if it has one."""
+    return next((m for m in field.metadata if isinstance(m, Option)), None)
+
+
+def help_of(field: FieldInfo) -> str:
+    """The field's help, with what it names of the registry filled in."""
+    return (field.description or "").format(**help_words())
+
+
+def file_keys(model: type[Settings] = Settings) -> dict[str, str]:
+    """The name of each setting the project file may give, by its key there, in the model's order."""
+    keys: dict[str, str] = {}
+    for name, field in model.model_fields.items():
+        flag = option(field)
+        if flag is None or flag.file:
+            keys[field.alias or name] = name
+    return keys
+
+
+__all__ = [
+    "AnyPath",
+    "Bad",
+    "Choice",
+    "Count",
+    "Existing",
+    "Folder",
+    "Kind",
+    "Languages",
+    "MustBe",
+    "Option",
+    "Seconds",
+    "Settings",
+    "Standards",
+    "Switch",
+    "ThemeName",
+    "file_keys",
+    "help_of",
+    "kind",
+    "option",
+]
