@@ -170,11 +170,11 @@ def test_bad_values_are_located_and_reported_together(project: Path) -> None:
     code, _, stderr = run_cli("build", "minimal.yaml")
     assert code == 2
     assert stderr.splitlines() == [
-        "briefgen.toml:1:10: engine: unknown engine 'typs' (did you mean 'typst'? engines: weasyprint, typst, latex)",
+        "briefgen.toml:1:10: engine: unknown engine 'typs' (did you mean 'typst'? one of: weasyprint, typst, latex)",
         "briefgen.toml:2:8: jobs: must be at least 1, not 0",
         "briefgen.toml:3:11: timeout: must be a number of seconds above 0, not -1",
         "briefgen.toml:4:10: briefs: no such file or folder: nowhere",
-        "briefgen.toml:5:10: format: unknown format 'docx' (formats: pdf, html, typ, tex)",
+        "briefgen.toml:5:10: format: unknown format 'docx' (one of: pdf, html, typ, tex)",
         "briefgen.toml:6:9: theme: no theme 'nope': not a built-in theme (briefing, dossier) nor a folder nope "
         "holding a theme.yaml",
     ]

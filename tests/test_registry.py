@@ -123,11 +123,11 @@ def test_the_project_file_accepts_it(registered: backends.Backend, theme: Path, 
     code, _out, err = run_cli("build")
     assert code == 2
     assert (
-        "briefgen.toml:1:10: engine: unknown engine 'plaintex' (did you mean 'plaintext'? engines: weasyprint, "
+        "briefgen.toml:1:10: engine: unknown engine 'plaintex' (did you mean 'plaintext'? one of: weasyprint, "
         "typst, latex, plaintext)" in err
     ), err
     assert (
-        "briefgen.toml:2:10: format: unknown format 'text' (did you mean 'txt'? formats: pdf, html, typ, tex, txt)"
+        "briefgen.toml:2:10: format: unknown format 'text' (did you mean 'txt'? one of: pdf, html, typ, tex, txt)"
         in err
     ), err
 

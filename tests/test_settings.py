@@ -165,9 +165,9 @@ def test_a_key_the_model_does_not_have_lists_the_models_keys(project: Path) -> N
 @pytest.mark.parametrize(
     ("key", "value", "listed"),
     [
-        ("engine", "tipst", lambda: f"did you mean 'typst'? engines: {', '.join(BACKENDS)}"),
-        ("format", "pfd", lambda: f"did you mean 'pdf'? formats: {', '.join(formats())}"),
-        ("attach", "everything", lambda: f"attachs: {', '.join(standards.ATTACH)}"),
+        ("engine", "tipst", lambda: f"did you mean 'typst'? one of: {', '.join(BACKENDS)}"),
+        ("format", "pfd", lambda: f"did you mean 'pdf'? one of: {', '.join(formats())}"),
+        ("attach", "everything", lambda: f"one of: {', '.join(standards.ATTACH)}"),
         ("pdf-standard", "ua-2", lambda: f"standards: {', '.join(standards.STANDARDS)}"),
         ("theme", "brefing", lambda: f"not a built-in theme ({', '.join(builtin_themes())})"),
     ],
@@ -234,7 +234,7 @@ def test_a_setting_added_to_the_model_is_a_key_of_the_project_file(project: Path
     code, out, err = run_paper()
     assert (code, out) == (2, "")
     assert err.splitlines() == [
-        "briefgen.toml:1:14: paper-size: unknown paper 'a5' (papers: a4, letter)",
+        "briefgen.toml:1:14: paper-size: unknown paper 'a5' (one of: a4, letter)",
         "briefgen.toml:2:1: unknown key 'papr-size' (did you mean 'paper-size'?)",
     ]
 

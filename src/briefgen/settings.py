@@ -109,7 +109,7 @@ class Choice(Kind):
         if text not in choices:
             close = difflib.get_close_matches(text, choices, n=1, cutoff=0.6)
             hint = f"did you mean '{close[0]}'? " if close else ""
-            raise Bad(f"unknown {self.what} '{text}' ({hint}{self.what}s: {', '.join(choices)})")
+            raise Bad(f"unknown {self.what} '{text}' ({hint}one of: {', '.join(choices)})")
         return text
 
 
