@@ -1,4 +1,4 @@
-"""The blocks of a section, one model per kind: a paragraph, a list, a table, a figure, a quote.
+"""The blocks of a section, one model per kind: a paragraph, a list, a table, a figure, a quote, a timeline.
 
 A block holds exactly one kind, named by its key (`text:`, `table:` …); `BlockKind` lists them, and each
 stage that treats kinds one by one (the view, one template per engine) dispatches on it exhaustively.
@@ -6,6 +6,8 @@ stage that treats kinds one by one (the view, one template per engine) dispatche
 
 from __future__ import annotations
 
+import calendar
+import datetime as dt
 from decimal import Decimal
 from pathlib import PurePosixPath
 from typing import Annotated, Any, Literal, get_args
@@ -23,6 +25,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from briefgen.brief import limits
+from briefgen.brief.facts import Period, When, error_at
 from briefgen.brief.text import Basis, Excerpt, Localised, Strict, Text, check_neutral, one_of_keys
 
 
@@ -106,8 +109,52 @@ class Figure(Strict):
     width: Annotated[Decimal, Field(gt=0, le=1)] = Decimal(1)  # a fraction of the text's width
 
 
+class TimelineEvent(Strict):
+    """A dated event: its date, of any precision as a date fact's (`2023-05-14`, `2023-05`, `2023`, `{value:
+    2023, part: late}`), and what happened, in every language."""
+
+    date: When
+    text: Localised
+
+
+def _span(period: Period) -> tuple[dt.date, dt.date]:
+    """The first and last day of a day, a month or a year."""
+    if period.day:
+        return period.first_day, period.first_day
+    if period.month:
+        last = calendar.monthrange(period.year, period.month)[1]
+        return period.first_day, dt.date(period.year, period.month, last)
+    return period.first_day, dt.date(period.year, 12, 31)
+
+
+class Timeline(Strict):
+    """Dated events, earliest first, printed in the brief's order; one wholly before an earlier one is an error."""
+
+    events: Annotated[list[TimelineEvent], Field(min_length=1, max_length=limits.MAX_ITEMS)]
+
+    @model_validator(mode="after")
+    def _in_order(self) -> Timeline:
+        latest, latest_at = _span(self.events[0].date.value)[0], 0
+        for number, event in enumerate(self.events):
+            first, last = _span(event.date.value)
+            if last < latest:  # a date that overlaps (2023 and 2023-05) may come either side of it
+                raise error_at(
+                    "timeline_order",
+                    "{date} comes before {earlier} (event {above}, above it): a timeline lists its events in "
+                    "date order, earliest first",
+                    ("events", number, "date"),
+                    str(event.date.value),
+                    date=str(event.date.value),
+                    earlier=str(self.events[latest_at].date.value),
+                    above=latest_at + 1,
+                )
+            if first > latest:
+                latest, latest_at = first, number
+        return self
+
+
 # The kinds of block, in the order the schema lists them: each is a key of `Block` holding its own model.
-BlockKind = Literal["text", "items", "table", "figure", "quote"]
+BlockKind = Literal["text", "items", "table", "figure", "quote", "timeline"]
 BLOCK_KINDS: tuple[BlockKind, ...] = get_args(BlockKind)
 
 
@@ -116,8 +163,8 @@ def _choices(kinds: tuple[str, ...]) -> str:
 
 
 class Block(Strict):
-    """One of: a paragraph (`text`), a bulleted list (`items`), a `table`, a `figure`, or a `quote` of a source
-    (an excerpt, printed verbatim in its language); with the source excerpts it
+    """One of: a paragraph (`text`), a bulleted list (`items`), a `table`, a `figure`, a `quote` of a source
+    (an excerpt, printed verbatim in its language) or a `timeline` of dated events; with the source excerpts it
     rests on (`basis`)."""
 
     model_config = ConfigDict(json_schema_extra=one_of_keys(*BLOCK_KINDS))
@@ -127,6 +174,7 @@ class Block(Strict):
     table: Table | None = None
     figure: Figure | None = None
     quote: Excerpt | None = None
+    timeline: Timeline | None = None
     basis: Annotated[Basis, Field(max_length=limits.MAX_EXCERPTS)] = []
 
     @model_validator(mode="after")
@@ -150,4 +198,6 @@ __all__ = [
     "Column",
     "Figure",
     "Table",
+    "Timeline",
+    "TimelineEvent",
 ]

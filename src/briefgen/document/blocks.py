@@ -12,9 +12,11 @@ from pathlib import Path
 from typing import TypeVar, assert_never, cast
 
 from briefgen.brief import model
-from briefgen.brief.blocks import BlockKind
-from briefgen.brief.inline import Inline, plain
+from briefgen.brief.blocks import BlockKind, Timeline
+from briefgen.brief.inline import Inline, keep, plain
 from briefgen.document.context import Context, ExcerptView, NoteView
+from briefgen.language.facts import format_when
+from briefgen.language.typography import typeset_text
 
 
 @dataclass(frozen=True)
@@ -44,8 +46,23 @@ class FigureView:
     width: float  # a fraction of the text's width
 
 
-# What `block.content` holds, by kind: a paragraph, the items of a list, a table, a figure, a quote.
-Content = Inline | tuple[Inline, ...] | TableView | FigureView | ExcerptView
+@dataclass(frozen=True)
+class EventView:
+    """A dated event: its date as the language writes it (14 June 2023, mid-2023), as written in the brief
+    (`iso`: 2023-06-14, 2023-06, 2023, for HTML's `<time datetime>`), and what happened."""
+
+    date: Inline
+    iso: str
+    text: Inline
+
+
+@dataclass(frozen=True)
+class TimelineView:
+    events: tuple[EventView, ...]
+
+
+# What `block.content` holds, by kind: a paragraph, the items of a list, a table, a figure, a quote, a timeline.
+Content = Inline | tuple[Inline, ...] | TableView | FigureView | ExcerptView | TimelineView
 
 
 @dataclass(frozen=True)
@@ -93,6 +110,19 @@ def quote_view(ctx: Context, quote: str | model.Cited) -> ExcerptView:
     return ctx.excerpt(quote)
 
 
+def timeline_view(ctx: Context, timeline: Timeline) -> TimelineView:
+    return TimelineView(
+        tuple(
+            EventView(
+                (keep(typeset_text(format_when(event.date, ctx.catalog), ctx.catalog.typography)),),
+                str(event.date.value),
+                ctx.prose(event.text),
+            )
+            for event in timeline.events
+        )
+    )
+
+
 T = TypeVar("T")
 
 
@@ -118,6 +148,8 @@ def content_of(ctx: Context, block: model.Block) -> Content:
         case "quote":
             # (an `Excerpt` is a text or a `Cited`; mypy reads its validated text type as object)
             return quote_view(ctx, cast("str | model.Cited", _held(block.quote)))
+        case "timeline":
+            return timeline_view(ctx, _held(block.timeline))
         case _:
             assert_never(kind)
 
@@ -132,8 +164,10 @@ __all__ = [
     "BlockView",
     "ColumnView",
     "Content",
+    "EventView",
     "FigureView",
     "TableView",
+    "TimelineView",
     "block_view",
     "content_of",
 ]
