@@ -1,8 +1,8 @@
 """Sources, notes, tables, figures, quotes and the annex: checked where they are written, shown in every engine.
 
 The fixture `tests/fixtures/elements/` uses every element: two sources (one English article, one French press
-release), excerpts that name their source, a table, an SVG and a PNG figure, two quotes, an omission flag, people,
-an organisation and a place outside the key facts.
+release), excerpts that name their source, a table, an SVG and a PNG figure, two quotes, a timeline, an omission
+flag, people, an organisation and a place outside the key facts.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests import pdfcheck
+from tests import pdfcheck, validators
 from tests.conftest import FIXTURES, run_cli
 
 ELEMENTS = FIXTURES / "elements"
@@ -134,7 +134,42 @@ MISTAKES = [
         '      - quote: "We are building',
         '      - text: {en: a, fr: b}\n        quote: "We are building',
         "text: {en: a, fr: b}",
-        "a block holds exactly one of 'text', 'items', 'table', 'figure' or 'quote'",
+        "a block holds exactly one of 'text', 'items', 'table', 'figure', 'quote' or 'timeline'",
+    ),
+    (
+        "a timeline's events out of date order",
+        "- date: 2024-03-12",
+        "- date: 2018-03-12",
+        "- date: 2018-03-12",
+        "'date': 2018-03-12 comes before 2019 (event 1, above it): a timeline lists its events in date order",
+    ),
+    (
+        "a timeline event in the month before the day above it",
+        "- date: {value: 2025, part: late}",
+        "- date: 2024-02",
+        "- date: 2024-02",
+        "2024-02 comes before 2024-03-12 (event 2, above it)",
+    ),
+    (
+        "an empty timeline",
+        "      - timeline:\n",
+        "      - timeline: {events: []}\n      - timeline:\n",
+        "timeline: {events: []}",
+        "'events' must not be empty",
+    ),
+    (
+        "a timeline event that is no date",
+        "- date: 2019",
+        "- date: 2019-13",
+        "- date: 2019-13",
+        "'2019-13' is not a valid date (month value is outside expected range of 1-12)",
+    ),
+    (
+        "a timeline event not written in every language",
+        ', fr: "{{hires}} ingénieurs recrutés."}',
+        "}",
+        "{{hires}} engineers hired.",
+        "missing 'fr'",
     ),
     (
         "a flag with no quote that is not an omission",
@@ -169,6 +204,12 @@ def _line_of_block(brief: Path, needle: str) -> str:
     text = brief.read_text()
     line = text[: text.index(needle)].count("\n") + 1
     return f"{brief}:{line}:"
+
+
+def test_a_timeline_event_may_share_the_period_of_the_one_above_it(tmp_path: Path) -> None:
+    """2024 after 2024-03-12 is not out of order: the year holds the day (the order checked is the dates')."""
+    brief = copy_with(tmp_path, "- date: {value: 2025, part: late}", "- date: 2024")
+    assert check(brief) == (0, "")
 
 
 def test_source_and_sources_together_are_refused(tmp_path: Path) -> None:
@@ -302,6 +343,57 @@ def test_every_element_is_on_the_page(built, engine: str) -> None:
     assert re.search(
         r"Autres données.*Ingénieurs à recruter.*60.*Fondée à.*Lyon \(France\)", text, re.I | re.S
     )
+
+
+TIMELINE = {  # the fixture's timeline as each language prints it: the heading, then each date and its event
+    "en": [
+        "Timeline",
+        "2019 Northwind is founded in Lyon.",
+        "12 March 2024 Series B round: US$42.5 million.",
+        "late 2025 60 engineers hired.",
+    ],
+    "fr": [
+        "Chronologie",
+        "2019 Northwind est fondée à Lyon.",
+        "12 mars 2024 Tour de série B : 42,5 millions de dollars des États-Unis.",
+        "fin 2025 60 ingénieurs recrutés.",
+    ],
+}
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+@pytest.mark.parametrize(("theme", "lang"), [("briefing", "fr"), ("briefing", "en"), ("dossier", "en")])
+def test_a_timeline_shows_its_dated_events_in_order(built, engine: str, theme: str, lang: str) -> None:
+    """Each event under its date, written the language's way (12 mars 2024, fin 2025), in the brief's order."""
+    text = words_of(built(BRIEF, engine, theme, lang))
+    heading, *events = TIMELINE[lang]
+    at = text.lower().rfind(heading.lower() + " 2019")
+    assert at != -1, text
+    positions = [text.find(event, at) for event in events]
+    assert -1 not in positions, [e for e, p in zip(events, positions, strict=True) if p == -1]
+    assert positions == sorted(positions)
+
+
+@pytest.mark.parametrize("engine", ("typst", "weasyprint"))
+def test_a_timeline_is_tagged_as_a_list_of_dated_events(standard_pdfs, engine: str) -> None:
+    """Under PDF/UA-1 a timeline is a list: an item per event, its date the item's label, the event its body."""
+    for lang, pdf in standard_pdfs(engine, ("ua-1",), "briefing", BRIEF).items():
+        assert validators.page_failures(pdf, "ua-1") == []
+        rows = [
+            (role, depth, " ".join(text.split())) for role, depth, _attrs, text in pdfcheck.structure(pdf)
+        ]
+        events = TIMELINE[lang][1:]
+        start = next(
+            i for i, (role, _d, text) in enumerate(rows) if role == "/L" and text.startswith("2019 ")
+        )
+        depth = rows[start][1]
+        end = next((n for n in range(start + 1, len(rows)) if rows[n][1] <= depth), len(rows))
+        inside = rows[start + 1 : end]
+        items = [text for role, d, text in inside if role == "/LI" and d == depth + 1]
+        labels = [text for role, d, text in inside if role == "/Lbl" and d == depth + 2]
+        bodies = [text for role, d, text in inside if role == "/LBody" and d == depth + 2]
+        assert items == events, lang
+        assert [f"{label} {body}" for label, body in zip(labels, bodies, strict=True)] == events, lang
 
 
 @pytest.mark.parametrize("engine", ENGINES)

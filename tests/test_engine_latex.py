@@ -150,12 +150,12 @@ def test_tex_specials_and_commands_in_the_brief_are_printed_as_text(
         doc = document(SPECIALS, lang)
         section = doc.sections[0]
         author = next(field.value for field in doc.meta if field.label == load_catalog(lang)("author"))
-        shown = [doc.title, plain(author), plain(doc.summary), plain(section.blocks[0].text)]
-        shown += [plain(item) for item in section.blocks[1].items]
+        shown = [doc.title, plain(author), plain(doc.summary), plain(section.blocks[0].content)]
+        shown += [plain(item) for item in section.blocks[1].content]
         shown += [plain(doc.key_facts[0].label), plain(doc.flags[0].quote), plain(doc.flags[0].note)]
-        shown += [plain(section.blocks[2].text)]
+        shown += [plain(section.blocks[2].content)]
         assert [s for s in shown if flat(s) not in text] == []
-        link = next(node for node in section.blocks[2].text if node.kind == "link")
+        link = next(node for node in section.blocks[2].content if node.kind == "link")
         assert pdfcheck.link_uris(pdf) == [link.href]
         meta = pdfcheck.metadata(pdf)
         assert (meta["Title"], meta["Author"]) == (doc.title, doc.author)

@@ -192,8 +192,8 @@ def test_every_typst_special_in_a_brief_is_shown_literally(tmp_path: Path, lang:
         *(fact.note for fact in doc.key_facts if fact.note),
         *(flag.quote for flag in doc.flags),
         *(flag.note for flag in doc.flags),
-        *(block.text for block in doc.sections[0].blocks if block.kind == "text"),
-        *(item for block in doc.sections[0].blocks for item in block.items),
+        *(block.content for block in doc.sections[0].blocks if block.kind == "text"),
+        *(item for block in doc.sections[0].blocks if block.kind == "items" for item in block.content),
     ]
     squashed = "".join(text.split())  # pdftotext breaks lines after a slash: compare without white space
     for nodes in prose:

@@ -8,6 +8,7 @@ import pytest
 
 from briefgen.errors import InputError
 from briefgen.themes.layers import load_theme
+from tests import pdfcheck
 from tests.conftest import FIXTURES, ROOT, run_cli
 
 MINIMAL = FIXTURES / "minimal.yaml"
@@ -230,6 +231,34 @@ def test_an_override_the_parent_does_not_have_is_an_error(tmp_path: Path) -> Non
     assert code == 2
     assert (
         "the theme has no template 'sumary.html.j2' for weasyprint to override (did you mean 'summary.html.j2'?)"
+        in stderr
+    )
+
+
+def test_a_theme_overrides_one_kind_of_block_by_its_file(tmp_path: Path) -> None:
+    """Each kind of block has its own template, `blocks/<kind>.<ext>.j2`: a theme replaces one by file."""
+    files = {
+        "typst/blocks/items.typ.j2": "#para[MY LIST: {{ block.content | map('inline') | join(' / ') }}]\n"
+    }
+    mine = theme(tmp_path / "mine", "name: mine\nextends: briefing\n", files)
+    out = tmp_path / "out"
+    code, _, stderr = run_cli(
+        "build", MINIMAL, "--engine", "typst", "--theme", mine, "--out", out, "--lang", "en"
+    )
+    assert code == 0, stderr
+    words = " ".join(pdfcheck.text(out / "minimal-brief.en.pdf").split())
+    assert "MY LIST: Point one / Point two" in words
+    assert "A clickable link." in words  # the other kinds as the parent writes them
+
+
+def test_an_override_of_a_block_by_its_old_name_points_to_its_file(tmp_path: Path) -> None:
+    mine = theme(tmp_path / "mine", "name: mine\nextends: briefing\n", {"typst/table.typ.j2": "x\n"})
+    code, _, stderr = run_cli(
+        "build", MINIMAL, "--engine", "typst", "--theme", mine, "--out", tmp_path / "out"
+    )
+    assert code == 2
+    assert (
+        "the theme has no template 'table.typ.j2' for typst to override (did you mean 'blocks/table.typ.j2'?)"
         in stderr
     )
 

@@ -22,7 +22,8 @@ from briefgen.brief.validate import LoadedBrief, id_used_twice, load_brief
 from briefgen.distribution import manifest, provenance, standards
 from briefgen.distribution.pdfinfo import first_page_of
 from briefgen.distribution.standards import Plan as StandardsPlan
-from briefgen.document.view import Document, build_document
+from briefgen.document.context import ExcerptView
+from briefgen.document.view import Document, all_blocks, build_document
 from briefgen.errors import BriefgenError, EngineError, EngineTimeout, InputError, Problem, display_path
 from briefgen.language.catalog import Catalog, load_catalog
 from briefgen.language.facts import fact_problems
@@ -421,8 +422,7 @@ def _language_warnings(engine: Backend, task: Task, doc: Document, warned: set[P
     if check is None:
         return
     quoted = [flag.quote_lang for flag in doc.flags] + [e.lang for note in doc.notes for e in note.excerpts]
-    quoted += [b.quote.lang for s in doc.sections for b in s.blocks if b.quote]
-    quoted += [b.quote.lang for s in doc.sections for sub in s.subsections for b in sub.blocks if b.quote]
+    quoted += [b.content.lang for b in all_blocks(doc.sections) if isinstance(b.content, ExcerptView)]
     for tag in dict.fromkeys(quoted):
         message = check(tag, task.catalog)
         brief = task.loaded.brief

@@ -81,7 +81,7 @@ class Period:
         return "-".join(f"{n:02d}" for n in (self.year, self.month, self.day) if n)
 
 
-def _error(kind: str, message: str, loc: tuple[str | int, ...], given: Any, **ctx: Any) -> ValidationError:
+def error_at(kind: str, message: str, loc: tuple[str | int, ...], given: Any, **ctx: Any) -> ValidationError:
     """A validation error at `loc` inside the value being validated (pydantic prefixes the value's place)."""
     detail = InitErrorDetails(type=PydanticCustomError(kind, message, ctx), loc=loc, input=given)
     return ValidationError.from_exception_data("fact", [detail])
@@ -142,7 +142,7 @@ PeriodValue = Annotated[Period, PlainValidator(_period), WithJsonSchema(PERIOD_S
 
 def _check_when(period: Period, part: Part | None, approximate: bool) -> None:
     if part and period.precision == "day":
-        raise _error(
+        raise error_at(
             "when",
             "a part of a month or year (early June 2023, mid-2023) needs a month or a year, "
             "and {value} names its day: write {month}, or remove 'part'",
@@ -152,7 +152,7 @@ def _check_when(period: Period, part: Part | None, approximate: bool) -> None:
             month=f"{period.year}-{period.month:02d}",
         )
     if part and approximate:
-        raise _error(
+        raise error_at(
             "when",
             "not with 'part', which places the date approximately already",
             ("approximate",),
@@ -341,7 +341,7 @@ def _displays(value: Any, info: ValidationInfo) -> CurrencyDisplay | dict[str, C
                 "lang_undeclared", "language '{lang}' is not declared in 'languages'", {"lang": str(lang)}
             )
         if display not in _DISPLAYS:
-            raise _error("currency_display", _DISPLAY_ERROR, (str(lang),), display)
+            raise error_at("currency_display", _DISPLAY_ERROR, (str(lang),), display)
     return {str(k): v for k, v in value.items()}
 
 
@@ -406,7 +406,7 @@ class Count(FactBase):
             )
         else:
             message = "only counts from {low} to {high} are written in words; {value} stays in digits"
-        raise _error(
+        raise error_at(
             "spell",
             message,
             ("spell",),
@@ -429,7 +429,7 @@ class Number(FactBase):
     @model_validator(mode="after")
     def _display_of_a_unit(self) -> Number:
         if self.unit_display and not self.unit:
-            raise _error("unit", "needs a 'unit' (like kilometer)", ("unit_display",), self.unit_display)
+            raise error_at("unit", "needs a 'unit' (like kilometer)", ("unit_display",), self.unit_display)
         return self
 
 
@@ -447,7 +447,7 @@ class Percent(FactBase):
     def _one_spelling(self) -> Percent:
         if (self.value is None) == (self.percent is None):
             both = self.percent is not None
-            raise _error(
+            raise error_at(
                 "percent",
                 ("a percentage is written once: as " if both else "a percentage needs ")
                 + "'value' (a fraction: 0.08 for 8 %) or "

@@ -1,28 +1,33 @@
-"""The typed brief: metadata, sources, facts and side-by-side prose in sections of blocks."""
+"""The typed brief: metadata, sources, facts and side-by-side prose in sections of blocks (`blocks`)."""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import deque
-from decimal import Decimal
 from functools import cached_property
-from pathlib import PurePosixPath
 from typing import Annotated, Any, Literal
 
 from pydantic import (
     AfterValidator,
-    BeforeValidator,
     ConfigDict,
-    Discriminator,
     Field,
-    Tag,
-    ValidationInfo,
     field_validator,
     model_validator,
 )
 from pydantic_core import PydanticCustomError
 
 from briefgen.brief import limits
+from briefgen.brief.blocks import (  # the blocks' models are part of the brief's model
+    BLOCK_KINDS,
+    CELL_TAGS,
+    FIGURE_FORMATS,
+    Block,
+    BlockKind,
+    Cell,
+    Column,
+    Figure,
+    Table,
+)
 from briefgen.brief.facts import (  # the fact models are part of the brief's model
     Count,
     DateFact,
@@ -40,7 +45,6 @@ from briefgen.brief.facts import (  # the fact models are part of the brief's mo
 )
 from briefgen.brief.inline import FACT_REF, link_allowed
 from briefgen.brief.text import (
-    Basis,
     Cited,
     Excerpt,
     FactId,
@@ -53,7 +57,6 @@ from briefgen.brief.text import (
     Strict,
     Text,
     Url,
-    check_neutral,
     declared_language,
     fingerprint,
     one_of_keys,
@@ -90,115 +93,6 @@ class Cites(Strict):
     url: Url | None = None
     file: Text | None = None
     not_stated: Annotated[list[Localised], Field(max_length=limits.MAX_ITEMS)] = []
-
-
-def _neutral(text: Any, info: ValidationInfo) -> Any:
-    """A cell written once for every language: words, names and fact references, never a bare number."""
-    if isinstance(text, bool) or not isinstance(text, str | int | float):
-        return text
-    if not isinstance(text, str):
-        # No context: pydantic then leaves the braces of the message as written.
-        raise PydanticCustomError(
-            "cell_number",
-            f'the number {text} in a table is a fact: define it under facts and write "{{{{fact_id}}}}" in the '
-            "cell, so that each language writes it its own way (or quote it to print it as written)",
-        )
-    return text
-
-
-def _neutral_refs(text: str, info: ValidationInfo) -> str:
-    check_neutral(text, info)
-    return text
-
-
-NeutralText = Annotated[Text, BeforeValidator(_neutral), AfterValidator(_neutral_refs)]
-
-
-def _cell_kind(value: Any) -> str:
-    return "localised" if isinstance(value, dict) else "neutral"
-
-
-# A table cell: a text in every language `{en: …, fr: …}`, or one text for all (names, fact references).
-Cell = Annotated[
-    Annotated[Localised, Tag("localised")] | Annotated[NeutralText, Tag("neutral")],
-    Discriminator(_cell_kind),
-]
-CELL_TAGS = ("localised", "neutral")
-
-
-class Column(Strict):
-    title: Localised
-    align: Literal["left", "right", "center"] = "left"
-
-
-class Table(Strict):
-    """A table: a header row of column titles, rows of cells, an optional caption."""
-
-    caption: Localised | None = None
-    columns: Annotated[list[Column], Field(min_length=1, max_length=limits.MAX_COLUMNS)]
-    rows: Annotated[
-        list[Annotated[list[Cell], Field(min_length=1)]], Field(min_length=1, max_length=limits.MAX_ROWS)
-    ]
-
-    @model_validator(mode="after")
-    def _rectangular(self) -> Table:
-        for number, row in enumerate(self.rows, 1):
-            if len(row) != len(self.columns):
-                raise PydanticCustomError(
-                    "table_row",
-                    "row {number} has {cells} cells for {columns} columns",
-                    {"number": number, "cells": len(row), "columns": len(self.columns), "row": number - 1},
-                )
-        return self
-
-
-FIGURE_FORMATS = {".png": "png", ".jpg": "jpeg", ".jpeg": "jpeg", ".svg": "svg"}
-
-
-def _figure_file(name: str) -> str:
-    if PurePosixPath(name).suffix.lower() not in FIGURE_FORMATS:
-        raise PydanticCustomError(
-            "figure_format", "a figure is a PNG, JPEG or SVG file (.png, .jpg, .jpeg, .svg)"
-        )
-    return name
-
-
-class Figure(Strict):
-    """An image file in the brief's folder, with what it shows in words (`alt`) and an optional caption."""
-
-    file: Annotated[Text, AfterValidator(_figure_file)]
-    alt: Localised
-    caption: Localised | None = None
-    width: Annotated[Decimal, Field(gt=0, le=1)] = Decimal(1)  # a fraction of the text's width
-
-
-BLOCK_KINDS = ("text", "items", "table", "figure", "quote")
-
-
-class Block(Strict):
-    """One of: a paragraph (`text`), a bulleted list (`items`), a `table`, a `figure`, or a `quote` of a
-    source (an excerpt, printed verbatim in its language); with the source excerpts it rests on (`basis`)."""
-
-    model_config = ConfigDict(json_schema_extra=one_of_keys(*BLOCK_KINDS))
-
-    text: Localised | None = None
-    items: Annotated[list[Localised], Field(min_length=1, max_length=limits.MAX_ITEMS)] | None = None
-    table: Table | None = None
-    figure: Figure | None = None
-    quote: Excerpt | None = None
-    basis: Annotated[Basis, Field(max_length=limits.MAX_EXCERPTS)] = []
-
-    @model_validator(mode="after")
-    def _one_kind(self) -> Block:
-        if sum(getattr(self, kind) is not None for kind in BLOCK_KINDS) != 1:
-            raise PydanticCustomError(
-                "block_kind", "a block holds exactly one of 'text', 'items', 'table', 'figure' or 'quote'"
-            )
-        return self
-
-    @property
-    def kind(self) -> str:
-        return next(kind for kind in BLOCK_KINDS if getattr(self, kind) is not None)
 
 
 class Subsection(Strict):
@@ -375,6 +269,7 @@ __all__ = [
     "FACT_REF",
     "FIGURE_FORMATS",
     "Block",
+    "BlockKind",
     "Brief",
     "Cell",
     "Cited",

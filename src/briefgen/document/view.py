@@ -4,36 +4,19 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
-from pathlib import Path
+from dataclasses import dataclass, field
 
 from babel import Locale
 
 from briefgen.brief import model
-from briefgen.brief.inline import Inline, Node, keep, keep_together, parse, plain
-from briefgen.brief.text import excerpt_parts
+from briefgen.brief.inline import Inline, Node, keep, plain
 from briefgen.brief.validate import LoadedBrief
+from briefgen.document.blocks import BlockView, FigureView, block_view
+from briefgen.document.context import Context, NoteView, source_name
 from briefgen.language.catalog import Catalog, typography_for
 from briefgen.language.facts import format_day, format_event, format_fact, format_when, language_name
-from briefgen.language.typography import typeset, typeset_text
+from briefgen.language.typography import typeset_text
 from briefgen.themes.manifest import LAYOUT_CHOICES
-
-
-@dataclass(frozen=True)
-class ExcerptView:
-    """A verbatim excerpt of a source, in the source's language; `source` names it when there are several."""
-
-    text: Inline
-    lang: str
-    source: str
-
-
-@dataclass(frozen=True)
-class NoteView:
-    """The numbered note of a claim: the excerpts of the sources it rests on."""
-
-    number: int
-    excerpts: tuple[ExcerptView, ...]
 
 
 @dataclass(frozen=True)
@@ -43,44 +26,6 @@ class KeyFact:
     value: Inline
     note: Inline | None
     ref: NoteView | None = None
-
-
-@dataclass(frozen=True)
-class ColumnView:
-    title: Inline
-    align: str  # left, right, center
-
-
-@dataclass(frozen=True)
-class TableView:
-    number: int
-    label: str  # "Table 2"
-    caption: Inline | None
-    columns: tuple[ColumnView, ...]
-    rows: tuple[tuple[Inline, ...], ...]
-
-
-@dataclass(frozen=True)
-class FigureView:
-    number: int
-    label: str  # "Figure 1"
-    path: Path  # the image file in the brief's folder
-    name: str  # its name beside the engine's source: figure-1.png
-    format: str  # png, jpeg, svg
-    alt: str
-    caption: Inline | None
-    width: float  # a fraction of the text's width
-
-
-@dataclass(frozen=True)
-class BlockView:
-    kind: str  # text, items, table, figure, quote
-    text: Inline = ()
-    items: tuple[Inline, ...] = ()
-    table: TableView | None = None
-    figure: FigureView | None = None
-    quote: ExcerptView | None = None
-    ref: NoteView | None = None  # the note quoting the block's basis
 
 
 @dataclass(frozen=True)
@@ -174,187 +119,14 @@ class Document:
 
 
 def build_document(loaded: LoadedBrief, lang: str, catalog: Catalog) -> Document:
+    """The view of `loaded` in `lang`: its parts in the order of the page, which numbers the notes."""
+    ctx = Context(loaded, lang, catalog)
     brief = loaded.brief
-    cited = brief.cited
-    first = cited[0].id
-    by_id = {s.id: s for s in cited}
-    several = len(cited) > 1
-
-    def fact_text(fact_id: str, style: str) -> str:
-        return format_fact(brief.facts[fact_id], catalog, style, brief.facts)
-
-    names = [
-        f.name
-        for f in brief.facts.values()
-        if isinstance(f, model.Person | model.Organisation | model.Place | model.Event)
-    ]
-
-    def prose(text: model.Localised | str) -> Inline:
-        raw = text if isinstance(text, str) else text[lang]
-        return keep_together(typeset(parse(raw, fact_text), catalog.typography), names)
-
-    def words(text: str) -> Inline:
-        return keep_together((Node("text", typeset_text(text, catalog.typography)),), names)
-
-    def excerpt(value: str | model.Cited) -> ExcerptView:
-        source_id, quote = excerpt_parts(value, first)
-        source_lang = by_id[source_id].language
-        return ExcerptView(
-            (Node("text", typeset_text(quote, typography_for(source_lang, catalog.dirs))),),
-            source_lang,
-            source_name(by_id[source_id], catalog) if several else "",
-        )
-
-    notes: list[NoteView] = []
-
-    def note_of(basis: list[str | model.Cited] | str | model.Cited | None) -> NoteView | None:
-        if not basis:
-            return None
-        excerpts = basis if isinstance(basis, list) else [basis]
-        note = NoteView(len(notes) + 1, tuple(excerpt(e) for e in excerpts))
-        notes.append(note)
-        return note
-
-    counters = {"table": 0, "figure": 0}
-    figures: list[FigureView] = []
-
-    def table_view(table: model.Table) -> TableView:
-        counters["table"] += 1
-        number = counters["table"]
-        return TableView(
-            number,
-            f"{catalog('table')} {number}",
-            prose(table.caption) if table.caption else None,
-            tuple(ColumnView(prose(c.title), c.align) for c in table.columns),
-            tuple(tuple(prose(cell) for cell in row) for row in table.rows),
-        )
-
-    def figure_view(figure: model.Figure) -> FigureView:
-        counters["figure"] += 1
-        number = counters["figure"]
-        fmt = model.FIGURE_FORMATS[Path(figure.file).suffix.lower()]
-        view = FigureView(
-            number,
-            f"{catalog('figure')} {number}",
-            loaded.figure_path(figure.file),
-            f"figure-{number}.{'jpg' if fmt == 'jpeg' else fmt}",
-            fmt,
-            plain(prose(figure.alt)),
-            prose(figure.caption) if figure.caption else None,
-            float(figure.width),
-        )
-        figures.append(view)
-        return view
-
-    def block_view(b: model.Block) -> BlockView:
-        match b.kind:
-            case "text":
-                view = BlockView("text", text=prose(b.text))  # type: ignore[arg-type]
-            case "items":
-                view = BlockView("items", items=tuple(prose(i) for i in b.items or ()))
-            case "table":
-                view = BlockView("table", table=table_view(b.table))  # type: ignore[arg-type]
-            case "figure":
-                view = BlockView("figure", figure=figure_view(b.figure))  # type: ignore[arg-type]
-            case _:
-                view = BlockView("quote", quote=excerpt(b.quote))  # type: ignore[arg-type]
-        ref = note_of(b.basis)
-        return view if ref is None else replace(view, ref=ref)
-
-    key_facts = []
-    for fact_id in brief.key_facts:
-        fact = brief.facts[fact_id]
-        label = getattr(fact, "label", None) or getattr(fact, "role", None)
-        key_facts.append(
-            KeyFact(
-                id=fact_id,
-                label=prose(label) if label else words(fact_id),
-                value=(keep(typeset_text(fact_value(fact, catalog, brief.facts), catalog.typography)),),
-                note=prose(fact.note) if fact.note else None,
-                ref=note_of(fact.basis),
-            )
-        )
-
-    sections = []
-    for i, s in enumerate(brief.sections):
-        title, blocks = prose(s.title), tuple(block_view(b) for b in s.blocks)
-        subsections = tuple(
-            SectionView(
-                anchor=sub.id or f"section-{i + 1}-{j + 1}",
-                title=prose(sub.title),
-                blocks=tuple(block_view(b) for b in sub.blocks),
-            )
-            for j, sub in enumerate(s.subsections)
-        )
-        sections.append(SectionView(s.id or f"section-{i + 1}", title, blocks, subsections))
-
-    def described(*texts: model.Localised | None) -> Inline | None:
-        """A label and a role, as many as the fact has, one after the other."""
-        parts = [prose(t) for t in texts if t is not None]
-        return sum(((*a, Node("text", " — ")) for a in parts[:-1]), ()) + parts[-1] if parts else None
-
-    who = [  # in the order of the page: who's who, then the other facts
-        EntryView(
-            (keep(fact.name),),
-            described(fact.label, fact.role),
-            prose(fact.note) if fact.note else None,
-            note_of(fact.basis),
-        )
-        for fact in brief.facts.values()
-        if isinstance(fact, model.Person | model.Organisation)
-    ]
-    other_facts = []
-    for fact_id, fact in brief.facts.items():
-        if isinstance(fact, model.Person | model.Organisation) or fact_id in brief.key_facts:
-            continue
-        label = getattr(fact, "label", None)
-        value = (keep(typeset_text(fact_value(fact, catalog, brief.facts), catalog.typography)),)
-        other_facts.append(
-            EntryView(
-                prose(label) if label else value,
-                value if label else None,
-                prose(fact.note) if fact.note else None,
-                note_of(fact.basis),
-            )
-        )
-
-    flags = []
-    for f in brief.flags:
-        quoted = excerpt(f.quote) if f.quote is not None else None
-        flags.append(
-            FlagView(
-                kind=f.kind,
-                label=words(catalog("flag." + f.kind)),
-                quote=quoted.text if quoted else (),
-                quote_lang=quoted.lang if quoted else cited[0].language,
-                note=prose(f.note),
-                source=quoted.source if quoted else "",
-            )
-        )
-
-    sources = tuple(
-        SourceView(
-            s.id,
-            source_name(s, catalog),
-            s.language,
-            source_fields(s, catalog, words),
-            tuple(prose(t) for t in s.not_stated),
-        )
-        for s in cited
-    )
-
-    meta = [
-        Field(catalog("date"), words(format_day(brief.date, catalog))),
-        Field(catalog("version"), words(brief.version)),
-        # A draft says so once in the text, where a screen reader reads it: its watermark is an artifact.
-        *([Field(catalog("status"), words(catalog("status.draft")))] if brief.status == "draft" else []),
-        Field(catalog("audience"), prose(brief.audience)),
-        Field(catalog("classification"), words(catalog("classification." + brief.classification))),
-        Field(catalog("author"), words(", ".join(x for x in (brief.author, brief.organisation) if x))),
-    ]
-
-    headline = prose(brief.headline)
-    summary = prose(brief.summary)
+    key_facts = key_facts_view(ctx)
+    sections = tuple(section_view(ctx, s, i) for i, s in enumerate(brief.sections))
+    who, other_facts = who_view(ctx), other_facts_view(ctx)
+    sources = tuple(source_view(ctx, s) for s in brief.cited)
+    headline, summary = ctx.prose(brief.headline), ctx.prose(brief.summary)
     return Document(
         id=brief.id,
         lang=lang,
@@ -362,10 +134,10 @@ def build_document(loaded: LoadedBrief, lang: str, catalog: Catalog) -> Document
         title=plain(headline),
         headline=headline,
         summary=summary,
-        meta=tuple(meta),
-        key_facts=tuple(key_facts),
-        sections=tuple(sections),
-        flags=tuple(flags),
+        meta=meta_view(ctx),
+        key_facts=key_facts,
+        sections=sections,
+        flags=tuple(flag_view(ctx, f) for f in brief.flags),
         source=sources[0].fields,
         not_stated=tuple(item for s in sources for item in s.not_stated),
         classification=catalog("classification." + brief.classification),
@@ -377,13 +149,127 @@ def build_document(loaded: LoadedBrief, lang: str, catalog: Catalog) -> Document
         version=brief.version,
         page_budget=brief.page_budget,
         sources=sources,
-        notes=tuple(notes),
-        who=tuple(who),
-        other_facts=tuple(other_facts),
-        figures=tuple(figures),
+        notes=tuple(ctx.notes),
+        who=who,
+        other_facts=other_facts,
+        figures=tuple(b.content for b in all_blocks(sections) if isinstance(b.content, FigureView)),
         status=brief.status,
         watermark=catalog("status.draft") if brief.status == "draft" else "",
         public=brief.classification == "public",
+    )
+
+
+def all_blocks(sections: tuple[SectionView, ...]) -> list[BlockView]:
+    """Every block, in the order of the page: a section's own, then its subsections'."""
+    return [b for s in sections for part in (s, *s.subsections) for b in part.blocks]
+
+
+def _value(ctx: Context, fact: model.Fact) -> Inline:
+    """A fact's value as one unbreakable run: never hyphenated."""
+    return (keep(typeset_text(fact_value(fact, ctx.catalog, ctx.brief.facts), ctx.catalog.typography)),)
+
+
+def key_facts_view(ctx: Context) -> tuple[KeyFact, ...]:
+    out = []
+    for fact_id in ctx.brief.key_facts:
+        fact = ctx.brief.facts[fact_id]
+        label = getattr(fact, "label", None) or getattr(fact, "role", None)
+        out.append(
+            KeyFact(
+                id=fact_id,
+                label=ctx.prose(label) if label else ctx.words(fact_id),
+                value=_value(ctx, fact),
+                note=ctx.prose(fact.note) if fact.note else None,
+                ref=ctx.note_of(fact.basis),
+            )
+        )
+    return tuple(out)
+
+
+def section_view(ctx: Context, section: model.Section, index: int) -> SectionView:
+    title, blocks = ctx.prose(section.title), tuple(block_view(ctx, b) for b in section.blocks)
+    subsections = tuple(
+        SectionView(
+            anchor=sub.id or f"section-{index + 1}-{j + 1}",
+            title=ctx.prose(sub.title),
+            blocks=tuple(block_view(ctx, b) for b in sub.blocks),
+        )
+        for j, sub in enumerate(section.subsections)
+    )
+    return SectionView(section.id or f"section-{index + 1}", title, blocks, subsections)
+
+
+def _described(ctx: Context, *texts: model.Localised | None) -> Inline | None:
+    """A label and a role, as many as the fact has, one after the other."""
+    parts = [ctx.prose(t) for t in texts if t is not None]
+    return sum(((*a, Node("text", " — ")) for a in parts[:-1]), ()) + parts[-1] if parts else None
+
+
+def who_view(ctx: Context) -> tuple[EntryView, ...]:
+    """Every person and organisation, with its label and role (the annex's first part)."""
+    return tuple(
+        EntryView(
+            (keep(fact.name),),
+            _described(ctx, fact.label, fact.role),
+            ctx.prose(fact.note) if fact.note else None,
+            ctx.note_of(fact.basis),
+        )
+        for fact in ctx.brief.facts.values()
+        if isinstance(fact, model.Person | model.Organisation)
+    )
+
+
+def other_facts_view(ctx: Context) -> tuple[EntryView, ...]:
+    """Every other fact not among the key facts: its label and value, or its value alone."""
+    out = []
+    for fact_id, fact in ctx.brief.facts.items():
+        if isinstance(fact, model.Person | model.Organisation) or fact_id in ctx.brief.key_facts:
+            continue
+        label = getattr(fact, "label", None)
+        value = _value(ctx, fact)
+        out.append(
+            EntryView(
+                ctx.prose(label) if label else value,
+                value if label else None,
+                ctx.prose(fact.note) if fact.note else None,
+                ctx.note_of(fact.basis),
+            )
+        )
+    return tuple(out)
+
+
+def flag_view(ctx: Context, flag: model.Flag) -> FlagView:
+    quoted = ctx.excerpt(flag.quote) if flag.quote is not None else None
+    return FlagView(
+        kind=flag.kind,
+        label=ctx.words(ctx.catalog("flag." + flag.kind)),
+        quote=quoted.text if quoted else (),
+        quote_lang=quoted.lang if quoted else ctx.brief.cited[0].language,
+        note=ctx.prose(flag.note),
+        source=quoted.source if quoted else "",
+    )
+
+
+def source_view(ctx: Context, source: model.Cites) -> SourceView:
+    return SourceView(
+        source.id,
+        source_name(source, ctx.catalog),
+        source.language,
+        source_fields(source, ctx.catalog, ctx.words),
+        tuple(ctx.prose(t) for t in source.not_stated),
+    )
+
+
+def meta_view(ctx: Context) -> tuple[Field, ...]:
+    brief, catalog, words = ctx.brief, ctx.catalog, ctx.words
+    return (
+        Field(catalog("date"), words(format_day(brief.date, catalog))),
+        Field(catalog("version"), words(brief.version)),
+        # A draft says so once in the text, where a screen reader reads it: its watermark is an artifact.
+        *([Field(catalog("status"), words(catalog("status.draft")))] if brief.status == "draft" else []),
+        Field(catalog("audience"), ctx.prose(brief.audience)),
+        Field(catalog("classification"), words(catalog("classification." + brief.classification))),
+        Field(catalog("author"), words(", ".join(x for x in (brief.author, brief.organisation) if x))),
     )
 
 
@@ -395,11 +281,6 @@ def fact_value(fact: model.Fact, catalog: Catalog, facts: dict[str, model.Fact])
     if isinstance(fact, model.Place) and fact.country:
         return f"{value} ({Locale.parse(catalog.locale).territories.get(fact.country, fact.country)})"
     return value
-
-
-def source_name(source: model.Cites, catalog: Catalog) -> str:
-    """How a note names a source: its outlet, else its title, else its kind."""
-    return source.outlet or source.title or catalog("kind." + source.kind)
 
 
 def source_fields(source: model.Cites, catalog: Catalog, words: Callable[[str], Inline]) -> tuple[Field, ...]:

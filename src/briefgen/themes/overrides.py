@@ -41,7 +41,9 @@ def check_layers(theme: Theme, folder: str, engine: str, suffix: str) -> list[Pr
                     if other != name
                 )
                 if not own_refs:
-                    close = difflib.get_close_matches(name, sorted(below), n=1, cutoff=0.6)
+                    # a file of the same name in another folder first: blocks/table.html.j2 for table.html.j2
+                    close = [b for b in sorted(below) if Path(b).name == Path(name).name][:1]
+                    close = close or difflib.get_close_matches(name, sorted(below), n=1, cutoff=0.6)
                     hint = (
                         f"did you mean '{close[0]}'?"
                         if close

@@ -11,7 +11,7 @@ from briefgen.backends.latex.markup import logo_file
 from briefgen.backends.latex.svg import Converter
 
 if TYPE_CHECKING:
-    from briefgen.document.view import FigureView
+    from briefgen.document.blocks import FigureView
 
 
 def place_logo(logo: Path, build: Path, svgs: Converter) -> Path:
