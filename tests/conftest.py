@@ -57,12 +57,12 @@ def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 # Tests that run briefgen in child processes (signals, timeouts, strace, a wheel build) or search many
 # examples: `make test` runs them, `make test-fast` leaves them out.
 SLOW = (
-    "tests/test_faults.py::",
-    "tests/test_offline.py::",
-    "tests/test_cli.py::test_the_wheel_ships",
-    "tests/test_cli.py::test_parallel_jobs",
-    "tests/test_hardening_input.py::test_any_text",
-    "tests/test_hardening_input.py::test_bombs",
+    "tests/e2e/test_faults.py::",
+    "tests/e2e/test_offline.py::",
+    "tests/e2e/test_cli.py::test_the_wheel_ships",
+    "tests/e2e/test_cli.py::test_parallel_jobs",
+    "tests/e2e/test_hardening_input.py::test_any_text",
+    "tests/e2e/test_hardening_input.py::test_bombs",
     "tests/test_watch.py::test_watch_rebuilds",
 )
 

@@ -17,7 +17,7 @@ from briefgen.themes.layers import load_theme
 from briefgen.themes.manifest import points
 from tests import pdfcheck
 from tests.conftest import ROOT, require_tool, run_cli
-from tests.test_fidelity import HANG, SHY, as_printed, found, lines, raw_text
+from tests.e2e.test_fidelity import HANG, SHY, as_printed, found, lines, raw_text
 
 BRIEFS = sorted((ROOT / "briefs").glob("*/brief.yaml"))
 ENGINES = ["weasyprint", "typst", "latex"]

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import FIXTURES, require_tool, run_cli
-from tests.test_verbosity import over_budget
+from tests.e2e.test_verbosity import over_budget
 
 MINIMAL = FIXTURES / "minimal.yaml"
 

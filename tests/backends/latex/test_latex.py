@@ -264,7 +264,7 @@ def test_a_run_that_does_not_end_is_stopped(lualatex: None) -> None:
 
 
 def test_a_character_the_font_lacks_stops_the_build(lualatex: None, workdir: Path) -> None:
-    """The check before the engine (tests/test_faults.py) finds it; a template's own character, LuaTeX."""
+    """The check before the engine (tests/e2e/test_faults.py) finds it; a template's own character, LuaTeX."""
     templates = override(workdir, small_document("漢"))
     args = ("build", MINIMAL, "--lang", "fr", "--engine", "latex", "--templates", templates, "--out", "out")
     code, _out, err = run_cli(*args)

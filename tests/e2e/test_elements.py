@@ -282,7 +282,7 @@ def test_the_old_single_source_still_works_and_is_named_source(tmp_path: Path) -
     """`source:` (the first format) is the one source, id `source`; a plain excerpt comes from it."""
     from briefgen.brief.validate import load_brief
 
-    loaded = load_brief(Path(__file__).resolve().parents[1] / "briefs" / "kyutai-launch" / "brief.yaml")
+    loaded = load_brief(Path(__file__).resolve().parents[2] / "briefs" / "kyutai-launch" / "brief.yaml")
     assert [s.id for s in loaded.brief.cited] == ["source"]
     assert loaded.source_text and "Kyutai" in loaded.source_text
 

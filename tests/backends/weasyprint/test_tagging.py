@@ -2,7 +2,7 @@
 
 What repeats on every page (the draft's watermark, the classification banners, the running header and footer) is
 painted as `/Artifact` marked content, in no structure element, while the body stays tagged. Every standard each
-engine claims is judged in tests/test_validators.py.
+engine claims is judged in tests/e2e/test_validators.py.
 """
 
 from __future__ import annotations

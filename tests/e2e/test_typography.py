@@ -8,8 +8,8 @@ from briefgen.brief.validate import load_brief
 from briefgen.language.catalog import load_catalog
 from briefgen.language.facts import format_day, format_fact
 from tests import pdfcheck
+from tests.backends.weasyprint.test_weasyprint import flat, without_quotes
 from tests.conftest import KYUTAI, require_tool
-from tests.test_weasyprint import flat, without_quotes
 
 ENGINES = ["weasyprint", "typst", "latex"]
 

@@ -3,7 +3,7 @@
 Every `import` and `from … import` counts, at module level or inside a function, except those under
 `if TYPE_CHECKING:` (never run). The pipeline runs brief/ → language/ → themes/ → document/ → backends/: a module
 may import from its own stage or an earlier one, never a later one. Modules at the package's root are not in a
-stage. `python tests/test_imports.py` prints the circles and the upward imports it finds.
+stage. `python tests/project/test_imports.py` prints the circles and the upward imports it finds.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
-SRC = Path(__file__).resolve().parent.parent / "src"
+SRC = Path(__file__).resolve().parents[2] / "src"
 PACKAGE = "briefgen"
 STAGES = ("brief", "language", "themes", "document", "backends")
 # The circles the package is known to hold: none. A new one fails test_no_import_circle.

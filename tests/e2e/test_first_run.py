@@ -4,7 +4,7 @@ Without the system's libharfbuzz-subset, WeasyPrint would subset fonts with font
 briefgen gives the work to the HarfBuzz of the uharfbuzz wheel. The libraries are hidden from one child
 process at a time by a `sitecustomize` module on its PYTHONPATH, as on a bare machine.
 
-    .venv/bin/python -m tests.test_first_run [--runs 3]     the benchmark of `make bench`
+    .venv/bin/python -m tests.e2e.test_first_run [--runs 3]     the benchmark of `make bench`
 """
 
 from __future__ import annotations
