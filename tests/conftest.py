@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -54,26 +55,52 @@ def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return tmp_path
 
 
-# Tests that run briefgen in child processes (signals, timeouts, strace, a wheel build) or search many
-# examples: `make test` runs them, `make test-fast` leaves them out.
-SLOW = (
-    "tests/e2e/test_faults.py::",
-    "tests/e2e/test_offline.py::",
-    "tests/e2e/test_cli.py::test_the_wheel_ships",
-    "tests/e2e/test_cli.py::test_parallel_jobs",
-    "tests/e2e/test_hardening_input.py::test_any_text",
-    "tests/e2e/test_hardening_input.py::test_bombs",
-    "tests/test_watch.py::test_watch_rebuilds",
-)
+def engines(*names: str) -> list[object]:
+    """Engines to parametrise a test that builds with each: LaTeX's case carries the `latex` mark (LuaLaTeX takes
+    seconds a document), so that `make test-fast` leaves out exactly the cases that run it."""
+    return [
+        pytest.param(name, marks=pytest.mark.latex, id=name) if name == "latex" else name for name in names
+    ]
+
+
+@pytest.fixture(scope="session")
+def lualatex() -> None:
+    """The test (or the fixture that asks for this one) runs LuaLaTeX: the test is marked `latex`, and skipped
+    with a reason where TeX Live is not installed."""
+    require_tool("lualatex", "the LaTeX engine; .ci/run installs TeX Live")
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Mark the tests that run LuaLaTeX, and the slow ones, so that `make test-fast` can leave them out."""
+    """Mark `latex` each test that runs LuaLaTeX through a fixture: it asks for `lualatex`, or for a fixture that
+    does. A parametrised case gets the mark from its parameter (`engines()`); other tests carry it themselves."""
     for item in items:
-        if "latex" in item.nodeid.lower():
+        if "lualatex" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.latex)
-        if item.nodeid.startswith(SLOW):
-            item.add_marker(pytest.mark.slow)
+
+
+@pytest.fixture(autouse=True)
+def _no_lualatex_unless_marked(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[None]:
+    """A test not marked `latex` finds on PATH a `lualatex` that fails and leaves a note: the test then fails
+    with UNMARKED, so that no test runs LuaLaTeX in `make test-fast` unseen."""
+    if request.node.get_closest_marker("latex") is not None:
+        yield
+        return
+    folder = tmp_path_factory.getbasetemp() / "unmarked-bin"
+    program, note = folder / "lualatex", folder / "lualatex.ran"
+    if not program.exists():
+        folder.mkdir(exist_ok=True)
+        program.write_text(f"#!/bin/sh\necho \"$@\" >> '{note}'\nexit 97\n", encoding="utf-8")
+        program.chmod(0o755)
+    note.unlink(missing_ok=True)
+    monkeypatch.setenv("PATH", f"{folder}{os.pathsep}{os.environ.get('PATH', '')}")
+    yield
+    if note.exists():
+        pytest.fail(UNMARKED, pytrace=False)
+
+
+UNMARKED = "this test runs lualatex but is not marked latex: parametrise it with engines(), or ask for the lualatex fixture"
 
 
 @pytest.fixture(scope="session")

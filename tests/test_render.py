@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import FIXTURES, require_tool, run_cli
+from tests.conftest import FIXTURES, engines, require_tool, run_cli
 
 MINIMAL = FIXTURES / "minimal.yaml"
 # The engine's folder of a theme, its title template, and how its Jinja prints a value.
@@ -74,7 +74,7 @@ def test_a_theme_cannot_run_code_in_typst(tmp_path: Path, payload: str) -> None:
     assert not (tmp_path / "out").exists()
 
 
-@pytest.mark.parametrize("engine", ["weasyprint", "latex"])
+@pytest.mark.parametrize("engine", engines("weasyprint", "latex"))
 def test_a_theme_cannot_run_code_in_the_other_engines(tmp_path: Path, engine: str) -> None:
     if engine == "latex":
         require_tool("lualatex", "the LaTeX engine")

@@ -44,10 +44,11 @@ def test_a_missing_parenthesis_in_a_typst_style_is_reported_first(tmp_path: Path
     [
         ("weasyprint", "html/summary.html.j2", "<p>{{ doc.summary | inline }</p>\n"),
         ("typst", "typst/summary.typ.j2", '#summary([{{ t("summary") }}], [{{ doc.summary | inline }}]\n'),
-        (
+        pytest.param(
             "latex",
             "latex/summary.tex.j2",
             "\\begin{BriefSummary}\n\\undefinedcommand{x}\n\\end{BriefSummary}\n",
+            marks=pytest.mark.latex,
         ),
     ],
 )

@@ -25,7 +25,7 @@ from pypdf.generic import (
 )
 
 from briefgen.distribution import conformance
-from tests.conftest import FIXTURES, KYUTAI, require_tool, run_cli
+from tests.conftest import FIXTURES, KYUTAI, run_cli
 
 FONTS = Path(fontpkg_lato.ROOT) / "files"
 HEADINGS = [(1, "Headline"), (2, "What was announced"), (3, "Detail"), (2, "Sources")]
@@ -485,8 +485,7 @@ def test_briefgen_pdf_a_2b_passes_and_attaches_nothing(briefings, engine: str) -
     assert facts.claimed == ["a-2b"] and facts.attachments == []
 
 
-def test_briefgen_latex_pdf_a_3b_passes_every_check(briefings) -> None:
-    require_tool("lualatex", "the LaTeX engine runs LuaLaTeX from TeX Live")
+def test_briefgen_latex_pdf_a_3b_passes_every_check(lualatex: None, briefings) -> None:
     facts = conformance.read(briefings("latex", "a-3b"), content=False)
     assert failing(conformance.check(facts, ["a-3b"])) == set()
     assert facts.claimed == ["a-3b"]

@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from briefgen import __version__
 from tests import pdfcheck
 from tests.conftest import FIXTURES, ROOT, run_cli
@@ -139,6 +141,7 @@ def test_debug_shows_the_traceback(tmp_path: Path) -> None:
     assert code == 2 and "Traceback" in stderr and "YAML syntax error" in stderr
 
 
+@pytest.mark.slow  # builds with several worker processes
 def test_parallel_jobs_write_the_same_bytes(tmp_path: Path) -> None:
     """--jobs N builds languages in worker processes; the PDFs are byte-identical to a serial build."""
     from tests.conftest import KYUTAI
@@ -152,6 +155,7 @@ def test_parallel_jobs_write_the_same_bytes(tmp_path: Path) -> None:
         assert (parallel / pdf.name).read_bytes() == pdf.read_bytes()
 
 
+@pytest.mark.slow  # builds a wheel and installs it
 def test_the_wheel_ships_the_themes_and_catalogs(tmp_path: Path) -> None:
     """And the scaffold of `briefgen new`, the example briefs, the format's reference, the licence."""
     import zipfile

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import FIXTURES, require_tool, run_cli
+from tests.conftest import FIXTURES, engines, require_tool, run_cli
 from tests.e2e.test_verbosity import over_budget
 
 MINIMAL = FIXTURES / "minimal.yaml"
@@ -85,7 +85,7 @@ def test_no_manifest_for_sources_and_a_bad_manifest_is_an_error(tmp_path: Path) 
     assert not list(out.glob("*.pdf"))
 
 
-@pytest.mark.parametrize("engine", ["weasyprint", "typst", "latex"])
+@pytest.mark.parametrize("engine", engines("weasyprint", "typst", "latex"))
 def test_rebuilds_are_byte_identical(tmp_path: Path, engine: str) -> None:
     if engine == "latex":
         require_tool("lualatex", "the latex engine")
@@ -101,7 +101,7 @@ def test_rebuilds_are_byte_identical(tmp_path: Path, engine: str) -> None:
     ).read_bytes()
 
 
-@pytest.mark.parametrize("engine", ["weasyprint", "typst", "latex"])
+@pytest.mark.parametrize("engine", engines("weasyprint", "typst", "latex"))
 def test_same_words_different_briefs_get_different_identifiers(tmp_path: Path, engine: str) -> None:
     if engine == "latex":
         require_tool("lualatex", "the latex engine")

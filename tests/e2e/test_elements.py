@@ -14,11 +14,11 @@ from pathlib import Path
 import pytest
 
 from tests import pdfcheck, validators
-from tests.conftest import FIXTURES, run_cli
+from tests.conftest import FIXTURES, engines, run_cli
 
 ELEMENTS = FIXTURES / "elements"
 BRIEF = ELEMENTS / "brief.yaml"
-ENGINES = ("weasyprint", "typst", "latex")
+ENGINES = engines("weasyprint", "typst", "latex")
 
 
 # -- the format: every new element is checked, each mistake located ------------------------------------
@@ -430,7 +430,7 @@ def test_footnotes_sit_on_the_page_of_their_claim(built, engine: str) -> None:
     assert "Notes" not in [title for _level, title in pdfcheck.outline(pdf)]
 
 
-@pytest.mark.parametrize("engine", ("typst", "latex"))
+@pytest.mark.parametrize("engine", engines("typst", "latex"))
 def test_same_words_as_weasyprint(built, engine: str) -> None:
     for lang in ("en", "fr"):
         theirs = pdfcheck.briefing_words(built(BRIEF, "weasyprint", "briefing", lang), BRIEF, lang)

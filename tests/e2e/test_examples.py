@@ -16,11 +16,11 @@ from briefgen.language.catalog import load_catalog
 from briefgen.themes.layers import load_theme
 from briefgen.themes.manifest import points
 from tests import pdfcheck
-from tests.conftest import ROOT, require_tool, run_cli
+from tests.conftest import ROOT, engines, require_tool, run_cli
 from tests.e2e.test_fidelity import HANG, SHY, as_printed, found, lines, raw_text
 
 BRIEFS = sorted((ROOT / "briefs").glob("*/brief.yaml"))
-ENGINES = ["weasyprint", "typst", "latex"]
+ENGINES = engines("weasyprint", "typst", "latex")
 
 
 def texts_of(path: Path, lang: str) -> list[str]:

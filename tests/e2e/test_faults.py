@@ -23,10 +23,12 @@ from briefgen.backends.markup import LONG_WORD, breakable
 from briefgen.backends.typst.markup import typst_string, typst_text
 from briefgen.errors import EXIT_ENGINE, EXIT_INPUT, display_path
 from tests import pdfcheck
-from tests.conftest import FIXTURES, ROOT, require_tool, run_cli
+from tests.conftest import FIXTURES, ROOT, engines, require_tool, run_cli
+
+pytestmark = pytest.mark.slow  # briefgen in child processes: signals, runaway engines, write errors
 
 MINIMAL = FIXTURES / "minimal.yaml"
-ENGINES = ("weasyprint", "typst", "latex")
+ENGINES = engines("weasyprint", "typst", "latex")
 # Typst's evaluation of this never ends in a test's time (10¹⁰ rounds); WeasyPrint's layout of this, neither.
 TYPST_LOOP = "#for i in range(100000) { for j in range(100000) { } }\n"
 HTML_FLOOD = "{% for i in range(40000) %}<p>paragraph {{ i }}</p>{% endfor %}\n"
@@ -282,8 +284,7 @@ def test_a_signal_mid_build_exits_cleanly_and_leaves_no_temporary_folder(
     assert not (tmp_path / "out").exists()
 
 
-def test_sigterm_stops_lualatex_too(tmp_path: Path) -> None:
-    require_tool("lualatex", "the LaTeX engine")
+def test_sigterm_stops_lualatex_too(lualatex: None, tmp_path: Path) -> None:
     body = "\\documentclass{article}\n\\begin{document}\n\\loop\\iftrue\\repeat\n\\end{document}\n"
     folder = templates(tmp_path, "latex", "brief.tex.j2", body)
     process, root = start(tmp_path, MINIMAL, "--engine", "latex", "--lang", "fr", "--templates", folder)
@@ -450,8 +451,7 @@ def test_babel_gets_its_own_names_or_none(tmp_path: Path, lang: str, babel: str,
         assert stderr == ""
 
 
-def test_latex_builds_briefs_quoting_german_norwegian_and_japanese(tmp_path: Path) -> None:
-    require_tool("lualatex", "the LaTeX engine")
+def test_latex_builds_briefs_quoting_german_norwegian_and_japanese(lualatex: None, tmp_path: Path) -> None:
     folder = tmp_path / "briefs"
     for lang in ("de", "nb", "ja"):
         quoting(folder, lang)

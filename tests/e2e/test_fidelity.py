@@ -21,9 +21,9 @@ from briefgen.language.typography import typeset, typeset_text
 from briefgen.themes.layers import load_theme
 from briefgen.themes.manifest import points
 from tests import pdfcheck
-from tests.conftest import FIXTURES, require_tool
+from tests.conftest import FIXTURES, engines, require_tool
 
-ENGINES = ["weasyprint", "typst", "latex"]
+ENGINES = engines("weasyprint", "typst", "latex")
 LANGS = ["fr", "en"]
 FIDELITY = FIXTURES / "fidelity"
 WORDS = FIDELITY / "words.yaml"  # long addresses and words, hyphens, quotes, underscores, soft hyphens

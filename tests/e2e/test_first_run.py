@@ -214,8 +214,9 @@ def test_the_tex_font_cache_is_announced_only_when_it_is_absent(
 
 
 @pytest.mark.slow
-def test_the_first_latex_build_says_it_makes_the_font_cache_and_the_next_reuses_it(tmp_path: Path) -> None:
-    require_tool("lualatex", "the LaTeX engine")
+def test_the_first_latex_build_says_it_makes_the_font_cache_and_the_next_reuses_it(
+    lualatex: None, tmp_path: Path
+) -> None:
     cache = {"XDG_CACHE_HOME": str(tmp_path / "cache")}
     args = ("build", MINIMAL, "--lang", "en", "--engine", "latex", "--out", tmp_path / "out")
     code, _stdout, first = briefgen(*args, env=cache)

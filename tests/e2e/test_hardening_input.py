@@ -890,6 +890,7 @@ BOMBS = {
 }
 
 
+@pytest.mark.slow  # runs briefgen in child processes with memory limits
 @pytest.mark.parametrize("name", BOMBS)
 def test_bombs_fail_fast_in_bounded_memory(name: str, tmp_path: Path) -> None:
     text, expected = BOMBS[name]
@@ -994,6 +995,7 @@ def as_yaml(text: str, raw: bool) -> str:
 EXAMPLES = int(os.environ.get("BRIEFGEN_EXAMPLES", "150"))  # more for a longer search: BRIEFGEN_EXAMPLES=5000
 
 
+@pytest.mark.slow  # a property search over many texts
 @settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(field=st.sampled_from(sorted(FIELDS)), text=TEXTS, raw=st.booleans(), quoted=st.booleans())
 def test_any_text_is_checked_or_refused_with_located_errors(
@@ -1022,6 +1024,7 @@ def test_any_text_is_checked_or_refused_with_located_errors(
         assert re.match(r"brief\.yaml:\d+:\d+: \S", line) or line.startswith("brief.yaml: "), line
 
 
+@pytest.mark.slow  # a property search over many builds
 @pytest.mark.parametrize("engine", ["weasyprint", "typst"])
 def test_any_text_is_built_or_refused_with_located_errors(
     engine: str, tmp_path_factory: pytest.TempPathFactory

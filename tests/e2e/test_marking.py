@@ -16,10 +16,10 @@ import pytest
 from briefgen.language.catalog import load_catalog
 from briefgen.schema import brief_schema
 from tests import pdfcheck
-from tests.conftest import FIXTURES, require_tool, run_cli
+from tests.conftest import FIXTURES, engines, require_tool, run_cli
 
 DRAFT = FIXTURES / "marking" / "brief.yaml"  # draft, confidential: three pages, the last the annex
-ENGINES = ("weasyprint", "typst", "latex")
+ENGINES = engines("weasyprint", "typst", "latex")
 WORDS = {lang: load_catalog(lang)("status.draft").upper() for lang in ("fr", "en", "de")}
 
 

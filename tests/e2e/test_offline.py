@@ -9,7 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import FIXTURES, require_tool
+from tests.conftest import FIXTURES, engines, require_tool
+
+pytestmark = pytest.mark.slow  # every build runs under strace, in a child process
 
 # A network connection: connect() on an internet socket (AF_UNIX sockets, e.g. to a font cache, are local).
 _CONNECT = re.compile(r"connect\(\d+, \{sa_family=AF_INET6?\b")
@@ -31,7 +33,7 @@ def test_the_trace_sees_a_connection(tmp_path: Path) -> None:
     assert "127.0.0.1" in attempts
 
 
-@pytest.mark.parametrize("engine", ["weasyprint", "typst", "latex"])
+@pytest.mark.parametrize("engine", engines("weasyprint", "typst", "latex"))
 def test_a_build_makes_no_network_connection(tmp_path: Path, engine: str) -> None:
     require_tool("strace", "traces the system calls of a build")
     if engine == "latex":

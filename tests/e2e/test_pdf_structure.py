@@ -7,10 +7,10 @@ import subprocess
 
 import pytest
 
-from tests.conftest import require_tool
+from tests.conftest import engines, require_tool
 
 
-@pytest.mark.parametrize("engine", ["weasyprint", "typst", "latex"])
+@pytest.mark.parametrize("engine", engines("weasyprint", "typst", "latex"))
 def test_qpdf_finds_no_problem(kyutai_pdfs, engine: str) -> None:
     require_tool("qpdf", "qpdf checks PDF structure")
     if engine == "latex":

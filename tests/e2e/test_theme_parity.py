@@ -20,9 +20,9 @@ from briefgen.language.catalog import load_catalog
 from briefgen.themes.layers import load_theme
 from briefgen.themes.manifest import points
 from tests import pdfcheck
-from tests.conftest import FIXTURES, KYUTAI
+from tests.conftest import FIXTURES, KYUTAI, engines
 
-ENGINES = list(BACKENDS)
+ENGINES = engines(*BACKENDS)
 ACME = FIXTURES / "themes" / "acme"
 THEMES = {"briefing": "briefing", "acme": str(ACME)}
 

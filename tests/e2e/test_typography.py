@@ -9,9 +9,9 @@ from briefgen.language.catalog import load_catalog
 from briefgen.language.facts import format_day, format_fact
 from tests import pdfcheck
 from tests.backends.weasyprint.test_weasyprint import flat, without_quotes
-from tests.conftest import KYUTAI, require_tool
+from tests.conftest import KYUTAI, engines, require_tool
 
-ENGINES = ["weasyprint", "typst", "latex"]
+ENGINES = engines("weasyprint", "typst", "latex")
 
 
 @pytest.fixture(scope="module")

@@ -17,7 +17,7 @@ import pytest
 from briefgen.backends import BACKENDS
 from briefgen.distribution.inspect import inspect
 from tests import validators
-from tests.conftest import FIXTURES, ROOT, require_tool, run_cli
+from tests.conftest import FIXTURES, ROOT, engines, require_tool, run_cli
 
 KYUTAI = ROOT / "briefs" / "kyutai-launch"
 ALLIANCE = ROOT / "briefs" / "ai-alliance-launch"
@@ -62,7 +62,9 @@ def build(standard_pdfs):
     return made
 
 
-@pytest.mark.parametrize("case", CASES, ids=[_id(c) for c in CASES])
+@pytest.mark.parametrize(
+    "case", [pytest.param(c, id=_id(c), marks=pytest.mark.latex if c[0] == "latex" else ()) for c in CASES]
+)
 def test_page_validation_accepts_every_standard_claimed(build, case) -> None:
     engine, standards, _theme, _brief = case
     pdfs = build(case)
@@ -87,7 +89,7 @@ def test_page_validation_accepts_every_standard_claimed(build, case) -> None:
     assert not alarms, "inspect fails what page-validation passes:\n" + "\n".join(alarms)
 
 
-@pytest.mark.parametrize("engine", [e for e in BACKENDS if ("ua-1",) in _claimed(e)])
+@pytest.mark.parametrize("engine", engines(*(e for e in BACKENDS if ("ua-1",) in _claimed(e))))
 def test_outloud_finds_no_error_and_no_running_text_tagged_as_content(build, engine: str) -> None:
     """A second opinion on the PDFs that claim PDF/UA-1, in both themes, the worked example and the draft:
     no error, and no running header, footer or banner tagged as content (they are artifacts)."""

@@ -12,7 +12,7 @@ from briefgen.errors import InputError
 from briefgen.language.catalog import BUILTIN_CATALOGS, available_languages, load_catalog
 from briefgen.language.typography import typeset_text
 from tests import pdfcheck
-from tests.conftest import FIXTURES, ROOT, run_cli
+from tests.conftest import FIXTURES, ROOT, engines, run_cli
 
 LANGUAGES = FIXTURES / "languages.yaml"  # the minimal brief in French, English and Spanish
 
@@ -22,7 +22,7 @@ def words(pdf: Path) -> str:
     return re.sub(r"\s+", " ", pdfcheck.text(pdf).replace("\u00a0", " ").replace("\u202f", " "))
 
 
-@pytest.mark.parametrize("engine", ["weasyprint", "typst", "latex"])
+@pytest.mark.parametrize("engine", engines("weasyprint", "typst", "latex"))
 def test_spanish_is_one_catalog_and_reads_spanish_in_every_engine(built, engine: str) -> None:
     pdf = built(LANGUAGES, engine, lang="es")
     text = words(pdf)

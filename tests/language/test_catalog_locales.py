@@ -14,7 +14,7 @@ from briefgen.errors import InputError
 from briefgen.language.catalog import load_catalog
 from briefgen.language.facts import format_fact
 from briefgen.language.typography import RULES
-from tests.conftest import FIXTURES, require_tool, run_cli
+from tests.conftest import FIXTURES, engines, require_tool, run_cli
 
 NBSP, NNBSP = "\u00a0", "\u202f"
 LABEL = {"fr": "x", "en": "x"}
@@ -111,7 +111,7 @@ def test_a_third_language_is_a_catalog_and_texts(tmp_path: Path) -> None:
     assert pdfcheck.lang(pdf) == "gsw"
 
 
-@pytest.mark.parametrize("engine", ["weasyprint", "typst", "latex"])
+@pytest.mark.parametrize("engine", engines("weasyprint", "typst", "latex"))
 def test_german_is_built_in_with_its_quotes_and_money(tmp_path: Path, engine: str) -> None:
     if engine == "latex":
         require_tool("lualatex", "the LaTeX engine")

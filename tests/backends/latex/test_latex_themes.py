@@ -91,7 +91,7 @@ def document(brief: Path, lang: str) -> Document:
 
 
 @pytest.fixture(scope="session")
-def acme(built) -> Path:
+def acme(lualatex: None, built) -> Path:
     return built(KYUTAI, "latex", str(ACME), "en")
 
 
@@ -124,7 +124,7 @@ def test_acme_accent_is_on_page_1_and_the_parent_s_is_not(acme: Path, tmp_path: 
 
 
 @pytest.fixture(scope="session")
-def dossier(built):
+def dossier(lualatex: None, built):
     return lambda lang: built(KYUTAI, "latex", "dossier", lang)
 
 
@@ -246,8 +246,7 @@ def german_brief(folder: Path) -> Path:
     return folder / "de.yaml"
 
 
-def test_a_german_brief_gets_german_hyphenation_and_quotes(tmp_path: Path) -> None:
-    require_tool("lualatex", "the LaTeX engine")
+def test_a_german_brief_gets_german_hyphenation_and_quotes(lualatex: None, tmp_path: Path) -> None:
     brief = german_brief(tmp_path)
     code, _out, err = run_cli(
         "build", brief, "--engine", "latex", "--format", "tex", "--out", tmp_path / "tex"
@@ -300,8 +299,7 @@ def test_a_font_family_no_face_provides_is_a_template_error(workdir: Path) -> No
     )
 
 
-def test_a_token_the_theme_does_not_have_stops_the_build_at_its_line(workdir: Path) -> None:
-    require_tool("lualatex", "the LaTeX engine")
+def test_a_token_the_theme_does_not_have_stops_the_build_at_its_line(lualatex: None, workdir: Path) -> None:
     body = '%% extends "briefing:brief.tex.j2"\n%% block macros\n\\setlength\\parskip{\\BriefToken{space-nowhere}}\n%% endblock\n'
     theme = child_theme(workdir / "child", body)
     args = ("build", FIXTURES / "minimal.yaml", "--engine", "latex", "--theme", theme, "--lang", "en")

@@ -18,7 +18,7 @@ from briefgen.document.view import build_document
 from briefgen.errors import EngineError
 from briefgen.language.catalog import load_catalog
 from tests import pdfcheck
-from tests.conftest import KYUTAI, require_tool, run_cli
+from tests.conftest import KYUTAI, run_cli
 
 LANGS = ["fr", "en"]
 STANDARDS = ["a-2b", "a-3b"]
@@ -30,9 +30,8 @@ XMPMM = "{http://ns.adobe.com/xap/1.0/mm/}"
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, Path]]:
+def built(lualatex: None, tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, Path]]:
     """The Kyutai brief in both languages, once per standard, and a-3b a second time: {name: {lang: pdf}}."""
-    require_tool("lualatex", "the LaTeX engine; .ci/run installs TeX Live")
     made: dict[str, dict[str, Path]] = {}
     for name, standard in (("a-2b", "a-2b"), ("a-3b", "a-3b"), ("a-3b again", "a-3b")):
         out = tmp_path_factory.mktemp(name.replace(" ", "-"))

@@ -31,11 +31,10 @@ def pdffonts(pdf: Path) -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def alliance(tmp_path_factory: pytest.TempPathFactory) -> dict[str, bytes]:
+def alliance(lualatex: None, tmp_path_factory: pytest.TempPathFactory) -> dict[str, bytes]:
     """The AI Alliance brief in English, built by LaTeX in two processes whose XDG_CACHE_HOME differ: one with
     no SVG drawn yet, one holding a wrong PDF under the name the figure had in an older cache (its SVG's hash).
     Both share LuaTeX's font database, which takes a minute to make: {"empty": pdf, "poisoned": pdf}."""
-    require_tool("lualatex", "the LaTeX engine; .ci/run installs TeX Live")
     fonts = latex.cache_dir()  # LuaTeX's own cache, under this process's XDG_CACHE_HOME
     fonts.mkdir(parents=True, exist_ok=True)
     built: dict[str, bytes] = {}
