@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
+import hashlib
 import os
 import shutil
 from collections.abc import Iterator
@@ -16,6 +19,34 @@ ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).parent / "fixtures"
 KYUTAI = ROOT / "briefs" / "kyutai-launch" / "brief.yaml"
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+
+
+@contextlib.contextmanager
+def _locked(path: Path) -> Iterator[None]:
+    with path.open("a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def build_once(factory: pytest.TempPathFactory, *args: str | Path) -> Path:
+    """`briefgen build ARGS --out FOLDER` once for the whole run, FOLDER returned: the processes of `pytest -n`
+    share the run's base folder, and the first to ask builds while the others wait for its PDFs."""
+    base = factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        base = base.parent  # the run's own folder, which holds each worker's
+    key = hashlib.sha256("\0".join(map(str, args)).encode()).hexdigest()[:16]
+    out = base / "built-once" / key
+    out.parent.mkdir(exist_ok=True)
+    with _locked(out.with_suffix(".lock")):
+        if not (out / ".done").exists():
+            shutil.rmtree(out, ignore_errors=True)
+            code, _stdout, stderr = run_cli("build", *args, "--out", out)
+            assert code == 0, stderr
+            (out / ".done").touch()
+    return out
 
 
 def run_cli(*args: str | Path) -> tuple[int, str, str]:
@@ -34,14 +65,12 @@ def require_tool(name: str, why: str) -> None:
 
 @pytest.fixture(scope="session")
 def kyutai_pdfs(tmp_path_factory: pytest.TempPathFactory):
-    """Build the Kyutai brief with an engine once per session: `kyutai_pdfs(engine)` → {lang: pdf path}."""
+    """Build the Kyutai brief with an engine once per run (build_once): `kyutai_pdfs(engine)` → {lang: pdf path}."""
     built: dict[str, dict[str, Path]] = {}
 
     def build(engine: str = "weasyprint") -> dict[str, Path]:
         if engine not in built:
-            out = tmp_path_factory.mktemp(f"kyutai-{engine}")
-            code, _stdout, stderr = run_cli("build", KYUTAI, "--engine", engine, "--out", out)
-            assert code == 0, stderr
+            out = build_once(tmp_path_factory, KYUTAI, "--engine", engine)
             built[engine] = {p.name.split(".")[-2]: p for p in sorted(out.glob("*.pdf"))}
         return built[engine]
 
@@ -105,7 +134,7 @@ UNMARKED = "this test runs lualatex but is not marked latex: parametrise it with
 
 @pytest.fixture(scope="session")
 def built(tmp_path_factory: pytest.TempPathFactory):
-    """`built(brief, engine, theme, lang)` → the PDF, built once per session for each combination."""
+    """`built(brief, engine, theme, lang)` → the PDF, built once per run for each combination (build_once)."""
     cache: dict[tuple[str, str, str, str], Path] = {}
 
     def build(brief: Path, engine: str, theme: str | Path = "briefing", lang: str = "en") -> Path:
@@ -113,10 +142,7 @@ def built(tmp_path_factory: pytest.TempPathFactory):
         if key not in cache:
             if engine == "latex":
                 require_tool("lualatex", "the LaTeX engine")
-            out = tmp_path_factory.mktemp(f"built-{engine}")
-            args = ("build", brief, "--engine", engine, "--theme", theme, "--lang", lang, "--out", out)
-            code, _stdout, stderr = run_cli(*args)
-            assert code == 0, stderr
+            out = build_once(tmp_path_factory, brief, "--engine", engine, "--theme", theme, "--lang", lang)
             cache[key] = next(out.glob(f"*.{lang}.pdf"))
         return cache[key]
 
@@ -126,7 +152,7 @@ def built(tmp_path_factory: pytest.TempPathFactory):
 @pytest.fixture(scope="session")
 def standard_pdfs(tmp_path_factory: pytest.TempPathFactory):
     """`standard_pdfs(engine, standards, theme, brief)` → {lang: PDF}: every language of the brief, built once
-    per session with `--pdf-standard` (a tuple of standards, () for none) and a theme (a name or a folder)."""
+    per run with `--pdf-standard` (a tuple of standards, () for none) and a theme (a name or a folder)."""
     built: dict[tuple[str, tuple[str, ...], str, str], dict[str, Path]] = {}
 
     def build(engine: str, standards: tuple[str, ...], theme: str | Path, brief: Path) -> dict[str, Path]:
@@ -134,11 +160,9 @@ def standard_pdfs(tmp_path_factory: pytest.TempPathFactory):
         if key not in built:
             if engine == "latex":
                 require_tool("lualatex", "the LaTeX engine")
-            out = tmp_path_factory.mktemp(f"{engine}-{'_'.join(standards) or 'none'}")
-            args = ["build", brief, "--engine", engine, "--theme", theme, "--out", out]
+            args = [brief, "--engine", engine, "--theme", theme, "--pdf-standard", ",".join(standards)]
             # room for a machine loaded by other tests: LuaLaTeX takes seconds a document
-            code, _stdout, stderr = run_cli(*args, "--pdf-standard", ",".join(standards), "--timeout", "600")
-            assert code == 0, stderr
+            out = build_once(tmp_path_factory, *args, "--timeout", "600")
             built[key] = {p.name.split(".")[-2]: p for p in sorted(out.glob("*.pdf"))}
         return built[key]
 

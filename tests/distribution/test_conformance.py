@@ -25,7 +25,7 @@ from pypdf.generic import (
 )
 
 from briefgen.distribution import conformance
-from tests.conftest import FIXTURES, KYUTAI, run_cli
+from tests.conftest import FIXTURES, KYUTAI
 
 FONTS = Path(fontpkg_lato.ROOT) / "files"
 HEADINGS = [(1, "Headline"), (2, "What was announced"), (3, "Detail"), (2, "Sources")]
@@ -429,29 +429,12 @@ def test_what_is_not_a_pdf_is_refused() -> None:
 
 
 @pytest.fixture(scope="module")
-def briefings(tmp_path_factory: pytest.TempPathFactory):
-    """`briefings(engine, standards)` → the English Kyutai briefing built with those standards, once."""
-    made: dict[tuple[str, str], Path] = {}
+def briefings(standard_pdfs):
+    """`briefings(engine, standards)` → the English Kyutai briefing built with those standards: the build of the
+    validators' matrix (conftest's standard_pdfs), made once for the run."""
 
     def build(engine: str, standards: str) -> Path:
-        if (engine, standards) not in made:
-            out = tmp_path_factory.mktemp(f"{engine}-{standards}")
-            args = [
-                "build",
-                KYUTAI,
-                "--engine",
-                engine,
-                "--lang",
-                "en",
-                "--pdf-standard",
-                standards,
-                "--out",
-                out,
-            ]
-            code, _stdout, stderr = run_cli(*args, "-q")
-            assert code == 0, stderr
-            made[engine, standards] = out / "kyutai-launch.en.pdf"
-        return made[engine, standards]
+        return standard_pdfs(engine, tuple(standards.split(",")), "briefing", KYUTAI.parent)["en"]
 
     return build
 

@@ -46,15 +46,23 @@ def pdf_bytes(engine: str, lang: str, standards: tuple[str, ...]) -> bytes:
     return BACKENDS[engine].engine.compile(with_standards(engine, lang, standards)).pdf
 
 
+@cache
+def planned(engine: str, lang: str, standards: tuple[str, ...]) -> Job:
+    """The job `briefgen build --pdf-standard` makes for the AI Alliance brief: its attached files and record."""
+    options = build.Options(engine=engine, langs=(lang,), standards=standards)
+    (task,) = [t for t in build.plan([ALLIANCE], options) if t.lang == lang]
+    made = build.prepare(task, options).job
+    assert made is not None
+    return made
+
+
 @pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory):
-    folder = tmp_path_factory.mktemp("standards")
+def built(standard_pdfs):
+    """`built(engine, lang, standards)` → the AI Alliance briefing as `briefgen build --pdf-standard` writes it:
+    the build of the validators' matrix (conftest's standard_pdfs), made once for the run."""
 
     def pdf(engine: str, lang: str, standards: tuple[str, ...]) -> Path:
-        path = folder / f"{engine}.{lang}.{'+'.join(standards) or 'none'}.pdf"
-        if not path.exists():
-            path.write_bytes(pdf_bytes(engine, lang, standards))
-        return path
+        return standard_pdfs(engine, standards, "briefing", ALLIANCE)[lang]
 
     return pdf
 
@@ -128,7 +136,7 @@ def test_tags_language_headings_figures(built, engine: str, lang: str, standards
 def test_attached_files(built, engine: str, lang: str, standards: tuple[str, ...]) -> None:
     pdf = built(engine, lang, standards)
     found = pdfcheck.attachments(pdf)
-    expected = with_standards(engine, lang, standards).attachments
+    expected = planned(engine, lang, standards).attachments
     assert sorted(found) == sorted(a.name for a in expected)
     if "a-2b" in standards:
         assert found == {}
