@@ -49,9 +49,9 @@ def pdf_bytes(engine: str, lang: str, standards: tuple[str, ...]) -> bytes:
 @cache
 def planned(engine: str, lang: str, standards: tuple[str, ...]) -> Job:
     """The job `briefgen build --pdf-standard` makes for the AI Alliance brief: its attached files and record."""
-    options = build.Options(engine=engine, langs=(lang,), standards=standards)
-    (task,) = [t for t in build.plan([ALLIANCE], options) if t.lang == lang]
-    made = build.prepare(task, options).job
+    setup = build.resolve(Settings(engine=engine, langs=(lang,), standards=standards))
+    (task,) = [t for t in build.plan([ALLIANCE], setup).tasks if t.lang == lang]
+    made = build.prepare(task, setup).job
     assert made is not None
     return made
 
