@@ -51,7 +51,7 @@ pictures: $(TEST_STAMP)
 bench: $(TEST_STAMP)
 	$(BIN)/python scripts/bench.py
 	$(BIN)/python scripts/bench.py --standards
-	$(BIN)/python -m tests.test_first_run
+	$(BIN)/python -m tests.e2e.test_first_run
 
 clean:
 	rm -rf out/*.pdf out/*.html out/*.typ out/*.tex out/manifest.json out/bundles .pytest_cache

@@ -1,7 +1,7 @@
 """Render pages of the example briefings to PNG for the README: page 1 of each language of the Kyutai briefing
 in each built-in theme, page 1 of each language of the AI Alliance briefing, and the page of its first table;
 then the site `briefgen publish` makes of them: its index (docs/publish.png) and a page on a phone
-(docs/publish-phone.png), in Debian's chromium through Playwright, as tests/test_publish.py opens them.
+(docs/publish-phone.png), in Debian's chromium through Playwright, as tests/distribution/test_publish.py opens them.
 
 .venv/bin/python scripts/pictures.py [ENGINE]      (needs poppler's pdftoppm and pdftotext, and chromium)
 """

@@ -1,6 +1,6 @@
 """Open pages in Debian's chromium, headless, through Playwright, recording every request the page makes.
 
-Used by tests/test_publish.py and by scripts/pictures.py (the README's picture of a published site). Only
+Used by tests/distribution/test_publish.py and by scripts/pictures.py (the README's picture of a published site). Only
 Debian's `chromium` is driven; Playwright's own browsers are never downloaded. A request to anywhere but the
 addresses a visit allows is stopped before it leaves, and counted as failed.
 """

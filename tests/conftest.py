@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
+import hashlib
 import os
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -15,6 +19,34 @@ ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).parent / "fixtures"
 KYUTAI = ROOT / "briefs" / "kyutai-launch" / "brief.yaml"
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+
+
+@contextlib.contextmanager
+def _locked(path: Path) -> Iterator[None]:
+    with path.open("a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def build_once(factory: pytest.TempPathFactory, *args: str | Path) -> Path:
+    """`briefgen build ARGS --out FOLDER` once for the whole run, FOLDER returned: the processes of `pytest -n`
+    share the run's base folder, and the first to ask builds while the others wait for its PDFs."""
+    base = factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        base = base.parent  # the run's own folder, which holds each worker's
+    key = hashlib.sha256("\0".join(map(str, args)).encode()).hexdigest()[:16]
+    out = base / "built-once" / key
+    out.parent.mkdir(exist_ok=True)
+    with _locked(out.with_suffix(".lock")):
+        if not (out / ".done").exists():
+            shutil.rmtree(out, ignore_errors=True)
+            code, _stdout, stderr = run_cli("build", *args, "--out", out)
+            assert code == 0, stderr
+            (out / ".done").touch()
+    return out
 
 
 def run_cli(*args: str | Path) -> tuple[int, str, str]:
@@ -33,14 +65,12 @@ def require_tool(name: str, why: str) -> None:
 
 @pytest.fixture(scope="session")
 def kyutai_pdfs(tmp_path_factory: pytest.TempPathFactory):
-    """Build the Kyutai brief with an engine once per session: `kyutai_pdfs(engine)` → {lang: pdf path}."""
+    """Build the Kyutai brief with an engine once per run (build_once): `kyutai_pdfs(engine)` → {lang: pdf path}."""
     built: dict[str, dict[str, Path]] = {}
 
     def build(engine: str = "weasyprint") -> dict[str, Path]:
         if engine not in built:
-            out = tmp_path_factory.mktemp(f"kyutai-{engine}")
-            code, _stdout, stderr = run_cli("build", KYUTAI, "--engine", engine, "--out", out)
-            assert code == 0, stderr
+            out = build_once(tmp_path_factory, KYUTAI, "--engine", engine)
             built[engine] = {p.name.split(".")[-2]: p for p in sorted(out.glob("*.pdf"))}
         return built[engine]
 
@@ -54,31 +84,59 @@ def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return tmp_path
 
 
-# Tests that run briefgen in child processes (signals, timeouts, strace, a wheel build) or search many
-# examples: `make test` runs them, `make test-fast` leaves them out.
-SLOW = (
-    "tests/test_faults.py::",
-    "tests/test_offline.py::",
-    "tests/test_cli.py::test_the_wheel_ships",
-    "tests/test_cli.py::test_parallel_jobs",
-    "tests/test_hardening_input.py::test_any_text",
-    "tests/test_hardening_input.py::test_bombs",
-    "tests/test_watch.py::test_watch_rebuilds",
-)
+def engines(*names: str) -> list[object]:
+    """Engines to parametrise a test that builds with each: LaTeX's case carries the `latex` mark (LuaLaTeX takes
+    seconds a document), so that `make test-fast` leaves out exactly the cases that run it."""
+    return [
+        pytest.param(name, marks=pytest.mark.latex, id=name) if name == "latex" else name for name in names
+    ]
+
+
+@pytest.fixture(scope="session")
+def lualatex() -> None:
+    """The test (or the fixture that asks for this one) runs LuaLaTeX: the test is marked `latex`, and skipped
+    with a reason where TeX Live is not installed."""
+    require_tool("lualatex", "the LaTeX engine; .ci/run installs TeX Live")
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Mark the tests that run LuaLaTeX, and the slow ones, so that `make test-fast` can leave them out."""
+    """Mark `latex` each test that runs LuaLaTeX through a fixture: it asks for `lualatex`, or for a fixture that
+    does. A parametrised case gets the mark from its parameter (`engines()`); other tests carry it themselves."""
     for item in items:
-        if "latex" in item.nodeid.lower():
+        if "lualatex" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.latex)
-        if item.nodeid.startswith(SLOW):
-            item.add_marker(pytest.mark.slow)
+
+
+@pytest.fixture(autouse=True)
+def _no_lualatex_unless_marked(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[None]:
+    """A test not marked `latex` finds on PATH a `lualatex` that fails and leaves a note when asked to typeset:
+    the test then fails with UNMARKED, so that no test runs LuaLaTeX in `make test-fast` unseen."""
+    if request.node.get_closest_marker("latex") is not None:
+        yield
+        return
+    folder = tmp_path_factory.getbasetemp() / "unmarked-bin"
+    program, note = folder / "lualatex", folder / "lualatex.ran"
+    if not program.exists():  # `lualatex --version` (what doctor asks) typesets nothing: the real one answers
+        real = shutil.which("lualatex") or "false"
+        folder.mkdir(exist_ok=True)
+        script = f'[ "$1" = --version ] && exec {real} "$@"\necho "$@" >> \'{note}\'\nexit 97\n'
+        program.write_text("#!/bin/sh\n" + script, encoding="utf-8")
+        program.chmod(0o755)
+    note.unlink(missing_ok=True)
+    monkeypatch.setenv("PATH", f"{folder}{os.pathsep}{os.environ.get('PATH', '')}")
+    yield
+    if note.exists():
+        pytest.fail(UNMARKED, pytrace=False)
+
+
+UNMARKED = "this test runs lualatex but is not marked latex: parametrise it with engines(), or ask for the lualatex fixture"
 
 
 @pytest.fixture(scope="session")
 def built(tmp_path_factory: pytest.TempPathFactory):
-    """`built(brief, engine, theme, lang)` → the PDF, built once per session for each combination."""
+    """`built(brief, engine, theme, lang)` → the PDF, built once per run for each combination (build_once)."""
     cache: dict[tuple[str, str, str, str], Path] = {}
 
     def build(brief: Path, engine: str, theme: str | Path = "briefing", lang: str = "en") -> Path:
@@ -86,10 +144,7 @@ def built(tmp_path_factory: pytest.TempPathFactory):
         if key not in cache:
             if engine == "latex":
                 require_tool("lualatex", "the LaTeX engine")
-            out = tmp_path_factory.mktemp(f"built-{engine}")
-            args = ("build", brief, "--engine", engine, "--theme", theme, "--lang", lang, "--out", out)
-            code, _stdout, stderr = run_cli(*args)
-            assert code == 0, stderr
+            out = build_once(tmp_path_factory, brief, "--engine", engine, "--theme", theme, "--lang", lang)
             cache[key] = next(out.glob(f"*.{lang}.pdf"))
         return cache[key]
 
@@ -99,7 +154,7 @@ def built(tmp_path_factory: pytest.TempPathFactory):
 @pytest.fixture(scope="session")
 def standard_pdfs(tmp_path_factory: pytest.TempPathFactory):
     """`standard_pdfs(engine, standards, theme, brief)` → {lang: PDF}: every language of the brief, built once
-    per session with `--pdf-standard` (a tuple of standards, () for none) and a theme (a name or a folder)."""
+    per run with `--pdf-standard` (a tuple of standards, () for none) and a theme (a name or a folder)."""
     built: dict[tuple[str, tuple[str, ...], str, str], dict[str, Path]] = {}
 
     def build(engine: str, standards: tuple[str, ...], theme: str | Path, brief: Path) -> dict[str, Path]:
@@ -107,11 +162,9 @@ def standard_pdfs(tmp_path_factory: pytest.TempPathFactory):
         if key not in built:
             if engine == "latex":
                 require_tool("lualatex", "the LaTeX engine")
-            out = tmp_path_factory.mktemp(f"{engine}-{'_'.join(standards) or 'none'}")
-            args = ["build", brief, "--engine", engine, "--theme", theme, "--out", out]
+            args = [brief, "--engine", engine, "--theme", theme, "--pdf-standard", ",".join(standards)]
             # room for a machine loaded by other tests: LuaLaTeX takes seconds a document
-            code, _stdout, stderr = run_cli(*args, "--pdf-standard", ",".join(standards), "--timeout", "600")
-            assert code == 0, stderr
+            out = build_once(tmp_path_factory, *args, "--timeout", "600")
             built[key] = {p.name.split(".")[-2]: p for p in sorted(out.glob("*.pdf"))}
         return built[key]
 

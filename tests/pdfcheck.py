@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import io
 import re
 import shutil
 import subprocess
 import unicodedata
+from functools import lru_cache
 from pathlib import Path
 
 from pypdf import PdfReader
@@ -28,7 +30,15 @@ def words(pdf: Path) -> list[str]:
 
 
 def reader(pdf: Path) -> PdfReader:
-    return PdfReader(str(pdf))
+    """The PDF parsed once for as long as its file is unchanged: the checks of one PDF share its objects (pypdf
+    parses an object stream whole each time a new reader asks for one of its objects). Read, never changed."""
+    stat = Path(pdf).stat()
+    return _parsed(str(Path(pdf).resolve()), stat.st_size, stat.st_mtime_ns)
+
+
+@lru_cache(maxsize=16)
+def _parsed(path: str, _size: int, _mtime_ns: int) -> PdfReader:
+    return PdfReader(io.BytesIO(Path(path).read_bytes()))
 
 
 def metadata(pdf: Path) -> dict[str, str]:

@@ -145,6 +145,7 @@ def mtime(path: Path) -> int:
     return path.stat().st_mtime_ns if path.exists() else 0
 
 
+@pytest.mark.slow  # a watch in a child process
 def test_watch_rebuilds_after_an_edit_reports_a_bad_one_and_goes_on(briefs: Path) -> None:
     kyutai = briefs / "kyutai-launch" / "brief.yaml"
     good = kyutai.read_text(encoding="utf-8")

@@ -8,7 +8,8 @@ from pathlib import Path
 from briefgen.backends import BACKENDS
 from briefgen.errors import InputError, Problem, display_path
 from briefgen.language.catalog import BUILTIN_CATALOGS
-from briefgen.themes.layers import ALIASES, MANIFEST, Theme, builtin_root, builtin_themes, load_theme
+from briefgen.themes.builtin import ALIASES, MANIFEST, builtin_root, builtin_themes
+from briefgen.themes.layers import Theme, load_theme
 from briefgen.themes.tokens import tokens
 
 

@@ -1,6 +1,6 @@
 """A fourth engine that exists only in the tests: it writes a brief as plain text (`--format txt`) and typesets
 no PDF, so it has no ENGINE. It proves that an engine is its package, its templates and one entry in the
-registry (tests/test_registry.py adds it to briefgen.backends.BACKENDS): nothing else in briefgen names it."""
+registry (tests/backends/test_backends.py adds it to briefgen.backends.BACKENDS): nothing else in briefgen names it."""
 
 from __future__ import annotations
 

@@ -110,7 +110,11 @@ class Worker:
 
     def kill(self) -> None:
         """Stop the worker and every program it runs, and remove its temporary folder."""
-        for kill in (lambda: os.killpg(self.process.pid or 0, signal.SIGKILL), self.process.kill):
+        kills: tuple[Callable[[], None], ...] = (
+            lambda: os.killpg(self.process.pid or 0, signal.SIGKILL),
+            self.process.kill,
+        )
+        for kill in kills:
             with contextlib.suppress(ProcessLookupError, PermissionError):
                 kill()
         if isinstance(self.process, subprocess.Popen):

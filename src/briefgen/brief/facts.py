@@ -22,6 +22,7 @@ from pydantic import (
     ConfigDict,
     Field,
     GetJsonSchemaHandler,
+    ModelWrapValidatorHandler,
     PlainValidator,
     StrictBool,
     StringConstraints,
@@ -177,7 +178,7 @@ class When(Strict):
 
     @model_validator(mode="wrap")
     @classmethod
-    def _plain(cls, data: Any, handler: Any, _info: ValidationInfo) -> When:
+    def _plain(cls, data: Any, handler: ModelWrapValidatorHandler[When], _info: ValidationInfo) -> When:
         """A bare date stands for `{value: date}`; its errors are reported where it is written."""
         if isinstance(data, dict | When):
             return handler(data)

@@ -193,7 +193,7 @@ class _Loader(yaml.SafeLoader):
     yaml_implicit_resolvers = _core_resolvers()
 
     def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node | None:
-        event = self.peek_event()
+        event = self.peek_event()  # type: ignore[no-untyped-call]  # PyYAML's stubs leave it untyped
         if isinstance(event, yaml.AliasEvent):
             raise _Refused(event.start_mark, "YAML aliases (*name) are not allowed: write the value out")
         tag = getattr(event, "tag", None)

@@ -17,6 +17,7 @@ from pydantic import (
     ConfigDict,
     Discriminator,
     Field,
+    ModelWrapValidatorHandler,
     PrivateAttr,
     RootModel,
     StringConstraints,
@@ -108,7 +109,7 @@ FactId = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$")]
 KebabId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length=limits.MAX_ID)]
 
 
-def brief_context(info: ValidationInfo) -> dict:
+def brief_context(info: ValidationInfo) -> dict[str, Any]:
     """What the whole brief tells each part: its languages, its fact ids, its source text (when known)."""
     return info.context or {}
 
@@ -119,7 +120,7 @@ def unknown_fact(fact_id: str, known: list[str], **where: str) -> PydanticCustom
     return PydanticCustomError("unknown_fact", "unknown fact '{fact}'" + hint, {"fact": fact_id, **where})
 
 
-def _check_languages(mapping: dict, info: ValidationInfo) -> None:
+def _check_languages(mapping: dict[str, Any], info: ValidationInfo) -> None:
     declared = brief_context(info).get("languages")
     if not declared:
         return
@@ -377,7 +378,9 @@ class Localised(RootModel[dict[LangCode, Text]]):
 
     @model_validator(mode="wrap")
     @classmethod
-    def _split_translated(cls, data: Any, handler: Any, info: ValidationInfo) -> Localised:
+    def _split_translated(
+        cls, data: Any, handler: ModelWrapValidatorHandler[Localised], info: ValidationInfo
+    ) -> Localised:
         translated = None
         if isinstance(data, dict) and "translated" in data:
             data = dict(data)

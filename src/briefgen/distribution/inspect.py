@@ -342,7 +342,7 @@ def rebuild(found: Inspection, folder: Path) -> tuple[str | None, str]:
     (engine, theme, standards, --attach, language), into `folder/out`; or None and why there is none."""
     from briefgen.backends import ENGINES
     from briefgen.distribution.standards import parse
-    from briefgen.themes.layers import ALIASES, MANIFEST, builtin_themes
+    from briefgen.themes.builtin import ALIASES, MANIFEST, builtin_themes
 
     record = found.record or {}
     engine, theme, lang = record.get("engine"), record.get("theme"), record.get("language")

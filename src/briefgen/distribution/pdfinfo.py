@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import logging
 from collections.abc import Sequence
+from typing import Any
 
 log = logging.getLogger(__name__)
 
@@ -42,7 +43,7 @@ def first_page_of(pdf: bytes, titles: Sequence[str]) -> int | None:
         reader = PdfReader(io.BytesIO(pdf))
         pages: list[int] = []
 
-        def visit(items: list) -> None:
+        def visit(items: list[Any]) -> None:
             for item in items:
                 if isinstance(item, list):
                     visit(item)

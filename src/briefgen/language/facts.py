@@ -217,12 +217,12 @@ def _spelled(value: int, catalog: Catalog) -> str:
                 f"cannot write numbers in words in '{loc}' (num2words does not know it): remove 'spell'",
             )
         )
-    return num2words(value, lang=lang)
+    return str(num2words(value, lang=lang))
 
 
 def _exact_pattern(loc: Locale) -> str:
     """The locale's decimal pattern with as many fraction digits as a brief may write."""
-    whole = loc.decimal_formats[None].pattern.split(";")[0].split(".")[0]
+    whole = str(loc.decimal_formats[None].pattern).split(";")[0].split(".")[0]
     return whole + "." + "#" * limits.MAX_DECIMALS
 
 

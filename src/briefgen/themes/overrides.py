@@ -6,7 +6,8 @@ import difflib
 from pathlib import Path
 
 from briefgen.errors import Problem, display_path
-from briefgen.themes.layers import MANIFEST, Layer, Theme
+from briefgen.themes.builtin import MANIFEST
+from briefgen.themes.layers import Layer, Theme
 
 
 def check_layers(theme: Theme, folder: str, engine: str, suffix: str) -> list[Problem]:

@@ -216,7 +216,7 @@ def watched(inner: Any) -> Any:
     what it refused (`refused`): WeasyPrint draws an SVG whose image it was refused without it, and logs it."""
     from weasyprint.urls import FatalURLFetchingError, URLFetcher
 
-    class Watching(URLFetcher):
+    class Watching(URLFetcher):  # type: ignore[misc]  # WeasyPrint has no types
         def __init__(self) -> None:
             super().__init__(fail_on_errors=True)
             self.read: list[str] = []

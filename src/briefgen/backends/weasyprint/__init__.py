@@ -6,7 +6,7 @@ import tempfile
 import warnings
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urlparse
 
 from briefgen.backends import Backend, Job, Typeset, scratch
@@ -17,12 +17,12 @@ if TYPE_CHECKING:
     from briefgen.doctor import Check
 
 
-def _confined_fetcher(roots: list[Path]):
+def _confined_fetcher(roots: list[Path]) -> Any:
     from weasyprint.urls import FatalURLFetchingError, URLFetcher
 
     allowed = [r.resolve() for r in roots]
 
-    class Confined(URLFetcher):
+    class Confined(URLFetcher):  # type: ignore[misc]  # WeasyPrint has no types
         """Serves files under the allowed folders and data: URLs; anything else stops the build."""
 
         def fetch(self, url: str, headers: object = None) -> object:

@@ -31,14 +31,15 @@ def with_pdfua(metadata: Any) -> Any:
     extension schema that declares it."""
     from weasyprint.pdf.metadata import DocumentMetadata
 
-    class WithPdfUA(DocumentMetadata):
+    class WithPdfUA(DocumentMetadata):  # type: ignore[misc]  # WeasyPrint has no types
         def generate_rdf_metadata(self, variant: str, version: int, conformance: str | None) -> bytes:
             rdf = ElementTree.fromstring(super().generate_rdf_metadata(variant, version, conformance))
             for description in rdf.iter(f"{{{RDF}}}Description"):
                 if f"{{{PDFAID}}}part" in description.attrib:
                     description.set(f"{{{PDFUAID}}}part", "1")
                     rdf.append(_pdfua_schema())
-                    return ElementTree.tostring(rdf, encoding="utf-8")
+                    written: bytes = ElementTree.tostring(rdf, encoding="utf-8")
+                    return written
             raise EngineError("weasyprint: its metadata has no PDF/A identification to add PDF/UA-1 to")
 
     return WithPdfUA(**vars(metadata))

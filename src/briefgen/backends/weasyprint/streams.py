@@ -20,7 +20,7 @@ END = b"\nendstream"
 def _ended_stream() -> type:
     import pydyf  # type: ignore[import-untyped]
 
-    class EndedStream(pydyf.Stream):
+    class EndedStream(pydyf.Stream):  # type: ignore[misc]  # pydyf has no types
         """A stream whose data, when it ends in CR, is followed by CR LF rather than LF."""
 
         @property

@@ -143,7 +143,7 @@ def _css_urls(css: str, replace: Callable[[str], str] | None = None, found: set[
 
     from tinycss2.ast import URLToken
 
-    return tinycss2.serialize(visit(tinycss2.parse_component_value_list(css)))
+    return str(tinycss2.serialize(visit(tinycss2.parse_component_value_list(css))))
 
 
 def _data_uri(path: Path, chars: str) -> str:

@@ -17,7 +17,8 @@ from briefgen.distribution.publish.briefing import Briefing, Site
 from briefgen.distribution.publish.page import ENGINE
 from briefgen.distribution.publish.words import language_name, words_for
 from briefgen.errors import BriefgenError, InputError, Problem, display_path
-from briefgen.themes.layers import ALIASES, DEFAULT_THEME, Theme, builtin_themes
+from briefgen.themes.builtin import ALIASES, DEFAULT_THEME, builtin_themes
+from briefgen.themes.layers import Theme
 
 log = logging.getLogger(__name__)
 

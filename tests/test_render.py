@@ -1,0 +1,102 @@
+"""Theme templates render in Jinja's immutable sandbox: a theme someone sent cannot run code. Python reached
+through a template's objects is refused with an error at the template's line (exit 2), and the command it
+would have run never runs; the same in every engine, and in `publish`, which renders the WeasyPrint templates."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import FIXTURES, engines, require_tool, run_cli
+
+MINIMAL = FIXTURES / "minimal.yaml"
+# The engine's folder of a theme, its title template, and how its Jinja prints a value.
+ENGINES = {
+    "typst": ("typst", "title.typ.j2", "{{ %s }}"),
+    "weasyprint": ("html", "title.html.j2", "{{ %s }}"),
+    "latex": ("latex", "title.tex.j2", "<< %s >>"),
+}
+# Ways out of a template to Python's os module, each ending in a shell command that makes the canary file.
+PAYLOADS = {
+    "cycler": 'cycler.__init__.__globals__.os.system("touch CANARY")',
+    "joiner": 'joiner.__init__.__globals__.os.system("touch CANARY")',
+    "lipsum": 'lipsum.__globals__["os"].system("touch CANARY")',
+    "subclasses": "''.__class__.__mro__[1].__subclasses__()",
+    "context": "self._TemplateReference__context.cycler.__init__.__globals__.os.system('touch CANARY')",
+    "format": '"{0.__class__.__init__.__globals__}".format(doc)',
+    "mutate": "running.update(header=1)",
+}
+
+
+def _theme(folder: Path, engine: str, payload: str) -> Path:
+    """A theme extending briefing whose title template of `engine` holds `payload` on its line 2."""
+    sub, name, value = ENGINES[engine]
+    theme = folder / "sent-theme"
+    (theme / sub).mkdir(parents=True)
+    (theme / "theme.yaml").write_text("name: sent-theme\nextends: briefing\n", encoding="utf-8")
+    comment = "<# a theme someone sent #>" if engine == "latex" else "{# a theme someone sent #}"
+    (theme / sub / name).write_text(f"{comment}\n{value % payload}\n", encoding="utf-8")
+    return theme
+
+
+def _run(folder: Path, engine: str, payload: str) -> tuple[int, str, str, Path]:
+    canary = folder / "canary"
+    theme = _theme(folder, engine, payload.replace("CANARY", str(canary)))
+    shutil.copy(MINIMAL, folder / "minimal.yaml")
+    code, stdout, stderr = run_cli(
+        "build",
+        folder / "minimal.yaml",
+        "--engine",
+        engine,
+        "--theme",
+        theme,
+        "--lang",
+        "en",
+        "--out",
+        folder / "out",
+    )
+    return code, stdout, stderr, canary
+
+
+@pytest.mark.parametrize("payload", sorted(PAYLOADS))
+def test_a_theme_cannot_run_code_in_typst(tmp_path: Path, payload: str) -> None:
+    code, stdout, stderr, canary = _run(tmp_path, "typst", PAYLOADS[payload])
+    assert not canary.exists(), "the template ran a shell command"
+    assert code == 2 and stdout == "" and "Traceback" not in stderr
+    lines = stderr.strip().splitlines()
+    assert len(lines) == 1, stderr
+    assert re.fullmatch(r".*sent-theme/typst/title\.typ\.j2:2:1: template error: .*unsafe.*", lines[0]), (
+        lines[0]
+    )
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("engine", engines("weasyprint", "latex"))
+def test_a_theme_cannot_run_code_in_the_other_engines(tmp_path: Path, engine: str) -> None:
+    if engine == "latex":
+        require_tool("lualatex", "the LaTeX engine")
+    code, _stdout, stderr, canary = _run(tmp_path, engine, PAYLOADS["cycler"])
+    assert not canary.exists(), "the template ran a shell command"
+    assert code == 2 and "Traceback" not in stderr
+    folder, name, _value = ENGINES[engine]
+    line = stderr.strip()
+    assert re.fullmatch(
+        rf".*sent-theme/{folder}/{re.escape(name)}:2:1: template error: access to attribute '__init__' of "
+        r"'type' object is unsafe\.",
+        line,
+    ), line
+
+
+def test_publish_renders_a_theme_in_the_sandbox(workdir: Path) -> None:
+    shutil.copy(MINIMAL, workdir / "minimal.yaml")
+    assert run_cli("build", "minimal.yaml", "--engine", "typst")[0] == 0
+    canary = workdir / "canary"
+    theme = _theme(workdir, "weasyprint", PAYLOADS["cycler"].replace("CANARY", str(canary)))
+    code, _stdout, stderr = run_cli("publish", "site", "minimal.yaml", "--theme", theme)
+    assert not canary.exists(), "the template ran a shell command"
+    assert code == 2 and "Traceback" not in stderr
+    assert "sent-theme/html/title.html.j2:2:1: template error: access to attribute '__init__'" in stderr
+    assert not (workdir / "site").exists()
