@@ -268,7 +268,10 @@ def _damaged(fmt: str, how: str) -> bytes:
 @pytest.mark.parametrize(("fmt", "how"), [("PNG", "truncated"), ("JPEG", "truncated"), ("JPEG", "garbled")])
 def test_a_damaged_raster_figure_is_refused_by_check(tmp_path: Path, fmt: str, how: str) -> None:
     """Its header says PNG or JPEG and gives a size, but its image cannot be decoded: `check` says so at the
-    figure's line (WeasyPrint would drop it without a word, LaTeX fail in main.tex)."""
+    figure's line (WeasyPrint would drop it without a word, LaTeX fail in main.tex) — also in a process where
+    WeasyPrint, imported, has told Pillow to accept truncated images."""
+    import weasyprint  # noqa: F401  (sets PIL.ImageFile.LOAD_TRUNCATED_IMAGES)
+
     name = "photo.png" if fmt == "PNG" else "photo.jpg"
     brief = copy_with(tmp_path, "file: photo.png", f"file: {name}")
     (brief.parent / name).write_bytes(_damaged(fmt, how))

@@ -39,8 +39,10 @@ def _decode(data: bytes, fmt: str) -> None:
     import io
     import warnings
 
-    from PIL import Image
+    from PIL import Image, ImageFile
 
+    # WeasyPrint, once imported, tells Pillow to accept truncated images: not while a figure is judged.
+    lenient, ImageFile.LOAD_TRUNCATED_IMAGES = ImageFile.LOAD_TRUNCATED_IMAGES, False
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
@@ -49,6 +51,8 @@ def _decode(data: bytes, fmt: str) -> None:
     except (OSError, SyntaxError, ValueError, Image.DecompressionBombWarning) as exc:
         reason = str(exc).split(" <_io.", 1)[0] or type(exc).__name__
         raise Unreadable(f"a damaged {fmt.upper()} file: its image cannot be decoded ({reason})") from None
+    finally:
+        ImageFile.LOAD_TRUNCATED_IMAGES = lenient
 
 
 def _png_size(data: bytes) -> tuple[int, int] | None:
