@@ -88,7 +88,9 @@ def test_a_press_release_is_attached_unless_it_says_otherwise(tmp_path: Path) ->
 def test_redistribute_is_true_or_false(tmp_path: Path, value: str, said: str) -> None:
     """YAML 1.2: `yes` is a word, not true; a quoted "true" is a text."""
     brief = copy_with(KYUTAI, tmp_path, "  file: source.fr.txt", f"  redistribute: {value}")
-    line = next(n for n, text in enumerate(brief.read_text().splitlines(), 1) if "redistribute:" in text)
+    line = next(
+        n for n, text in enumerate(brief.read_text().splitlines(), 1) if text == f"  redistribute: {value}"
+    )
     error = f"{brief}:{line}:17: 'redistribute' must be true or false, not {said}"
     code, _stdout, stderr = run_cli("check", brief)
     assert code == 2 and error in stderr.splitlines(), stderr
