@@ -199,3 +199,23 @@ def test_a_hand_written_pdf_with_a_font_not_embedded_fails(tmp_path: Path) -> No
     assert lines[1] == "  no build record: built with --attach none or a-2b, or not by briefgen"
     assert "    FAIL  fonts embedded: not embedded: Helvetica" in lines
     assert lines[-1] == "  result       exit 1: 1 check fails"
+
+
+def test_a_withheld_entry_is_printed_escaped_and_never_a_path_out(built: Path, tmp_path: Path) -> None:
+    """The record's `withheld` is untrusted too: its reason is printed with its escapes shown, and a name that
+    climbs out of the folder is no file to put back: `--extract` refuses it, writing nothing."""
+    digest = hashlib.sha256(b"x").hexdigest()
+
+    def hostile(record: dict[str, Any]) -> None:
+        record["files"]["../outside.txt"] = digest
+        record["withheld"] = {"source.fr.txt": "not yours \x1b[2J", "../outside.txt": "up"}
+
+    path = tampered(built, tmp_path / "hostile.pdf", record_edit(hostile))
+    code, stdout, stderr = run_cli("inspect", path)
+    assert (code, stderr) == (0, "")
+    assert r"withheld: not yours \x1b[2J;" in stdout and "\x1b" not in stdout
+    target = tmp_path / "inside" / "again"
+    code, stdout, stderr = run_cli("inspect", path, "--extract", target)
+    assert (code, stdout) == (2, "")
+    assert stderr == f"{path}: withheld file '../outside.txt': not a path inside a folder; refused\n"
+    assert not (tmp_path / "inside").exists()

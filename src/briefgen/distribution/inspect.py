@@ -315,10 +315,22 @@ def dumps(data: dict[str, Any]) -> str:
     return re.sub(r"[\x7f-\x9f]", lambda found: f"\\u{ord(found.group()):04x}", text)
 
 
+def _inside(name: str) -> bool:
+    """Whether a name from the PDF is a relative path that stays inside a folder, without control characters."""
+    path = PurePosixPath(name)
+    return (
+        bool(name)
+        and not path.is_absolute()
+        and ".." not in path.parts
+        and "\\" not in name
+        and not (_CONTROL.search(name))
+    )
+
+
 def extract(found: Inspection, folder: Path) -> list[Path]:
     """Write every attached file under `folder` at its path, all or none. Raises InputError, writing nothing,
-    when there is no build record or only it, for a name that is absolute, climbs out (`..`) or holds a
-    control character, and for a file already there (never overwritten)."""
+    when there is no build record or only it, for a name (attached or withheld) that is absolute, climbs out
+    (`..`) or holds a control character, and for a file already there (never overwritten)."""
     from briefgen.output import write_all
 
     problems: list[Problem] = []
@@ -332,15 +344,14 @@ def extract(found: Inspection, folder: Path) -> list[Path]:
             f"(the sha256 of {len(found.named)} inputs); nothing extracted"
         )
         raise InputError(Problem(where, 0, 0, message))
+    # A withheld file is to be put back at its path: a path that leads out of the folder is not one to give.
+    for withheld, _why in found.withheld:
+        if not _inside(withheld):
+            message = f"withheld file {printable(repr(withheld))}: not a path inside a folder; refused"
+            problems.append(Problem(where, 0, 0, message))
     for each in found.files:
         name = PurePosixPath(each.name)
-        if (
-            not each.name
-            or name.is_absolute()
-            or ".." in name.parts
-            or "\\" in each.name
-            or _CONTROL.search(each.name)
-        ):
+        if not _inside(each.name):
             problems.append(
                 Problem(
                     where,
