@@ -64,7 +64,8 @@ def built(
             "--jobs",
             "2",
         )
-        code, _stdout, stderr = run_cli(*args, "-q")
+        # room for a machine loaded by other tests, as conftest's standard_pdfs gives: LuaLaTeX takes seconds
+        code, _stdout, stderr = run_cli(*args, "--timeout", "600", "-q")
         assert code == 0, stderr
         made[name] = {lang: out / f"kyutai-launch.{lang}.pdf" for lang in LANGS}
     return made
