@@ -343,8 +343,10 @@ class Settings(BaseModel):
         Choice("attach", lambda: standards.ATTACH),
         Option("--attach"),
         Field(
-            description="What each PDF carries: the brief, its sources' files, its figures and the build record "
-            "(all); the build record alone, which names each input by its sha256 (record); nothing (none)."
+            description="What each PDF carries: every file that may be passed on — the brief, its figures, the "
+            "texts of the sources that allow it (redistribute: true; a press release by default) — and the build "
+            "record, which names each input by its sha256, withheld or not (all); the build record alone "
+            "(record); nothing (none)."
         ),
     ] = "all"
     strict: Annotated[

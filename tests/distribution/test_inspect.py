@@ -23,7 +23,10 @@ from tests import pdfcheck
 from tests.conftest import KYUTAI, ROOT, require_tool, run_cli
 
 ALLIANCE = ROOT / "briefs" / "ai-alliance-launch"
-INPUTS = ["brief.yaml", "bensbites.en.txt", "figures/figure.svg", "source.en.txt"]
+# What its PDF carries: the brief, its figure and the press release's text; not the newsletter's article.
+INPUTS = ["brief.yaml", "figures/figure.svg", "source.en.txt"]
+WITHHELD = "bensbites.en.txt"
+WHY = "not redistributable (source 'bensbites', press-article)"
 RECORD = "briefgen-build.json"
 CHECKER = "offline checks of {} rules, not an ISO validator: validate with a PDF/A / PDF/UA validator"
 NO_RECORD = "no build record: built with --attach none or a-2b, or not by briefgen"
@@ -32,7 +35,8 @@ NO_RECORD = "no build record: built with --attach none or a-2b, or not by briefg
 @pytest.fixture(scope="module")
 def brief(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, dict[str, bytes]]:
     """The AI Alliance brief with its figure moved into figures/, its English PDF as `briefgen build` writes it
-    (with its inputs and build record attached), and its input files."""
+    (with its build record and the inputs that may be passed on attached), and its input files, the withheld
+    article's among them."""
     folder = tmp_path_factory.mktemp("alliance") / "ai-alliance-launch"
     shutil.copytree(ALLIANCE, folder)
     (folder / "figures").mkdir()
@@ -44,7 +48,7 @@ def brief(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, dict[st
     out = tmp_path_factory.mktemp("alliance-out")
     code, _stdout, stderr = run_cli("build", folder / "brief.yaml", "--lang", "en", "--out", out, "-q")
     assert code == 0, stderr
-    files = {name: (folder / name).read_bytes() for name in INPUTS}
+    files = {name: (folder / name).read_bytes() for name in [*INPUTS, WITHHELD]}
     return folder, out / "ai-alliance-launch.en.pdf", files
 
 
@@ -74,14 +78,13 @@ def test_inspect_says_what_the_pdf_was_built_from(brief) -> None:
     assert lines[2].split() == ["brief", "ai-alliance-launch", "(en),", "inputs", inputs]
     assert lines[3].split() == ["standards", "none", "claimed"]
     attached = {line.split()[0]: line for line in lines[5:10]}
-    assert list(attached) == [*INPUTS, RECORD]
+    assert list(attached) == [*INPUTS, RECORD, WITHHELD]
     assert all(attached[name].endswith("sha256 matches") for name in INPUTS)
     assert attached[RECORD].endswith("the build record")
     assert attached["brief.yaml"].split()[1:3] == [f"{len(files['brief.yaml']) / 1024:.1f}", "KiB"]
-    assert attached["bensbites.en.txt"].split()[1:3] == [
-        f"{len(files['bensbites.en.txt']) / 1024:.1f}",
-        "KiB",
-    ]
+    assert attached["source.en.txt"].split()[1:3] == [f"{len(files['source.en.txt']) / 1024:.1f}", "KiB"]
+    digest = hashlib.sha256(files[WITHHELD]).hexdigest()
+    assert attached[WITHHELD].split() == [WITHHELD, "withheld:", *f"{WHY};".split(), "sha256", digest]
     assert lines[10:12] == [
         "  conformance  4 of 4 checks pass (baseline)",
         f"               {CHECKER.format(4)}",
@@ -90,7 +93,10 @@ def test_inspect_says_what_the_pdf_was_built_from(brief) -> None:
     assert re.fullmatch(r"    pass  fonts embedded: all \d+ fonts embedded", lines[13])
     assert lines[14] == "    pass  language: /Lang en-GB"
     assert lines[15].startswith("    pass  read in full: every tree within 200 levels and 200000 nodes")
-    assert lines[-1] == "  result       exit 0: every check passes, every attached file is the build record's"
+    assert lines[-1] == (
+        "  result       exit 0: every check passes, every attached file is the build record's, 1 file withheld "
+        "as the record says"
+    )
 
 
 def test_inspect_json_gives_the_record_the_files_and_the_checks(brief) -> None:
@@ -106,9 +112,12 @@ def test_inspect_json_gives_the_record_the_files_and_the_checks(brief) -> None:
         RECORD: "record",
     }
     assert {f["name"]: f["bytes"] for f in data["files"] if f["name"] in INPUTS} == {
-        n: len(b) for n, b in files.items()
+        n: len(files[n]) for n in INPUTS
     }
     assert {f["name"]: f["mime"] for f in data["files"]}["figures/figure.svg"] == "image/svg+xml"
+    assert data["build"]["withheld"] == {WITHHELD: WHY}
+    digest = hashlib.sha256(files[WITHHELD]).hexdigest()
+    assert data["withheld"] == [{"name": WITHHELD, "sha256": digest, "reason": WHY}]
     assert data["missing"] == [] and data["standards"] == []
     assert [(c["check"], c["passed"], c["standards"]) for c in data["conformance"]] == [
         ("standards recorded", True, ["build record"]),
@@ -151,38 +160,52 @@ def test_a_changed_or_missing_file_is_reported(brief, tmp_path: Path) -> None:
 
     def tamper(_writer: PdfWriter, names: list[Any]) -> None:
         data_of(names, "source.en.txt").set_data(b"another text\n")
-        at = names.index("bensbites.en.txt")
+        at = names.index("figures/figure.svg")
         del names[at : at + 2]
 
     code, stdout, _stderr = run_cli("inspect", edit(pdf, tmp_path / "tampered.pdf", tamper))
     assert code == 1
     rows = {line.split()[0]: line for line in stdout.splitlines()[5:10]}
     assert rows["source.en.txt"].endswith("sha256 DIFFERS from the build record's")
-    assert rows["bensbites.en.txt"].endswith("MISSING: named by the build record")
+    assert rows["figures/figure.svg"].endswith("MISSING: named by the build record")
+    assert rows[WITHHELD].split()[1] == "withheld:", "withheld as built: not missing"
     assert rows["brief.yaml"].endswith("sha256 matches")
     last = "  result       exit 1: 1 attached file differs, 1 named by the build record missing"
     assert stdout.splitlines()[-1] == last
 
 
-def rebuild_command(stdout: str) -> list[str]:
-    """The command the last line of `inspect --extract` prints, as words."""
+def rebuild_command(stdout: str, put_back: str = "") -> list[str]:
+    """The command the last line of `inspect --extract` prints, as words; `put_back`: the files it says must be
+    put back first ("the withheld file")."""
     last = stdout.splitlines()[-1]
-    assert last.startswith("next: `") and last.endswith("` builds it again"), last
-    return shlex.split(last.removeprefix("next: `").removesuffix("` builds it again"))
+    start = f"next: with {put_back} put back, `" if put_back else "next: `"
+    assert last.startswith(start) and last.endswith("` builds it again"), last
+    return shlex.split(last.removeprefix(start).removesuffix("` builds it again"))
 
 
-def test_extract_gives_back_a_brief_that_builds_the_same_briefing(brief, tmp_path: Path) -> None:
+def test_extract_gives_back_the_brief_and_names_the_withheld_file_to_put_back(brief, tmp_path: Path) -> None:
+    """The folder extracted lacks the withheld article, and says so: it does not build until the file is put
+    back where it says; then it builds the same briefing, byte for byte."""
     _folder, pdf, files = brief
     target = tmp_path / "again"
     code, stdout, stderr = run_cli("inspect", pdf, "--extract", target)
     assert (code, stderr) == (0, "")
     assert {p.relative_to(target).as_posix() for p in target.rglob("*") if p.is_file()} == {*INPUTS, RECORD}
-    assert all((target / name).read_bytes() == data for name, data in files.items())
+    assert all((target / name).read_bytes() == files[name] for name in INPUTS)
     assert f"extracted {target / 'figures' / 'figure.svg'}" in stdout.splitlines()
-    command = rebuild_command(stdout)
+    digest = hashlib.sha256(files[WITHHELD]).hexdigest()
+    assert stdout.splitlines()[-2] == (
+        f"withheld {target / WITHHELD}: not in the PDF ({WHY}); put that file back there (sha256 {digest}): "
+        "the brief does not build without it"
+    )
+    command = rebuild_command(stdout, "the withheld file")
     brief_file, out = target / "brief.yaml", target / "out"
     engine = ["--engine", "weasyprint", "--theme", "briefing"]
     assert command == ["briefgen", "build", str(brief_file), "--lang", "en", *engine, "--out", str(out)]
+    code, _stdout, stderr = run_cli(*command[1:], "-q")
+    assert code == 2 and f"{WITHHELD}" in stderr, "as said: not without the withheld file"
+    assert not out.exists()
+    (target / WITHHELD).write_bytes(files[WITHHELD])  # the reader's own copy, the one the sha256 names
     code, _stdout, stderr = run_cli(*command[1:], "-q")
     assert code == 0, stderr
     rebuilt = out / "ai-alliance-launch.en.pdf"
@@ -317,6 +340,19 @@ def test_a_pdf_with_the_build_record_alone_is_checked_against_it(kyutai_en) -> N
 # The command `inspect --extract` prints builds the same bytes, in every engine
 
 
+@pytest.fixture(scope="module")
+def consenting(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The Kyutai brief whose article says `redistribute: true`, as its rights holder may: every input is
+    attached, and the folder `--extract` gives back builds alone."""
+    folder = tmp_path_factory.mktemp("consenting") / "kyutai-launch"
+    shutil.copytree(KYUTAI.parent, folder)
+    text = (folder / "brief.yaml").read_text(encoding="utf-8")
+    assert text.count("\n  file: source.fr.txt\n") == 1
+    text = text.replace("\n  file: source.fr.txt\n", "\n  file: source.fr.txt\n  redistribute: true\n")
+    (folder / "brief.yaml").write_text(text, encoding="utf-8")
+    return folder / "brief.yaml"
+
+
 @pytest.mark.parametrize(
     ("engine", "lang", "theme", "standards"),
     [
@@ -327,17 +363,18 @@ def test_a_pdf_with_the_build_record_alone_is_checked_against_it(kyutai_en) -> N
     ],
 )
 def test_the_rebuild_command_is_the_recorded_build_and_gives_the_same_bytes(
-    tmp_path: Path, engine: str, lang: str, theme: str, standards: str
+    consenting: Path, tmp_path: Path, engine: str, lang: str, theme: str, standards: str
 ) -> None:
     if engine == "latex":
         require_tool("lualatex", "the LaTeX engine runs LuaLaTeX from TeX Live")
     options = ["--lang", lang, "--engine", engine, "--theme", theme, "--pdf-standard", standards]
-    code, _stdout, stderr = run_cli("build", KYUTAI, *options, "--out", tmp_path / "out", "-q")
+    code, _stdout, stderr = run_cli("build", consenting, *options, "--out", tmp_path / "out", "-q")
     assert code == 0, stderr
     pdf = tmp_path / "out" / f"kyutai-launch.{lang}.pdf"
     target = tmp_path / "again"
     code, stdout, stderr = run_cli("inspect", pdf, "--extract", target)
     assert (code, stderr) == (0, "")
+    assert sorted(p.name for p in target.iterdir()) == ["brief.yaml", RECORD, "source.fr.txt"]
     command = rebuild_command(stdout)
     assert command == [
         "briefgen",
@@ -369,8 +406,9 @@ def test_a_theme_folder_that_is_not_there_gives_no_command(workdir: Path) -> Non
     assert code == 0, stderr
     pdf = workdir / "out" / "kyutai-launch.en.pdf"
     code, stdout, _stderr = run_cli("inspect", pdf, "--extract", "here")
-    command = rebuild_command(stdout)
+    command = rebuild_command(stdout, "the withheld file")
     assert code == 0 and command[command.index("--theme") + 1] == "mine"
+    shutil.copy(KYUTAI.parent / "source.fr.txt", workdir / "here")  # the article, withheld from the PDF
     assert run_cli(*command[1:], "-q")[0] == 0
     assert (workdir / "here" / "out" / pdf.name).read_bytes() == pdf.read_bytes()
     (workdir / "mine").rename(workdir / "elsewhere")

@@ -22,7 +22,8 @@ RECORD = "briefgen-build.json"
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The English Kyutai briefing as Typst writes it to PDF/A-3b, with its brief, source and build record."""
+    """The English Kyutai briefing as Typst writes it to PDF/A-3b, with its brief and build record; its source,
+    a press article, withheld (named by the record)."""
     out = tmp_path_factory.mktemp("built")
     code, _stdout, stderr = run_cli(
         "build", KYUTAI, "--engine", "typst", "--lang", "en", "--pdf-standard", "a-3b", "--out", out, "-q"
@@ -55,13 +56,17 @@ def record_edit(change: Callable[[dict[str, Any]], None]) -> Callable[[PdfWriter
     return edit
 
 
-def change_source(_writer: PdfWriter, names: list[Any]) -> None:
-    data_of(names, "source.fr.txt").set_data(b"Another text.\n")
+def change_brief(_writer: PdfWriter, names: list[Any]) -> None:
+    data_of(names, "brief.yaml").set_data(b"Another text.\n")
 
 
-def drop_source(_writer: PdfWriter, names: list[Any]) -> None:
-    at = names.index("source.fr.txt")
+def drop_brief(_writer: PdfWriter, names: list[Any]) -> None:
+    at = names.index("brief.yaml")
     del names[at : at + 2]
+
+
+def attach_withheld(writer: PdfWriter, _names: list[Any]) -> None:
+    writer.add_attachment("source.fr.txt", (KYUTAI.parent / "source.fr.txt").read_bytes())
 
 
 def add_file(writer: PdfWriter, _names: list[Any]) -> None:
@@ -82,12 +87,22 @@ NOTES = hashlib.sha256(b"notes\n").hexdigest()
 CORPUS: dict[str, tuple[Callable[[PdfWriter, list[Any]], None], str, str]] = {
     # case: (change, the line that says it (spaces aside), the verdict)
     "an attached file's bytes changed": (
-        change_source,
-        "    source.fr.txt           14 B  sha256 DIFFERS from the build record's",
+        change_brief,
+        "    brief.yaml           14 B  sha256 DIFFERS from the build record's",
         "1 attached file differs",
     ),
     "an attached file removed": (
-        drop_source,
+        drop_brief,
+        "    brief.yaml                   MISSING: named by the build record",
+        "1 named by the build record missing",
+    ),
+    "a withheld file attached after the build": (
+        attach_withheld,
+        "    source.fr.txt  3.1 KiB  ATTACHED, but the build record says it was withheld",
+        "1 attached file the build record says was withheld",
+    ),
+    "the record no longer saying a file was withheld": (
+        record_edit(lambda record: record.update(withheld={})),
         "    source.fr.txt                   MISSING: named by the build record",
         "1 named by the build record missing",
     ),
@@ -128,7 +143,8 @@ def test_the_pdf_as_built_passes(built: Path) -> None:
     code, stdout, stderr = run_cli("inspect", built)
     assert (code, stderr) == (0, "")
     assert stdout.splitlines()[-1] == (
-        "  result       exit 0: every check passes, every attached file is the build record's"
+        "  result       exit 0: every check passes, every attached file is the build record's, 1 file withheld "
+        "as the record says"
     )
     assert json.loads(run_cli("inspect", built, "--json")[1])["exit"] == 0
 
@@ -149,7 +165,7 @@ def test_a_tampered_pdf_exits_1_saying_what_changed(built: Path, tmp_path: Path,
     files = {f["name"]: f["status"] for f in data["files"]}
     assert (
         line.split("FAIL  ")[-1] in failing
-        or files.get(line.split()[0]) in ("differs", "unlisted")
+        or files.get(line.split()[0]) in ("differs", "unlisted", "was withheld")
         or line.split()[0] in data["missing"]
     )
 
@@ -183,3 +199,23 @@ def test_a_hand_written_pdf_with_a_font_not_embedded_fails(tmp_path: Path) -> No
     assert lines[1] == "  no build record: built with --attach none or a-2b, or not by briefgen"
     assert "    FAIL  fonts embedded: not embedded: Helvetica" in lines
     assert lines[-1] == "  result       exit 1: 1 check fails"
+
+
+def test_a_withheld_entry_is_printed_escaped_and_never_a_path_out(built: Path, tmp_path: Path) -> None:
+    """The record's `withheld` is untrusted too: its reason is printed with its escapes shown, and a name that
+    climbs out of the folder is no file to put back: `--extract` refuses it, writing nothing."""
+    digest = hashlib.sha256(b"x").hexdigest()
+
+    def hostile(record: dict[str, Any]) -> None:
+        record["files"]["../outside.txt"] = digest
+        record["withheld"] = {"source.fr.txt": "not yours \x1b[2J", "../outside.txt": "up"}
+
+    path = tampered(built, tmp_path / "hostile.pdf", record_edit(hostile))
+    code, stdout, stderr = run_cli("inspect", path)
+    assert (code, stderr) == (0, "")
+    assert r"withheld: not yours \x1b[2J;" in stdout and "\x1b" not in stdout
+    target = tmp_path / "inside" / "again"
+    code, stdout, stderr = run_cli("inspect", path, "--extract", target)
+    assert (code, stdout) == (2, "")
+    assert stderr == f"{path}: withheld file '../outside.txt': not a path inside a folder; refused\n"
+    assert not (tmp_path / "inside").exists()

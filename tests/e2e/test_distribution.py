@@ -231,6 +231,7 @@ def test_a_standard_the_engine_does_not_write_is_refused_with_those_that_do(
 
 @pytest.mark.parametrize("engine", ["weasyprint", "typst"])
 def test_each_pdf_carries_its_brief_and_build_record(tmp_path: Path, engine: str) -> None:
+    """The Kyutai brief's one source is a press article: its text is not passed on, but named by the record."""
     from pypdf import PdfReader
 
     out = tmp_path / "out"
@@ -239,15 +240,17 @@ def test_each_pdf_carries_its_brief_and_build_record(tmp_path: Path, engine: str
     pdf = PdfReader(out / "kyutai-launch.fr.pdf")
     attached = {name: data[0] for name, data in pdf.attachments.items()}
     inputs = sorted(p.relative_to(kyutai).as_posix() for p in kyutai.rglob("*") if p.is_file())
-    assert sorted(attached) == sorted([*inputs, "briefgen-build.json"])
-    for name in inputs:
-        assert attached[name] == (kyutai / name).read_bytes(), name
+    assert inputs == ["brief.yaml", "source.fr.txt"]
+    assert sorted(attached) == ["brief.yaml", "briefgen-build.json"]
+    assert attached["brief.yaml"] == (kyutai / "brief.yaml").read_bytes()
     record = json.loads(attached["briefgen-build.json"])
+    assert record["withheld"] == {"source.fr.txt": "not redistributable (source 'source', press-article)"}
+    assert record["attached"] == "all"
     entry = _manifest(out)["files"]["kyutai-launch.fr.pdf"]
     assert record["engine"] == engine and record["engine_version"] == entry["engine_version"]
     assert record["brief"] == "kyutai-launch" and record["language"] == "fr" and record["theme"] == "briefing"
     assert record["inputs"] == entry["inputs"] and record["standards"] == []
-    assert record["files"] == {n: hashlib.sha256(attached[n]).hexdigest() for n in inputs}
+    assert record["files"] == {n: hashlib.sha256((kyutai / n).read_bytes()).hexdigest() for n in inputs}
 
 
 def test_a2b_attaches_nothing_and_says_so(tmp_path: Path) -> None:
@@ -273,7 +276,9 @@ def test_attach_record_keeps_the_inputs_out_and_names_them_by_sha256(tmp_path: P
     attached = {name: data[0] for name, data in PdfReader(pdf).attachments.items()}
     assert sorted(attached) == ["briefgen-build.json"]
     record = json.loads(attached["briefgen-build.json"])
-    assert record["attached"] == "record"
+    assert record["attached"] == "record" and record["withheld"] == {}, (
+        "the record alone: nothing to withhold"
+    )
     names = ("brief.yaml", "source.fr.txt")
     assert record["files"] == {
         name: hashlib.sha256((kyutai / name).read_bytes()).hexdigest() for name in names

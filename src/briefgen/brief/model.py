@@ -11,6 +11,7 @@ from pydantic import (
     AfterValidator,
     ConfigDict,
     Field,
+    StrictBool,
     field_validator,
     model_validator,
 )
@@ -66,10 +67,35 @@ from briefgen.brief.text import (
 SOURCE_KINDS = Literal[
     "press-article", "press-release", "report", "transcript", "interview", "filing", "web-page", "other"
 ]
+# The kinds of source published to be passed on: their text goes into the PDF unless the source says
+# `redistribute: false`. Any other kind's text (an article, a report, a transcript…) belongs to its author and goes
+# in only when the source says `redistribute: true` (its licence allows it, or the rights are yours).
+REDISTRIBUTABLE_KINDS = frozenset({"press-release"})
+
+
+def _consent_by_kind(data: Any) -> Any:
+    """A source that does not say `redistribute` takes its kind's rule (REDISTRIBUTABLE_KINDS)."""
+    if isinstance(data, dict) and "redistribute" not in data:
+        return {**data, "redistribute": data.get("kind") in REDISTRIBUTABLE_KINDS}
+    return data
+
+
+# Whether the source's text file may be attached to the PDFs: the author's consent, never guessed from the text.
+Redistribute = Annotated[
+    StrictBool,
+    Field(
+        description="Whether the source's text file may be attached to the PDFs (`--attach all`): true when "
+        "its licence allows it or the rights are yours. Default: true for a press-release, false for every "
+        "other kind. A source withheld is still named in the build record by its sha256.",
+        json_schema_extra=lambda schema: schema.pop("default", None),
+    ),
+]
 
 
 class Source(Strict):
     """The one source of a brief written before `sources:` existed. Its id is `source`."""
+
+    _consent = model_validator(mode="before")(_consent_by_kind)
 
     kind: SOURCE_KINDS
     language: LangCode
@@ -78,11 +104,14 @@ class Source(Strict):
     published: When | None = None
     url: Url | None = None
     file: Text | None = None
+    redistribute: Redistribute = False  # (the kind's rule when not written: _consent_by_kind)
     not_stated: Annotated[list[Localised], Field(max_length=limits.MAX_ITEMS)] = []
 
 
 class Cites(Strict):
     """One source of a brief in `sources:`; excerpts name it by its id."""
+
+    _consent = model_validator(mode="before")(_consent_by_kind)
 
     id: SourceId
     kind: SOURCE_KINDS
@@ -92,6 +121,7 @@ class Cites(Strict):
     date: When | None = None  # YYYY-MM-DD, YYYY-MM or YYYY, as for a date fact
     url: Url | None = None
     file: Text | None = None
+    redistribute: Redistribute = False  # (the kind's rule when not written: _consent_by_kind)
     not_stated: Annotated[list[Localised], Field(max_length=limits.MAX_ITEMS)] = []
 
 
@@ -214,6 +244,7 @@ class Brief(Strict):
                 date=src.published,
                 url=src.url,
                 file=src.file,
+                redistribute=src.redistribute,
                 not_stated=src.not_stated,
             ),
         )
@@ -268,6 +299,7 @@ __all__ = [
     "CELL_TAGS",
     "FACT_REF",
     "FIGURE_FORMATS",
+    "REDISTRIBUTABLE_KINDS",
     "Block",
     "BlockKind",
     "Brief",

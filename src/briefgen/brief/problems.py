@@ -177,6 +177,12 @@ def problem_from(located: Located, err: Any, root: type[BaseModel] = Brief) -> P
         )
     if kind == "string_type" and isinstance(err.get("input"), int | float | Decimal):
         return located.problem(path, f"'{name}' must be a string (quote it: \"{err['input']}\")")
+    if kind == "bool_type":
+        given = err.get("input")
+        wrong = (
+            "empty" if given is None else f"'{shown(given)}'" if isinstance(given, str) else shown(str(given))
+        )
+        return located.problem(path, f"'{name}' must be true or false, not {wrong}")
     if kind == "union_tag_invalid":
         ctx = err.get("ctx", {})
         wrong = shown(str(ctx.get("tag", "")))

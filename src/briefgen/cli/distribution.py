@@ -54,7 +54,8 @@ def bundle(paths: tuple[Path, ...], one: bool, config: Path | None, debug: bool,
     type=click.Path(file_okay=False, path_type=Path),
     metavar="DIR",
     help="Write the attached brief, sources, figures and build record under DIR at their paths, and print the "
-    "command that builds it again as it was built; a file already there stops it (exit 2, nothing written).",
+    "command that builds it again as it was built, and each withheld source text to put back first; a file "
+    "already there stops it (exit 2, nothing written).",
 )
 @click.option(
     "--json", "as_json", is_flag=True, help="Print JSON instead of lines: every file and every check."
@@ -65,8 +66,9 @@ def inspect(pdf: Path, folder: Path | None, as_json: bool, debug: bool) -> None:
     """Say what a PDF was made from: briefgen, engine and theme, the brief and each attached file (checked
     against the build record's sha256), and the offline checks of its standards (not an ISO validator).
 
-    Exit 0 when every check passes and every attached file is the build record's; 1 when a check fails or a
-    file differs, is missing or is not in the record; 2 when the file cannot be read as a PDF (not a regular
+    Exit 0 when every check passes and every attached file is the build record's (a source text the record
+    says was withheld is listed, not missing); 1 when a check fails or a file differs, is missing or is not in
+    the record; 2 when the file cannot be read as a PDF (not a regular
     file, over 200 MB, not a PDF).
     """
     from briefgen.distribution import inspect as inspection
@@ -80,17 +82,12 @@ def inspect(pdf: Path, folder: Path | None, as_json: bool, debug: bool) -> None:
             data["extracted"] = [str(path) for path in written]
             data["rebuild"] = command
             data["no_rebuild"] = why_not or None
+            data["put_back"] = inspection.put_back(found, folder)
         click.echo(inspection.dumps(data))
     else:
         click.echo(inspection.describe(found))
-        for path in written:
-            click.echo(f"extracted {inspection.printable(path)}")
         if folder is not None:
-            click.echo(
-                f"next: `{command}` builds it again"
-                if command
-                else f"next: no command to build it again: {why_not}"
-            )
+            click.echo("\n".join(inspection.after_extract(found, folder, written)))
     if not found.ok:
         sys.exit(1)
 

@@ -2,10 +2,11 @@
 the attached brief back out, with the command that builds it again.
 
 A PDF briefgen builds carries, as attached files named by their path from the brief's folder, the brief
-(`brief.yaml`), its sources and figures, and `briefgen-build.json`: briefgen's version, the engine and its
-version, the theme, the standards, the brief's id and language, the inputs' fingerprint and each attached
-file's sha256. With `--attach none` or `--pdf-standard a-2b` it carries none of them: the checks are then those
-of the standards its XMP claims.
+(`brief.yaml`), its figures, the texts of the sources that allow it (`redistribute`), and `briefgen-build.json`:
+briefgen's version, the engine and its version, the theme, the standards, the brief's id and language, the
+inputs' fingerprint, each input file's sha256, and the files withheld, with why. A withheld file is named, not
+missing: `--extract` says it must be put back before the brief builds again. With `--attach none` or
+`--pdf-standard a-2b` it carries none of them: the checks are then those of the standards its XMP claims.
 
 The PDF is untrusted: only a regular file of at most MAX_BYTES is read, its trees within limits
 (`briefgen.distribution.pdfwalk`), and every text it gives is printed with its control characters escaped.
@@ -43,7 +44,8 @@ _KINDS = {  # what stat says a path is, when it is not a regular file
 @dataclass(frozen=True)
 class File:
     """An attached file and what the build record says of it: `ok` (its sha256 is the record's), `differs`,
-    `unlisted` (the record does not name it), `record` (the record itself) or `no record` (there is none)."""
+    `unlisted` (the record does not name it), `was withheld` (the record says it was not attached: put in
+    since), `record` (the record itself) or `no record` (there is none)."""
 
     name: str
     size: int
@@ -64,11 +66,13 @@ class Inspection:
     findings: list[conformance.Finding]
     passages: list[tuple[str, str]]
     named: list[str] = field(default_factory=list)  # inputs the record names, not attached (--attach record)
+    # inputs the record names and says it withheld, with why (a source that does not allow redistribution)
+    withheld: list[tuple[str, str]] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
         """Every check passes and every attached file is the one the build record names: exit 0."""
-        bad_files = [f for f in self.files if f.status in ("differs", "unlisted")]
+        bad_files = [f for f in self.files if f.status in ("differs", "unlisted", "was withheld")]
         return all(f.passed for f in self.findings) and not bad_files and not self.missing
 
 
@@ -121,16 +125,22 @@ def inspect(path: Path) -> Inspection:
     if record is not None and isinstance(record.get("files"), dict):
         listed = record["files"]
     brief_file = record.get("brief_file", "brief.yaml") if record is not None else None
+    # Built with `--attach record`: the record names the inputs by their sha256 and carries none of them.
+    kept_back = record is not None and record.get("attached") == "record"
+    # A source's text its source does not allow to be passed on: named by the record, with why, not attached.
+    said: Any = record.get("withheld") if record is not None else None
+    said = said if isinstance(said, dict) and not kept_back else {}
     files = []
     for each in sorted(facts.attachments, key=lambda a: (a.name != brief_file, a.name == RECORD, a.name)):
         digest = hashlib.sha256(each.data).hexdigest()
         status = "unlisted" if each.name not in listed else "ok" if listed[each.name] == digest else "differs"
+        status = "was withheld" if status == "ok" and each.name in said else status
         status = "record" if each.name == RECORD else "no record" if record is None else status
         files.append(File(each.name, each.size, digest, each.mime, each.relationship, status, each.data))
-    # Built with `--attach record`: the record names the inputs by their sha256 and carries none of them.
-    kept_back = record is not None and record.get("attached") == "record"
-    missing = [] if kept_back else sorted(name for name in listed if name not in attached)
-    named = sorted(name for name in listed if name not in attached) if kept_back else []
+    absent = sorted(name for name in listed if name not in attached)
+    named = absent if kept_back else []
+    withheld = [(name, str(said[name])) for name in absent if name in said]
+    missing = [] if kept_back else [name for name in absent if name not in said]
     recorded = record.get("standards") if record is not None else None
     recorded = [str(s) for s in recorded] if isinstance(recorded, list) else []
     standards = list(dict.fromkeys(s for s in [*recorded, *facts.claimed] if s in conformance.CHECKS))
@@ -139,7 +149,7 @@ def inspect(path: Path) -> Inspection:
     findings = conformance.check(facts, standards)
     if record is not None:
         findings.insert(0, _agree(recorded, facts.claimed))
-    return Inspection(path, record, files, missing, standards, findings, facts.passages, named)
+    return Inspection(path, record, files, missing, standards, findings, facts.passages, named, withheld)
 
 
 def _record(where: str, data: bytes) -> dict[str, Any]:
@@ -185,13 +195,17 @@ def describe(found: Inspection) -> str:
         lines += [f"  built by     {printable(built)}", f"  brief        {printable(brief)}"]
         lines.append(f"  standards    {', '.join(found.standards) or 'none claimed'}")
     names = {f.name: printable(f.name) for f in found.files}
-    rows = [*(printable(n) for n in found.missing), *(printable(n) for n in found.named), *names.values()]
+    rows = [
+        *(printable(n) for n in [*found.missing, *found.named, *(n for n, _why in found.withheld)]),
+        *names.values(),
+    ]
     width = max((len(name) for name in rows), default=0)
     lines += ["  attached"] if rows else []
     said = {
         "ok": "sha256 matches",
         "differs": "sha256 DIFFERS from the build record's",
         "unlisted": "NOT in the build record",
+        "was withheld": "ATTACHED, but the build record says it was withheld",
         "record": "the build record",
         "no record": "no build record to compare with",
     }
@@ -205,6 +219,10 @@ def describe(found: Inspection) -> str:
     lines += [
         f"    {printable(name):<{width}}  {'':>9}  not attached (--attach record): sha256 {printable(files[name])}"
         for name in found.named
+    ]
+    lines += [
+        f"    {printable(name):<{width}}  {'':>9}  withheld: {printable(why)}; sha256 {printable(files[name])}"
+        for name, why in found.withheld
     ]
     passed = sum(f.passed for f in found.findings)
     checked = ", ".join(found.standards) or "baseline"
@@ -234,16 +252,23 @@ def _verdict(found: Inspection) -> str:
     """`exit 0: …` or `exit 1: what fails`."""
     if found.ok:
         files = ", every attached file is the build record's" if found.record is not None else ""
-        return f"exit 0: every check passes{files}"
+        count = len(found.withheld)
+        kept = f", {count} file{'s' if count > 1 else ''} withheld as the record says" if count else ""
+        return f"exit 0: every check passes{files}{kept}"
     failing = sum(not f.passed for f in found.findings)
     differ = sum(f.status == "differs" for f in found.files)
     unlisted = sum(f.status == "unlisted" for f in found.files)
+    put_in = sum(f.status == "was withheld" for f in found.files)
     parts = [
         f"{failing} check{'s' if failing > 1 else ''} fail{'' if failing > 1 else 's'}" if failing else "",
         f"{differ} attached file{'s' if differ > 1 else ''} differ{'' if differ > 1 else 's'}"
         if differ
         else "",
         f"{unlisted} attached file{'s' if unlisted > 1 else ''} not in the build record" if unlisted else "",
+        f"{put_in} attached file{'s' if put_in > 1 else ''} the build record says {'were' if put_in > 1 else 'was'}"
+        " withheld"
+        if put_in
+        else "",
         f"{len(found.missing)} named by the build record missing" if found.missing else "",
     ]
     return "exit 1: " + ", ".join(part for part in parts if part)
@@ -268,6 +293,10 @@ def as_json(found: Inspection) -> dict[str, Any]:
         ],
         "missing": found.missing,
         "not_attached": found.named,
+        "withheld": [
+            {"name": name, "sha256": (found.record or {})["files"][name], "reason": why}
+            for name, why in found.withheld
+        ],
         "standards": found.standards,
         "checker": _checker(found),
         "conformance": [
@@ -286,10 +315,22 @@ def dumps(data: dict[str, Any]) -> str:
     return re.sub(r"[\x7f-\x9f]", lambda found: f"\\u{ord(found.group()):04x}", text)
 
 
+def _inside(name: str) -> bool:
+    """Whether a name from the PDF is a relative path that stays inside a folder, without control characters."""
+    path = PurePosixPath(name)
+    return (
+        bool(name)
+        and not path.is_absolute()
+        and ".." not in path.parts
+        and "\\" not in name
+        and not (_CONTROL.search(name))
+    )
+
+
 def extract(found: Inspection, folder: Path) -> list[Path]:
     """Write every attached file under `folder` at its path, all or none. Raises InputError, writing nothing,
-    when there is no build record or only it, for a name that is absolute, climbs out (`..`) or holds a
-    control character, and for a file already there (never overwritten)."""
+    when there is no build record or only it, for a name (attached or withheld) that is absolute, climbs out
+    (`..`) or holds a control character, and for a file already there (never overwritten)."""
     from briefgen.output import write_all
 
     problems: list[Problem] = []
@@ -303,15 +344,14 @@ def extract(found: Inspection, folder: Path) -> list[Path]:
             f"(the sha256 of {len(found.named)} inputs); nothing extracted"
         )
         raise InputError(Problem(where, 0, 0, message))
+    # A withheld file is to be put back at its path: a path that leads out of the folder is not one to give.
+    for withheld, _why in found.withheld:
+        if not _inside(withheld):
+            message = f"withheld file {printable(repr(withheld))}: not a path inside a folder; refused"
+            problems.append(Problem(where, 0, 0, message))
     for each in found.files:
         name = PurePosixPath(each.name)
-        if (
-            not each.name
-            or name.is_absolute()
-            or ".." in name.parts
-            or "\\" in each.name
-            or _CONTROL.search(each.name)
-        ):
+        if not _inside(each.name):
             problems.append(
                 Problem(
                     where,
@@ -335,6 +375,35 @@ def extract(found: Inspection, folder: Path) -> list[Path]:
         raise InputError(problems)
     write_all(outputs)
     return [path for path, _ in outputs]
+
+
+def put_back(found: Inspection, folder: Path) -> list[dict[str, str]]:
+    """The files withheld from the PDF that the brief extracted to `folder` needs before it builds again: where
+    each goes, its sha256 (the build record's), and why it was withheld."""
+    files: Any = (found.record or {}).get("files", {})
+    return [
+        {"path": str(folder.joinpath(*PurePosixPath(name).parts)), "sha256": str(files[name]), "reason": why}
+        for name, why in found.withheld
+    ]
+
+
+def after_extract(found: Inspection, folder: Path, written: list[Path]) -> list[str]:
+    """What `inspect --extract` prints after the inspection: each file written, each withheld file to put back,
+    and the command that builds the brief again (said to need the withheld files, when there are)."""
+    lines = [f"extracted {printable(path)}" for path in written]
+    needed = put_back(found, folder)
+    lines += [
+        f"withheld {printable(each['path'])}: not in the PDF ({printable(each['reason'])}); put that file back "
+        f"there (sha256 {printable(each['sha256'])}): the brief does not build without it"
+        for each in needed
+    ]
+    command, why_not = rebuild(found, folder)
+    if command is None:
+        return [*lines, f"next: no command to build it again: {why_not}"]
+    if needed:
+        count = f"the {len(needed)} withheld files" if len(needed) > 1 else "the withheld file"
+        return [*lines, f"next: with {count} put back, `{command}` builds it again"]
+    return [*lines, f"next: `{command}` builds it again"]
 
 
 def rebuild(found: Inspection, folder: Path) -> tuple[str | None, str]:
@@ -396,12 +465,14 @@ __all__ = [
     "RECORD",
     "File",
     "Inspection",
+    "after_extract",
     "as_json",
     "describe",
     "dumps",
     "extract",
     "inspect",
     "printable",
+    "put_back",
     "read_pdf",
     "rebuild",
 ]

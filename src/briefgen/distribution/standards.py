@@ -31,7 +31,8 @@ ACCESSIBLE = "ua-1"
 ARCHIVAL = ("a-2b", "a-3b")
 # PDF/A parts whose attached files must be PDF/A documents themselves, which briefgen's never are.
 NO_ATTACHMENTS = ("a-2b",)
-# `--attach`: what each PDF carries: its inputs and the build record, the record alone, or nothing.
+# `--attach`: what each PDF carries: every input that may be passed on (the brief, its figures, the texts its
+# sources allow) and the build record, the record alone, or nothing.
 ATTACH = ("all", "record", "none")
 
 
@@ -107,7 +108,7 @@ def key(standards: Iterable[str]) -> str:
     return "+".join(name for name in STANDARDS if name in set(standards))
 
 
-NONE = Plan()  # no standard, every file attached: a build that asks for nothing
+NONE = Plan()  # no standard, every file that may be passed on attached: a build that asks for nothing
 
 
 def plan(requested: Iterable[str], backend: Backend, attach: str = "all") -> Plan:
