@@ -28,18 +28,22 @@ def _tree(folder: Path) -> dict[str, bytes]:
 
 
 def test_new_writes_a_brief_and_its_schema_beside_it(workdir: Path) -> None:
+    """In briefs/, made when missing: the folder build, publish and bundle read when given no path."""
+    assert not (workdir / "briefs").exists()
     code, stdout, stderr = run_cli("new", "acme-lab")
     assert code == 0, stderr
     assert stdout.splitlines() == [
-        "acme-lab/brief.yaml",
-        "acme-lab/brief.schema.json",
-        "next: edit acme-lab/brief.yaml, then run `briefgen build acme-lab`",
+        "briefs/acme-lab/brief.yaml",
+        "briefs/acme-lab/brief.schema.json",
+        "next: edit briefs/acme-lab/brief.yaml, then run `briefgen build briefs/acme-lab`",
     ]
-    text = (workdir / "acme-lab" / "brief.yaml").read_text(encoding="utf-8")
+    text = (workdir / "briefs" / "acme-lab" / "brief.yaml").read_text(encoding="utf-8")
     assert text.splitlines()[0] == SCHEMA_LINE + "brief.schema.json", (
         "offline: the schema is beside the brief"
     )
-    assert (workdir / "acme-lab" / "brief.schema.json").read_text(encoding="utf-8") == schema_text("brief")
+    assert (workdir / "briefs" / "acme-lab" / "brief.schema.json").read_text(encoding="utf-8") == schema_text(
+        "brief"
+    )
     data = yaml.safe_load(text)
     assert data["id"] == "acme-lab" and data["languages"] == ["en"]
     assert data["headline"] == {"en": "Write the headline: who announced what."}, "a text says what to write"
@@ -54,8 +58,8 @@ def test_new_writes_a_brief_and_its_schema_beside_it(workdir: Path) -> None:
             "url": None,
         }
     ], "without --source, a source with no file"
-    code, _, stderr = run_cli("check", "--strict", "acme-lab")
-    assert code == 0, stderr
+    code, stdout, stderr = run_cli("check", "--strict")  # found without a path
+    assert code == 0 and "1 brief checked" in stdout + stderr, stderr
 
 
 def test_new_goes_into_the_project_files_briefs_folder(workdir: Path) -> None:
@@ -103,13 +107,26 @@ def test_the_source_is_copied_in_and_named(workdir: Path) -> None:
         "new", "acme-lab", "--lang", "en,fr", "--source", release, "--source-lang", "fr"
     )
     assert code == 0, stderr
-    assert "acme-lab/source.fr.txt" in stdout.splitlines()
-    assert (workdir / "acme-lab" / "source.fr.txt").read_bytes() == release.read_bytes(), "copied as it is"
-    (source,) = yaml.safe_load((workdir / "acme-lab" / "brief.yaml").read_text(encoding="utf-8"))["sources"]
+    assert "briefs/acme-lab/source.fr.txt" in stdout.splitlines()
+    assert (workdir / "briefs" / "acme-lab" / "source.fr.txt").read_bytes() == release.read_bytes(), (
+        "copied as it is"
+    )
+    (source,) = yaml.safe_load((workdir / "briefs" / "acme-lab" / "brief.yaml").read_text(encoding="utf-8"))[
+        "sources"
+    ]
     assert source["file"] == "source.fr.txt" and source["language"] == "fr"
+    assert source["kind"] == "other", "a source's kind is the writer's to say, never guessed"
+    written = (workdir / "briefs" / "acme-lab" / "brief.yaml").read_text(encoding="utf-8").splitlines()
+    line = 1 + next(i for i, x in enumerate(written) if "kind:" in x)
+    assert stderr.splitlines()[0] == (
+        f"note: briefs/acme-lab/brief.yaml:{line}: the source's kind is 'other' until you say what it is "
+        "(press-article, press-release, report, …); its text goes into the PDFs only with `redistribute: true`"
+    )
     code, _, stderr = run_cli("new", "other-lab", "--lang", "de,en", "--source", release)
     assert code == 0, stderr
-    assert (workdir / "other-lab" / "source.de.txt").is_file(), "the first language, without --source-lang"
+    assert (workdir / "briefs" / "other-lab" / "source.de.txt").is_file(), (
+        "the first language, without --source-lang"
+    )
 
 
 @pytest.mark.parametrize("langs", ["en", "fr", "de", "en,fr", "fr,en,de"])
@@ -118,7 +135,7 @@ def test_the_new_brief_validates_against_its_schema_and_passes_check_strict(
 ) -> None:
     code, _, stderr = run_cli("new", "acme-lab", "--lang", langs)
     assert code == 0, stderr
-    brief = workdir / "acme-lab" / "brief.yaml"
+    brief = workdir / "briefs" / "acme-lab" / "brief.yaml"
     data = load_yaml(brief).data
     errors = [e.message for e in jsonschema.Draft202012Validator(brief_schema()).iter_errors(as_json(data))]
     assert not errors
@@ -135,7 +152,7 @@ def test_the_new_brief_builds_in_every_engine(workdir: Path, engine: str) -> Non
     (workdir / "release.txt").write_text("Acme announced a laboratory in Paris.\n", encoding="utf-8")
     code, _, stderr = run_cli("new", "acme-lab", "--lang", "en,fr,de", "--source", "release.txt")
     assert code == 0, stderr
-    code, stdout, stderr = run_cli("build", "acme-lab", "--engine", engine, "--out", "out")
+    code, stdout, stderr = run_cli("build", "briefs/acme-lab", "--engine", engine, "--out", "out")
     assert code == 0, stderr
     assert len(stdout.splitlines()) == 3
     headlines = {
@@ -154,12 +171,12 @@ def test_the_new_brief_builds_in_every_engine(workdir: Path, engine: str) -> Non
 
 
 def test_an_existing_folder_is_never_overwritten(workdir: Path) -> None:
-    (workdir / "acme-lab").mkdir()
-    (workdir / "acme-lab" / "brief.yaml").write_text("mine\n", encoding="utf-8")
+    (workdir / "briefs" / "acme-lab").mkdir(parents=True)
+    (workdir / "briefs" / "acme-lab" / "brief.yaml").write_text("mine\n", encoding="utf-8")
     code, stdout, stderr = run_cli("new", "acme-lab")
     assert code == 2 and stdout == ""
-    assert stderr.strip() == "acme-lab: already exists; not overwritten"
-    assert _tree(workdir) == {"acme-lab/brief.yaml": b"mine\n"}
+    assert stderr.strip() == "briefs/acme-lab: already exists; not overwritten"
+    assert _tree(workdir) == {"briefs/acme-lab/brief.yaml": b"mine\n"}
 
 
 @pytest.mark.parametrize(

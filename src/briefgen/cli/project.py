@@ -160,6 +160,15 @@ def new(
     for path in written:
         click.echo(str(path))
     brief = written[0]
+    if source is not None:  # its kind is for the writer to say: an article's text is not for every reader
+        line = next(
+            i for i, text in enumerate(brief.read_text(encoding="utf-8").splitlines(), 1) if "kind:" in text
+        )
+        click.echo(
+            f"note: {brief}:{line}: the source's kind is 'other' until you say what it is (press-article, "
+            "press-release, report, …); its text goes into the PDFs only with `redistribute: true`",
+            err=True,
+        )
     click.echo(f"next: edit {brief}, then run `briefgen build {shlex.quote(str(brief.parent))}`")
 
 

@@ -35,7 +35,7 @@ class Request:
     langs: tuple[str, ...] = DEFAULT_LANGS
     source: Path | None = None  # a text file to copy in as the first source
     source_lang: str | None = None  # its language (default: the first of `langs`)
-    folder: Path | None = None  # where the brief's folder goes (default: briefs/ when it exists, else here)
+    folder: Path | None = None  # where the brief's folder goes (default: briefs/, made when missing)
 
 
 def languages() -> list[str]:
@@ -47,7 +47,7 @@ def languages() -> list[str]:
 
 def new_brief(request: Request) -> list[Path]:
     """Write the new brief's folder; return the files written. Raises InputError, writing nothing."""
-    parent = request.folder or (DEFAULT_FOLDER if DEFAULT_FOLDER.is_dir() else Path("."))
+    parent = request.folder or DEFAULT_FOLDER  # made when missing: where build, publish and bundle look
     target = parent / request.name
     source_lang, source = _check(request, target)
     files: dict[str, bytes] = {}
