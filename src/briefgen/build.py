@@ -34,6 +34,7 @@ from briefgen.settings import Settings
 from briefgen.themes import logo
 from briefgen.themes.layers import Theme, load_theme
 from briefgen.themes.overrides import check_layers
+from briefgen.themes.templates import check_templates
 
 log = logging.getLogger(__name__)
 
@@ -89,6 +90,9 @@ def checked_theme(spec: str, backend: Backend, templates: Path | None = None) ->
     problem."""
     theme = load_theme(spec, templates)
     problems = check_layers(theme, backend.folder, backend.name, backend.suffix)
+    for warning in [p for p in problems if p.warning]:
+        log.warning("%s: %s", warning.path, warning.message)
+    problems = [p for p in problems if not p.warning] or check_templates(theme, backend)
     if problems:
         raise InputError(problems)
     return theme

@@ -10,6 +10,7 @@ from briefgen.errors import InputError, Problem, display_path
 from briefgen.language.catalog import BUILTIN_CATALOGS
 from briefgen.themes.builtin import ALIASES, MANIFEST, builtin_root, builtin_themes
 from briefgen.themes.layers import Theme, load_theme
+from briefgen.themes.templates import check_all
 from briefgen.themes.tokens import tokens
 
 
@@ -63,6 +64,8 @@ def _said(theme: Theme) -> str:
 def show(spec: str, templates: Path | None = None) -> list[str]:
     """The resolved theme: layers, fonts, logo, every token (derived ones marked) and each template's layer."""
     theme = load_theme(spec, templates)
+    if problems := check_all(theme):
+        raise InputError(problems)
     lines = [f"theme {theme.name}: {theme.manifest.description}", "layers (nearest first):"]
     lines += [f"  {layer.name}  {display_path(layer.root)}" for layer in theme.layers]
     lines.append("fonts:")

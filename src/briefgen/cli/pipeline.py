@@ -167,6 +167,7 @@ def check(
     from briefgen.build import font_problems, plan, resolve
     from briefgen.errors import InputError, Problem
     from briefgen.language.parity import compare
+    from briefgen.themes.templates import check_all
 
     setup_logging(-1 if quiet else verbose)
     # flags: the theme and templates; the engine, the project file's or the default
@@ -174,7 +175,11 @@ def check(
     paths_ = targets(paths, project)
     findings: list[Problem]
     try:
-        planned = plan(paths_, resolve(as_settings(values)))
+        setup = resolve(as_settings(values))
+        theme_problems = check_all(setup.theme)  # every engine's templates, not only the chosen one's
+        if theme_problems:
+            raise InputError(theme_problems)
+        planned = plan(paths_, setup)
         catalogs = planned.setup.theme.catalog_dirs
         briefs = {task.loaded.file: task.loaded for task in planned.tasks}
         findings = [p for loaded in briefs.values() for p in compare(loaded, catalogs)]
