@@ -73,3 +73,32 @@ def test_a_theme_with_html_templates_only_builds_typst_with_the_parents(tmp_path
 
     text = pdfcheck.text(out / "minimal-brief.en.pdf")
     assert "ZQXW" not in text and "A test headline" in text
+
+
+# -- catalogs ---------------------------------------------------------------------------------------------
+
+
+def test_a_partial_theme_catalog_overrides_one_string_of_the_built_in_one(tmp_path: Path) -> None:
+    catalogs = {
+        "catalogs/fr.yaml": "strings:\n  key_facts: Repères ZQXW\n",
+        "catalogs/en.yaml": "strings:\n  key_facts: Landmarks ZQXW\n",
+        "catalogs/en-US.yaml": "strings:\n  key_facts: Signposts ZQXW\n",  # over en-US, which extends en
+    }
+    mine = theme(tmp_path / "mine", "name: mine\nextends: briefing\n", catalogs)
+    code, _, stderr = run_cli("check", MINIMAL, "--theme", mine)
+    assert code == 0 and "Traceback" not in stderr, stderr
+    out = tmp_path / "out"
+    code, _, stderr = run_cli("build", MINIMAL, "--theme", mine, "--engine", "typst", "--out", out)
+    assert code == 0 and "Traceback" not in stderr, stderr
+    from tests import pdfcheck
+
+    fr = pdfcheck.text(out / "minimal-brief.fr.pdf")
+    en = pdfcheck.text(out / "minimal-brief.en.pdf")
+    # the one string replaced (headings in capitals), the others kept
+    assert "REPÈRES ZQXW" in fr and "CHIFFRES CLÉS" not in fr and "L’ESSENTIEL" in fr
+    assert "LANDMARKS ZQXW" in en and "BOTTOM LINE" in en
+    from briefgen.language.catalog import load_catalog
+
+    us = load_catalog("en-US", [mine / "catalogs"])
+    assert us.strings["key_facts"] == "Signposts ZQXW" and us.tag == "en-US"
+    assert us.strings["summary"] == "Bottom line"
