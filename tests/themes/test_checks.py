@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import FIXTURES, run_cli
-from tests.themes.test_layers import theme
+from tests.themes.test_layers import line_of, theme
 
 MINIMAL = FIXTURES / "minimal.yaml"
 
@@ -102,3 +102,54 @@ def test_a_partial_theme_catalog_overrides_one_string_of_the_built_in_one(tmp_pa
     us = load_catalog("en-US", [mine / "catalogs"])
     assert us.strings["key_facts"] == "Signposts ZQXW" and us.tag == "en-US"
     assert us.strings["summary"] == "Bottom line"
+
+
+# -- CSS for WeasyPrint -----------------------------------------------------------------------------------
+
+STYLE = (Path(__file__).parents[2] / "templates" / "briefing" / "html" / "style.css").read_text(
+    encoding="utf-8"
+)
+
+
+def _css_theme(tmp_path: Path, css: str) -> tuple[Path, Path]:
+    mine = theme(tmp_path / "mine", "name: mine\nextends: briefing\n", {"html/style.css": css})
+    return mine, mine / "html" / "style.css"
+
+
+def test_a_misspelt_token_in_css_is_an_error_with_a_did_you_mean(tmp_path: Path) -> None:
+    css = STYLE.replace("solid var(--colour-accent);", "solid var(--colour-acent);", 1)
+    mine, file = _css_theme(tmp_path, css)
+    line = line_of(file, "var(--colour-acent)")
+    column = file.read_text(encoding="utf-8").splitlines()[line - 1].index("--colour-acent") + 1
+    out = tmp_path / "out"
+    code, stdout, stderr = run_cli("build", MINIMAL, "--theme", mine, "--out", out)
+    assert code == 2 and stdout == "" and "Traceback" not in stderr, stderr
+    assert (
+        f"{file}:{line}:{column}: CSS: no token '--colour-acent' (did you mean '--colour-accent'?)" in stderr
+    )
+    assert not out.exists()
+
+
+def test_a_css_brace_never_closed_is_an_error_at_its_line(tmp_path: Path) -> None:
+    css = STYLE.replace(
+        "margin-bottom: var(--space-summary-after);\n}", "margin-bottom: var(--space-summary-after);\n", 1
+    )
+    mine, file = _css_theme(tmp_path, css)
+    line = line_of(file, ".summary {")
+    code, _, stderr = run_cli("check", MINIMAL, "--theme", mine)
+    assert code == 2 and "Traceback" not in stderr, stderr
+    assert (
+        f"{file}:{line}:10: CSS: this '{{' is never closed (WeasyPrint drops every rule after it)" in stderr
+    )
+
+
+def test_a_css_declaration_that_does_not_parse_is_an_error_at_its_line(tmp_path: Path) -> None:
+    css = STYLE.replace(".summary h2 { margin-top: 0;", ".summary h2 { margin-top 0;", 1)
+    mine, file = _css_theme(tmp_path, css)
+    line = line_of(file, "margin-top 0;")
+    code, stdout, stderr = run_cli("themes", "show", mine)
+    column = file.read_text(encoding="utf-8").splitlines()[line - 1].index("0;") + 2
+    message = (
+        "CSS: a declaration that does not parse before here (a ':' or ';' missing?): WeasyPrint drops it"
+    )
+    assert code == 2 and stdout == "" and f"{file}:{line}:{column}: {message}" in stderr, stderr

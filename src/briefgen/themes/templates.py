@@ -14,6 +14,7 @@ from jinja2 import nodes
 
 from briefgen.backends import Backend
 from briefgen.errors import Problem, display_path
+from briefgen.themes.css import FOLDER, check_css
 from briefgen.themes.layers import Theme
 
 
@@ -133,6 +134,8 @@ def check_templates(theme: Theme, backend: Backend) -> list[Problem]:
                         f"block '{block.name}' overrides nothing: '{parent}' has no such block ({hint})",
                     )
                 )
+    if backend.folder == FOLDER and not problems:
+        problems += check_css(theme)
     return list(dict.fromkeys(problems))
 
 
