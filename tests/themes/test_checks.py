@@ -153,3 +153,66 @@ def test_a_css_declaration_that_does_not_parse_is_an_error_at_its_line(tmp_path:
         "CSS: a declaration that does not parse before here (a ':' or ';' missing?): WeasyPrint drops it"
     )
     assert code == 2 and stdout == "" and f"{file}:{line}:{column}: {message}" in stderr, stderr
+
+
+# -- manifest values ---------------------------------------------------------------------------------------
+
+MANIFEST_CASES = [
+    ("page: {size: [0mm, 297mm]}", "size", "a size must be more than 0, not '0mm'"),
+    ("page: {size: [210mm, -5mm]}", "size", "a size must be more than 0, not '-5mm'"),
+    ("text: {body: {size: 0pt}}", "size", "a size must be more than 0, not '0pt'"),
+    (
+        "page: {size: Letter}",
+        "size",
+        "'Letter' is not a page size: A4, A5, letter, legal, or [width, height] (like [6in, 9in]) "
+        "(did you mean 'letter'?)",
+    ),
+    (
+        "colours: {accent: '#12345'}",
+        "'#12345'",
+        "'#12345' is not a colour: write #rrggbb (#00a878), #rgb, a CSS colour name (navy) or "
+        "rgb(0, 168, 120), opaque",
+    ),
+    ("space: {paragraph: 3}", "3", "3 has no unit: write it with one of pt, mm, cm or in (like 3pt)"),
+    (
+        "space: {paragraph: 3px}",
+        "3px",
+        "'3px' is not a length: a number and a unit, pt, mm, cm or in (like 10pt or 2.5mm)",
+    ),
+    ("", "briefng", "unknown theme 'briefng' (did you mean 'briefing'?)"),
+]
+
+
+@pytest.mark.parametrize(("value", "at", "message"), MANIFEST_CASES)
+def test_a_wrong_manifest_value_says_what_is_accepted_at_its_line(
+    tmp_path: Path, value: str, at: str, message: str
+) -> None:
+    parent = "briefng" if at == "briefng" else "briefing"
+    mine = theme(tmp_path / "mine", f"name: mine\nextends: {parent}\n{value}\n")
+    manifest = mine / "theme.yaml"
+    line = line_of(manifest, at)
+    column = manifest.read_text(encoding="utf-8").splitlines()[line - 1].index(at) + 1
+    code, stdout, stderr = run_cli("themes", "show", mine)
+    assert code == 2 and stdout == "" and "Traceback" not in stderr, stderr
+    lines = stderr.splitlines()
+    assert len(lines) == 1 and lines[0].startswith(f"{manifest}:{line}:"), stderr
+    assert lines[0].endswith(message), stderr
+    assert "pydantic" not in stderr and "^#" not in stderr and "quote it" not in stderr
+    if at != "size":  # a value in a flow mapping is located at its first character
+        assert lines[0].startswith(f"{manifest}:{line}:{column}:"), stderr
+
+
+def test_css_colour_names_and_rgb_are_accepted_and_made_hex(tmp_path: Path) -> None:
+    mine = theme(
+        tmp_path / "mine",
+        "name: mine\nextends: briefing\ncolours: {accent: navy, primary: 'rgb(0, 168, 120)', rule: '#ABC'}\n",
+    )
+    from briefgen.themes.layers import load_theme
+
+    colours = load_theme(str(mine)).manifest.colours
+    assert (colours["accent"], colours["primary"], colours["rule"]) == ("#000080", "#00a878", "#aabbcc")
+    out = tmp_path / "out"
+    code, _, stderr = run_cli(
+        "build", MINIMAL, "--theme", mine, "--engine", "typst", "--lang", "en", "--out", out
+    )
+    assert code == 0, stderr

@@ -48,7 +48,7 @@ def test_default_is_the_old_name_of_briefing() -> None:
 def test_manifest_errors_are_located_in_the_file_that_has_them(tmp_path: Path) -> None:
     mine = theme(
         tmp_path / "mine",
-        "name: mine\nextends: briefing\ncolours:\n  acent: '#123456'\n  primary: blue\ntext:\n  body: {size: 10px}\n",
+        "name: mine\nextends: briefing\ncolours:\n  acent: '#123456'\n  primary: blu\ntext:\n  body: {size: 10px}\n",
     )
     with pytest.raises(InputError) as info:
         load_theme(str(mine))
