@@ -85,27 +85,34 @@ class Written:
     stages: dict[str, float] = field(default_factory=dict)  # seconds of each of STAGES for this document
 
 
-def checked_theme(spec: str, backend: Backend, templates: Path | None = None) -> Theme:
+def checked_theme(
+    spec: str, backend: Backend, templates: Path | None = None, warnings: list[Problem] | None = None
+) -> Theme:
     """The theme `spec` names (a built-in name or a folder), checked for `backend`. Raises InputError with every
-    problem."""
+    problem; its warnings go to `warnings` when given, else to the log."""
     theme = load_theme(spec, templates)
     problems = check_layers(theme, backend.folder, backend.name, backend.suffix)
-    for warning in [p for p in problems if p.warning]:
-        log.warning("%s: %s", warning.path, warning.message)
-    problems = [p for p in problems if not p.warning] or check_templates(theme, backend)
+    problems = [p for p in problems if not p.warning] or [*problems, *check_templates(theme, backend)]
+    if warnings is not None:
+        warnings += [p for p in problems if p.warning]
+    for warning in [p for p in problems if p.warning and warnings is None]:
+        log.warning(
+            "%s", replace(warning, warning=False) if warning.line else f"{warning.path}: {warning.message}"
+        )
+    problems = [p for p in problems if not p.warning]
     if problems:
         raise InputError(problems)
     return theme
 
 
-def resolve(settings: Settings) -> Setup:
+def resolve(settings: Settings, warnings: list[Problem] | None = None) -> Setup:
     """The settings' engine, theme and standards as objects. Raises InputError: an unknown engine, a standard it
     does not write, a theme that does not load or lacks the engine's templates."""
     backend = get_backend(settings.engine)
     wanted = standards.NONE
     if settings.format == "pdf":
         wanted = standards.plan(settings.standards, backend, settings.attach)
-    theme = checked_theme(settings.theme, backend, settings.templates)
+    theme = checked_theme(settings.theme, backend, settings.templates, warnings)
     if wanted.accessible and (bare := logo.undescribed(theme)):
         log.warning("%s", bare)
     return Setup(settings, backend, theme, wanted)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 from briefgen.backends import BACKENDS
@@ -61,11 +62,14 @@ def _said(theme: Theme) -> str:
     return "  (no alt text: drawn as an artifact)"
 
 
-def show(spec: str, templates: Path | None = None) -> list[str]:
+def show(spec: str, templates: Path | None = None, warn: Callable[[str], None] = print) -> list[str]:
     """The resolved theme: layers, fonts, logo, every token (derived ones marked) and each template's layer."""
     theme = load_theme(spec, templates)
-    if problems := check_all(theme):
+    problems = check_all(theme)
+    if any(not p.warning for p in problems):
         raise InputError(problems)
+    for problem in problems:
+        warn(str(problem))
     lines = [f"theme {theme.name}: {theme.manifest.description}", "layers (nearest first):"]
     lines += [f"  {layer.name}  {display_path(layer.root)}" for layer in theme.layers]
     lines.append("fonts:")

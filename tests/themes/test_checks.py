@@ -216,3 +216,17 @@ def test_css_colour_names_and_rgb_are_accepted_and_made_hex(tmp_path: Path) -> N
         "build", MINIMAL, "--theme", mine, "--engine", "typst", "--lang", "en", "--out", out
     )
     assert code == 0, stderr
+
+
+def test_an_html_element_never_closed_is_a_warning_at_its_line(tmp_path: Path) -> None:
+    summary = (
+        '{% if doc.summary %}\n<section class="summary">\n  <aside class="note">\n'
+        "  <p>{{ doc.summary | inline }}</p>\n</section>\n{% endif %}\n"
+    )
+    mine = theme(tmp_path / "mine", "name: mine\nextends: briefing\n", {"html/summary.html.j2": summary})
+    file = mine / "html" / "summary.html.j2"
+    warning = "HTML: <aside> is never closed (</section> closes it)"
+    code, _, stderr = run_cli("build", MINIMAL, "--theme", mine, "--lang", "en", "--out", tmp_path / "out")
+    assert code == 0 and f"warning: {file}:3:3: {warning}" in stderr, stderr
+    code, _, stderr = run_cli("check", MINIMAL, "--theme", mine, "--strict")
+    assert code == 2 and f"{file}:3:3: warning: {warning}" in stderr, stderr

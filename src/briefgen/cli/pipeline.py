@@ -175,14 +175,16 @@ def check(
     paths_ = targets(paths, project)
     findings: list[Problem]
     try:
-        setup = resolve(as_settings(values))
+        said: list[Problem] = []
+        setup = resolve(as_settings(values), warnings=said)
         theme_problems = check_all(setup.theme)  # every engine's templates, not only the chosen one's
-        if theme_problems:
+        if any(not p.warning for p in theme_problems):
             raise InputError(theme_problems)
         planned = plan(paths_, setup)
+        findings = list(dict.fromkeys([*said, *theme_problems]))
         catalogs = planned.setup.theme.catalog_dirs
         briefs = {task.loaded.file: task.loaded for task in planned.tasks}
-        findings = [p for loaded in briefs.values() for p in compare(loaded, catalogs)]
+        findings += [p for loaded in briefs.values() for p in compare(loaded, catalogs)]
         findings += list(
             dict.fromkeys(p for task in planned.tasks for p in font_problems(task, planned.setup))
         )

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
@@ -93,6 +94,60 @@ def _built(original: str, starts: list[int], name: str, line: int, column: int) 
     return original[end : end + 2] in ("{{", "{%")
 
 
+_VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
+# elements whose end tag HTML lets a template leave out
+_OPTIONAL = {"p", "li", "td", "th", "tr", "dt", "dd", "option", "optgroup", "thead", "tbody", "tfoot"}
+_OPTIONAL |= {"colgroup", "caption", "html", "head", "body", "rt", "rp"}
+
+
+class _Elements(HTMLParser):
+    """The elements of one HTML template (Jinja tags blanked): those never closed, or closed by another's end."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.open: list[tuple[str, tuple[int, int]]] = []
+        self.found: list[tuple[int, int, str]] = []
+
+    def handle_starttag(self, tag: str, attrs: Any) -> None:
+        if tag not in _VOID:
+            self.open.append((tag, self.getpos()))
+
+    def handle_startendtag(self, tag: str, attrs: Any) -> None:
+        pass
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in _VOID:
+            return
+        for i in range(len(self.open) - 1, -1, -1):
+            if self.open[i][0] == tag:
+                for name, (line, column) in self.open[i + 1 :]:
+                    if name not in _OPTIONAL:
+                        self.found.append(
+                            (line, column + 1, f"<{name}> is never closed (</{tag}> closes it)")
+                        )
+                del self.open[i:]
+                return
+        line, column = self.getpos()
+        self.found.append((line, column + 1, f"</{tag}> closes no element of this template"))
+
+
+def check_html(file: Path) -> list[Problem]:
+    """Warnings for the elements of an HTML template left open (an `<aside>` never closed wraps the rest of the
+    page), with its Jinja tags blanked: both branches of an `{% if %}` are read, so a warning, not an error."""
+    parser = _Elements()
+    parser.feed(_blank(file.read_text(encoding="utf-8", errors="replace"), _JINJA))
+    parser.close()
+    found = parser.found + [
+        (line, column + 1, f"<{name}> is never closed in this template")
+        for name, (line, column) in parser.open
+        if name not in _OPTIONAL
+    ]
+    return [
+        Problem(display_path(file), line, column, f"HTML: {message}", warning=True)
+        for line, column, message in found
+    ]
+
+
 def check_css(theme: Theme) -> list[Problem]:
     """The problems of the theme's CSS for WeasyPrint, each at its file:line:col."""
     files: dict[str, Path] = {}
@@ -110,6 +165,8 @@ def check_css(theme: Theme) -> list[Problem]:
         path = display_path(file)
         starts = [0] + [i + 1 for i, c in enumerate(text) if c == "\n"]
         if name.endswith(".html.j2"):  # var() in style attributes and <style> of the HTML
+            if not any(layer.builtin and file.is_relative_to(layer.root) for layer in theme.layers):
+                problems += check_html(file)
             for match in _VAR.finditer(text):
                 where = _position(text, match.start(1) - 2)
                 if not _built(original, starts, f"--{match.group(1)}", *where):
