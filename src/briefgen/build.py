@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from briefgen.backends import Backend, Job, get_backend, glyphs, workers
+from briefgen.backends import BACKENDS, Backend, Job, get_backend, glyphs, workers
 from briefgen.brief.discover import brief_files
 from briefgen.brief.read import load_yaml
 from briefgen.brief.validate import LoadedBrief, id_used_twice, load_brief
@@ -31,10 +31,10 @@ from briefgen.output import Batch
 from briefgen.progress import Progress
 from briefgen.render import render
 from briefgen.settings import Settings
+from briefgen.theme_check import check_templates
 from briefgen.themes import logo
 from briefgen.themes.layers import Theme, load_theme
 from briefgen.themes.overrides import check_layers
-from briefgen.themes.templates import check_templates
 
 log = logging.getLogger(__name__)
 
@@ -91,7 +91,8 @@ def checked_theme(
     """The theme `spec` names (a built-in name or a folder), checked for `backend`. Raises InputError with every
     problem; its warnings go to `warnings` when given, else to the log."""
     theme = load_theme(spec, templates)
-    problems = check_layers(theme, backend.folder, backend.name, backend.suffix)
+    folders = tuple(dict.fromkeys(b.folder for b in BACKENDS.values()))
+    problems = check_layers(theme, backend.folder, backend.name, backend.suffix, folders)
     problems = [p for p in problems if not p.warning] or [*problems, *check_templates(theme, backend)]
     if warnings is not None:
         warnings += [p for p in problems if p.warning]

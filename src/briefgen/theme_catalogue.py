@@ -9,9 +9,9 @@ from pathlib import Path
 from briefgen.backends import BACKENDS
 from briefgen.errors import InputError, Problem, display_path
 from briefgen.language.catalog import BUILTIN_CATALOGS
+from briefgen.theme_check import check_all
 from briefgen.themes.builtin import ALIASES, MANIFEST, builtin_root, builtin_themes
 from briefgen.themes.layers import Theme, load_theme
-from briefgen.themes.templates import check_all
 from briefgen.themes.tokens import tokens
 
 

@@ -167,7 +167,7 @@ def check(
     from briefgen.build import font_problems, plan, resolve
     from briefgen.errors import InputError, Problem
     from briefgen.language.parity import compare
-    from briefgen.themes.templates import check_all
+    from briefgen.theme_check import check_all
 
     setup_logging(-1 if quiet else verbose)
     # flags: the theme and templates; the engine, the project file's or the default

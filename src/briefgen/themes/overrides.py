@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+from collections.abc import Sequence
 from pathlib import Path
 
 from briefgen.errors import Problem, display_path
@@ -10,15 +11,16 @@ from briefgen.themes.builtin import MANIFEST
 from briefgen.themes.layers import Layer, Theme
 
 
-def check_layers(theme: Theme, folder: str, engine: str, suffix: str) -> list[Problem]:
+def check_layers(
+    theme: Theme, folder: str, engine: str, suffix: str, folders: Sequence[str] = ()
+) -> list[Problem]:
     """Problems of the user's layers for one engine: a layer that overrides nothing, a file no parent has.
 
+    `folders` are every engine's template folders: a layer with templates in another one only builds with its
+    parent's for this engine (a warning), one with none changes nothing (an error).
     A file of a user layer that no lower layer has is accepted when another file of the same layer names it
     (a template of the user's own, included by an override).
     """
-    from briefgen.backends import BACKENDS
-
-    folders = list(dict.fromkeys(b.folder for b in BACKENDS.values()))
     problems: list[Problem] = []
     for i, layer in enumerate(theme.layers):
         if layer.builtin:
