@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from briefgen.backends import Backend, Job, get_backend, glyphs, workers
+from briefgen.backends import BACKENDS, Backend, Job, get_backend, glyphs, workers
 from briefgen.brief.discover import brief_files
 from briefgen.brief.read import load_yaml
 from briefgen.brief.validate import LoadedBrief, id_used_twice, load_brief
@@ -31,6 +31,7 @@ from briefgen.output import Batch
 from briefgen.progress import Progress
 from briefgen.render import render
 from briefgen.settings import Settings
+from briefgen.theme_check import check_templates
 from briefgen.themes import logo
 from briefgen.themes.layers import Theme, load_theme
 from briefgen.themes.overrides import check_layers
@@ -84,24 +85,35 @@ class Written:
     stages: dict[str, float] = field(default_factory=dict)  # seconds of each of STAGES for this document
 
 
-def checked_theme(spec: str, backend: Backend, templates: Path | None = None) -> Theme:
+def checked_theme(
+    spec: str, backend: Backend, templates: Path | None = None, warnings: list[Problem] | None = None
+) -> Theme:
     """The theme `spec` names (a built-in name or a folder), checked for `backend`. Raises InputError with every
-    problem."""
+    problem; its warnings go to `warnings` when given, else to the log."""
     theme = load_theme(spec, templates)
-    problems = check_layers(theme, backend.folder, backend.name, backend.suffix)
+    folders = tuple(dict.fromkeys(b.folder for b in BACKENDS.values()))
+    problems = check_layers(theme, backend.folder, backend.name, backend.suffix, folders)
+    problems = [p for p in problems if not p.warning] or [*problems, *check_templates(theme, backend)]
+    if warnings is not None:
+        warnings += [p for p in problems if p.warning]
+    for warning in [p for p in problems if p.warning and warnings is None]:
+        log.warning(
+            "%s", replace(warning, warning=False) if warning.line else f"{warning.path}: {warning.message}"
+        )
+    problems = [p for p in problems if not p.warning]
     if problems:
         raise InputError(problems)
     return theme
 
 
-def resolve(settings: Settings) -> Setup:
+def resolve(settings: Settings, warnings: list[Problem] | None = None) -> Setup:
     """The settings' engine, theme and standards as objects. Raises InputError: an unknown engine, a standard it
     does not write, a theme that does not load or lacks the engine's templates."""
     backend = get_backend(settings.engine)
     wanted = standards.NONE
     if settings.format == "pdf":
         wanted = standards.plan(settings.standards, backend, settings.attach)
-    theme = checked_theme(settings.theme, backend, settings.templates)
+    theme = checked_theme(settings.theme, backend, settings.templates, warnings)
     if wanted.accessible and (bare := logo.undescribed(theme)):
         log.warning("%s", bare)
     return Setup(settings, backend, theme, wanted)

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 from briefgen.backends import BACKENDS
 from briefgen.errors import InputError, Problem, display_path
 from briefgen.language.catalog import BUILTIN_CATALOGS
+from briefgen.theme_check import check_all
 from briefgen.themes.builtin import ALIASES, MANIFEST, builtin_root, builtin_themes
 from briefgen.themes.layers import Theme, load_theme
 from briefgen.themes.tokens import tokens
@@ -60,9 +62,14 @@ def _said(theme: Theme) -> str:
     return "  (no alt text: drawn as an artifact)"
 
 
-def show(spec: str, templates: Path | None = None) -> list[str]:
+def show(spec: str, templates: Path | None = None, warn: Callable[[str], None] = print) -> list[str]:
     """The resolved theme: layers, fonts, logo, every token (derived ones marked) and each template's layer."""
     theme = load_theme(spec, templates)
+    problems = check_all(theme)
+    if any(not p.warning for p in problems):
+        raise InputError(problems)
+    for problem in problems:
+        warn(str(problem))
     lines = [f"theme {theme.name}: {theme.manifest.description}", "layers (nearest first):"]
     lines += [f"  {layer.name}  {display_path(layer.root)}" for layer in theme.layers]
     lines.append("fonts:")

@@ -134,13 +134,14 @@ def test_german_is_built_in_with_its_quotes_and_money(tmp_path: Path, engine: st
 def test_a_catalog_missing_strings_is_reported_with_its_file(tmp_path: Path) -> None:
     catalogs = tmp_path / "catalogs"
     catalogs.mkdir()
-    (catalogs / "fr.yaml").write_text(
-        "locale: fr_FR\ntag: fr\nstrings:\n  summary: Résumé\n", encoding="utf-8"
+    # a language briefgen has no catalog of (a theme's fr.yaml is merged over the built-in one instead)
+    (catalogs / "it.yaml").write_text(
+        "locale: it_IT\ntag: it\nstrings:\n  summary: In breve\n", encoding="utf-8"
     )
     with pytest.raises(InputError) as info:
-        load_catalog("fr", [tmp_path / "catalogs"])
+        load_catalog("it", [tmp_path / "catalogs"])
     message = str(info.value)
-    assert f"{catalogs / 'fr.yaml'}:4:3: missing string 'key_facts'" in message
+    assert f"{catalogs / 'it.yaml'}:4:3: missing string 'key_facts'" in message
 
 
 def test_a_language_without_typography_rules_gets_one_warning(tmp_path: Path) -> None:

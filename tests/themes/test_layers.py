@@ -48,7 +48,7 @@ def test_default_is_the_old_name_of_briefing() -> None:
 def test_manifest_errors_are_located_in_the_file_that_has_them(tmp_path: Path) -> None:
     mine = theme(
         tmp_path / "mine",
-        "name: mine\nextends: briefing\ncolours:\n  acent: '#123456'\n  primary: blue\ntext:\n  body: {size: 10px}\n",
+        "name: mine\nextends: briefing\ncolours:\n  acent: '#123456'\n  primary: blu\ntext:\n  body: {size: 10px}\n",
     )
     with pytest.raises(InputError) as info:
         load_theme(str(mine))
@@ -263,10 +263,10 @@ def test_an_override_of_a_block_by_its_old_name_points_to_its_file(tmp_path: Pat
     )
 
 
-def test_a_theme_that_changes_nothing_for_the_engine_is_an_error(tmp_path: Path) -> None:
-    mine = theme(tmp_path / "mine", "name: mine\nextends: briefing\n", {"typst/summary.typ.j2": "x\n"})
+def test_a_theme_that_changes_nothing_is_an_error(tmp_path: Path) -> None:
+    mine = theme(tmp_path / "mine", "name: mine\nextends: briefing\n", {"notes.txt": "x\n"})
     code, _, stderr = run_cli("build", MINIMAL, "--theme", mine, "--out", tmp_path / "out")
-    assert code == 2 and "theme 'mine' changes nothing for weasyprint" in stderr
+    assert code == 2 and "theme 'mine' changes nothing: no token in theme.yaml, no catalog" in stderr
 
 
 def test_a_template_of_the_users_own_included_by_an_override_is_accepted(tmp_path: Path) -> None:

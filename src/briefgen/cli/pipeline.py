@@ -167,6 +167,7 @@ def check(
     from briefgen.build import font_problems, plan, resolve
     from briefgen.errors import InputError, Problem
     from briefgen.language.parity import compare
+    from briefgen.theme_check import check_all
 
     setup_logging(-1 if quiet else verbose)
     # flags: the theme and templates; the engine, the project file's or the default
@@ -174,10 +175,16 @@ def check(
     paths_ = targets(paths, project)
     findings: list[Problem]
     try:
-        planned = plan(paths_, resolve(as_settings(values)))
+        said: list[Problem] = []
+        setup = resolve(as_settings(values), warnings=said)
+        theme_problems = check_all(setup.theme)  # every engine's templates, not only the chosen one's
+        if any(not p.warning for p in theme_problems):
+            raise InputError(theme_problems)
+        planned = plan(paths_, setup)
+        findings = list(dict.fromkeys([*said, *theme_problems]))
         catalogs = planned.setup.theme.catalog_dirs
         briefs = {task.loaded.file: task.loaded for task in planned.tasks}
-        findings = [p for loaded in briefs.values() for p in compare(loaded, catalogs)]
+        findings += [p for loaded in briefs.values() for p in compare(loaded, catalogs)]
         findings += list(
             dict.fromkeys(p for task in planned.tasks for p in font_problems(task, planned.setup))
         )

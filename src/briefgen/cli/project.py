@@ -38,7 +38,7 @@ def themes_show(theme: str, debug: bool, templates: Path | None) -> None:
     """THEME resolved: its layers, fonts, logo, every token and the layer each template comes from."""
     from briefgen.theme_catalogue import show
 
-    for line in show(theme, templates):
+    for line in show(theme, templates, warn=lambda line: click.echo(line, err=True)):
         click.echo(line)
 
 

@@ -159,12 +159,19 @@ def _merged(base: Mapping[str, Any], own: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _data(lang: str, extra: tuple[Path, ...], chain: tuple[str, ...] = ()) -> tuple[Located, dict[str, Any]]:
-    """The catalog file of `lang` read, and its data over that of the catalog it `extends` (if any)."""
-    located = load_yaml(_file(lang, extra))
+    """The nearest catalog file of `lang` read, and its data over that of the catalog it `extends`, or else over
+    the next file of `lang` in a farther folder (a theme's `fr.yaml` merged key by key over the built-in one)."""
+    file = _file(lang, extra)
+    located = load_yaml(file)
     data = dict(located.data) if isinstance(located.data, dict) else {}
     base = data.pop("extends", None)
     if base is None:
-        return located, data
+        dirs = catalog_dirs(extra)
+        farther = [d for d in dirs[dirs.index(file.parent) + 1 :] if (d / f"{lang}.yaml").is_file()]
+        if not farther:
+            return located, data
+        _below, below = _data(lang, tuple(d for d in farther if d != BUILTIN_CATALOGS), chain)
+        return located, _merged(below, data)
     if not isinstance(base, str) or base in (*chain, lang):
         what = " → ".join((*chain, lang, str(base)))
         raise InputError([located.problem(("extends",), f"'extends' names a catalog in a circle: {what}")])

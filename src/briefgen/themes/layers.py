@@ -121,7 +121,16 @@ def _chain(spec: str) -> list[Layer]:
     relative_to: Path | None = None
     current: str | None = spec
     while current is not None:
-        folder, builtin = _find(current, relative_to)
+        try:
+            folder, builtin = _find(current, relative_to)
+        except InputError as exc:
+            if not layers:
+                raise
+            close = difflib.get_close_matches(current, builtin_themes(), n=1, cutoff=0.6)
+            message = exc.problems[0].message
+            if close:
+                message = f"unknown theme '{current}' (did you mean '{close[0]}'?)"
+            raise InputError(_problem(layers[-1], ("extends",), message)) from None
         if folder.resolve() in seen:
             names = " → ".join(layer.name for layer in layers)
             raise InputError(

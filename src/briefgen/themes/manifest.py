@@ -6,8 +6,17 @@ import re
 from decimal import Decimal
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    field_validator,
+    model_validator,
+)
 from pydantic_core import PydanticCustomError
+from tinycss2.color3 import parse_color
 
 LENGTH = re.compile(r"^(-?\d+(?:\.\d+)?)(pt|mm|cm|in)$")
 EM = re.compile(r"^(-?\d+(?:\.\d+)?)em$")
@@ -33,8 +42,73 @@ PAGE_SIZES = {
     "legal": ("8.5in", "14in"),
 }
 
-Colour = Annotated[str, StringConstraints(pattern=r"^#[0-9a-fA-F]{6}$")]
-Length = Annotated[str, StringConstraints(pattern=LENGTH.pattern)]
+UNITS = "pt, mm, cm or in"
+
+
+def _colour(value: object) -> object:
+    """A colour as CSS writes it (#rrggbb, #rgb, a colour name, rgb()), made #rrggbb; an opaque one only."""
+    if isinstance(value, str) and re.fullmatch(r"#[0-9a-fA-F]{6}", value):
+        return value
+    rgba = parse_color(value) if isinstance(value, str) else None
+    if rgba is None or isinstance(rgba, str) or rgba.alpha != 1:
+        raise PydanticCustomError(
+            "colour",
+            "'{value}' is not a colour: write #rrggbb (#00a878), #rgb, a CSS colour name (navy) or "
+            "rgb(0, 168, 120), opaque",
+            {"value": str(value)[:40]},
+        )
+    return "#" + "".join(f"{round(channel * 255):02x}" for channel in rgba[:3])
+
+
+def _length(value: object) -> object:
+    """A length with its unit: a bare number or another unit says which units are accepted."""
+    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+        return value
+    if not isinstance(value, str) or re.fullmatch(r"-?\d+(\.\d+)?", value):
+        raise PydanticCustomError(
+            "length",
+            "{value} has no unit: write it with one of {units} (like {value}pt)",
+            {"value": str(value), "units": UNITS},
+        )
+    if not LENGTH.match(value):
+        raise PydanticCustomError(
+            "length",
+            "'{value}' is not a length: a number and a unit, {units} (like 10pt or 2.5mm)",
+            {"value": value[:40], "units": UNITS},
+        )
+    return value
+
+
+def _positive(value: object) -> object:
+    """A size: a length more than zero."""
+    value = _length(value)
+    if isinstance(value, str) and points(value) <= 0:
+        raise PydanticCustomError("length", "a size must be more than 0, not '{value}'", {"value": value})
+    return value
+
+
+def _page_size(value: object) -> object:
+    if isinstance(value, str) and value not in PAGE_SIZES:
+        close = [name for name in PAGE_SIZES if name.lower() == value.lower()]
+        hint = f" (did you mean '{close[0]}'?)" if close else ""
+        raise PydanticCustomError(
+            "page_size",
+            "'{value}' is not a page size: A4, A5, letter, legal, or [width, height] (like [6in, 9in]){hint}",
+            {"value": value[:40], "hint": hint},
+        )
+    if not isinstance(value, (str, list, tuple)) or (not isinstance(value, str) and len(value) != 2):
+        raise PydanticCustomError(
+            "page_size", "a page size is A4, A5, letter, legal, or [width, height] (like [6in, 9in])"
+        )
+    if not isinstance(value, str):
+        for side in value:  # each checked here: the union would also say the list is not 'A4'
+            _positive(side)
+    return value
+
+
+Colour = Annotated[str, BeforeValidator(_colour)]  # #rrggbb once validated; any CSS colour in
+Length = Annotated[str, StringConstraints(pattern=LENGTH.pattern), BeforeValidator(_length)]
+Size = Annotated[str, StringConstraints(pattern=LENGTH.pattern), BeforeValidator(_positive)]
 Em = Annotated[str, StringConstraints(pattern=EM.pattern)]
 Percent = Annotated[str, StringConstraints(pattern=PERCENT.pattern)]
 Name = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9-]*$")]
@@ -167,7 +241,7 @@ class Logo(_Strict):
 
 
 class Page(_Strict):
-    size: Literal["A4", "A5", "letter", "legal"] | tuple[Length, Length]
+    size: Annotated[Literal["A4", "A5", "letter", "legal"] | tuple[Size, Size], BeforeValidator(_page_size)]
     margin: Margins
     header: Running
     footer: Running
@@ -196,7 +270,7 @@ class Page(_Strict):
 class TextStyle(_Strict):
     """One step of the type scale."""
 
-    size: Length
+    size: Size
     leading: float = Field(1.45, gt=0.5, le=3, description="Line height as a multiple of the size.")
     weight: Literal[400, 700, 900] = 400
     tracking: Em = "0em"

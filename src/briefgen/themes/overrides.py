@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+from collections.abc import Sequence
 from pathlib import Path
 
 from briefgen.errors import Problem, display_path
@@ -10,9 +11,13 @@ from briefgen.themes.builtin import MANIFEST
 from briefgen.themes.layers import Layer, Theme
 
 
-def check_layers(theme: Theme, folder: str, engine: str, suffix: str) -> list[Problem]:
+def check_layers(
+    theme: Theme, folder: str, engine: str, suffix: str, folders: Sequence[str] = ()
+) -> list[Problem]:
     """Problems of the user's layers for one engine: a layer that overrides nothing, a file no parent has.
 
+    `folders` are every engine's template folders: a layer with templates in another one only builds with its
+    parent's for this engine (a warning), one with none changes nothing (an error).
     A file of a user layer that no lower layer has is accepted when another file of the same layer names it
     (a template of the user's own, included by an override).
     """
@@ -79,13 +84,27 @@ def check_layers(theme: Theme, folder: str, engine: str, suffix: str) -> list[Pr
                     )
                 )
         elif not mine and not _sets_tokens(layer) and not (layer.root / "catalogs").is_dir():
+            others = [f for f in folders if f != folder and layer.files(f)]
+            parent = theme.layers[i + 1].name
+            if others:  # a theme for other engines: this one builds with the parent's templates, said aloud
+                problems.append(
+                    Problem(
+                        display_path(layer.root / MANIFEST),
+                        0,
+                        0,
+                        f"theme '{layer.name}' has templates for {', '.join(o + '/' for o in others)} only: "
+                        f"{engine} builds with those of '{parent}'",
+                        warning=True,
+                    )
+                )
+                continue
             problems.append(
                 Problem(
                     display_path(layer.root / MANIFEST),
                     0,
                     0,
-                    f"theme '{layer.name}' changes nothing for {engine}: no token in {MANIFEST} and no template in "
-                    f"{display_path(layer.engine_dir(folder))}/",
+                    f"theme '{layer.name}' changes nothing: no token in {MANIFEST}, no catalog and no template "
+                    f"in {', '.join(display_path(layer.engine_dir(f)) + '/' for f in folders)}",
                 )
             )
     return problems
