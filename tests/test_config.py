@@ -172,7 +172,7 @@ def test_bad_values_are_located_and_reported_together(project: Path) -> None:
     assert stderr.splitlines() == [
         "briefgen.toml:1:10: engine: unknown engine 'typs' (did you mean 'typst'? one of: weasyprint, typst, latex)",
         "briefgen.toml:2:8: jobs: must be at least 1, not 0",
-        "briefgen.toml:3:11: timeout: must be a number of seconds above 0, not -1",
+        "briefgen.toml:3:11: timeout: must be a number of seconds above 0 and at most 86400 (a day), not -1",
         "briefgen.toml:4:10: briefs: no such file or folder: nowhere",
         "briefgen.toml:5:10: format: unknown format 'docx' (one of: pdf, html, typ, tex)",
         "briefgen.toml:6:9: theme: no theme 'nope': not a built-in theme (briefing, dossier) nor a folder nope "

@@ -192,15 +192,20 @@ class Count(Kind):
         return value
 
 
+MAX_SECONDS = 86_400.0  # a day: longer is no timeout, and past what the clocks of the workers can wait
+
+
 @dataclass(frozen=True)
 class Seconds(Kind):
-    """A number of seconds above 0."""
+    """A number of seconds above 0, at most MAX_SECONDS."""
 
     def check(self, value: Any, _base: Path) -> float:
         if isinstance(value, bool) or not isinstance(value, int | float):
             raise MustBe("a number of seconds")
-        if not value > 0 or value != value or value == float("inf"):
-            raise Bad(f"must be a number of seconds above 0, not {value}")
+        if not 0 < value <= MAX_SECONDS:  # also false for nan
+            raise Bad(
+                f"must be a number of seconds above 0 and at most {MAX_SECONDS:.0f} (a day), not {value}"
+            )
         return float(value)
 
 
@@ -368,7 +373,10 @@ class Settings(BaseModel):
         float,
         Seconds(),
         Option("--timeout", metavar="SECONDS"),
-        Field(description="Stop an engine that takes longer than this to typeset one document (exit 1)."),
+        Field(
+            description="Stop an engine that takes longer than this to typeset one document (exit 1); above 0, "
+            "at most 86400 (a day)."
+        ),
     ] = TIMEOUT
 
 

@@ -244,3 +244,13 @@ def test_shell_completion_as_the_readme_says() -> None:
     assert complete("bash_complete", "briefgen bu", 1).split() == ["plain,build", "plain,bundle"]
     engines = complete("bash_complete", "briefgen build --engine ", 3).split()
     assert engines == ["plain,weasyprint", "plain,typst", "plain,latex"]
+
+
+@pytest.mark.parametrize("value", ["inf", "nan", "1e308", "3000000", "-1", "abc"])
+def test_a_timeout_that_is_no_usable_number_of_seconds_is_a_usage_error(tmp_path: Path, value: str) -> None:
+    code, _, stderr = run_cli(
+        "build", MINIMAL, "--engine", "typst", "--timeout", value, "--out", tmp_path / "o"
+    )
+    assert code == 2 and "Traceback" not in stderr
+    assert "Invalid value for '--timeout'" in stderr
+    assert not (tmp_path / "o").exists()

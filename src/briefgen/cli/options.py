@@ -120,7 +120,7 @@ def _face(kind: Kind) -> dict[str, Any]:
         case Count():
             return {"type": click.IntRange(min=kind.least)}
         case Seconds():
-            return {"type": click.FloatRange(min=0, min_open=True)}
+            return {"type": SecondsType(kind)}
         case Folder():
             return {"type": click.Path(file_okay=False, path_type=Path)}
         case AnyPath() | Existing():
@@ -132,6 +132,28 @@ def _face(kind: Kind) -> dict[str, Any]:
         case Switch():
             return {"is_flag": True}
     return {}  # text, checked where it is used (a theme's name or folder)
+
+
+class SecondsType(click.ParamType[float, Any]):
+    """A number of seconds as the settings model checks it: `inf`, `nan` and a year are refused, not a traceback."""
+
+    name = "seconds"
+
+    def __init__(self, kind: Any) -> None:
+        self.kind = kind
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> float:
+        from briefgen.settings import Bad
+
+        try:
+            number = float(value)
+        except (TypeError, ValueError):
+            self.fail(f"{value!r} is not a number of seconds", param, ctx)
+        try:
+            seconds: float = self.kind.check(number, Path())
+        except Bad as exc:
+            self.fail(str(exc), param, ctx)
+        return seconds
 
 
 class Registered(click.Choice[str]):
