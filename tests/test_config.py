@@ -96,6 +96,16 @@ def test_the_pyproject_table(project: Path) -> None:
     assert names(project / "pdfs") == ["minimal-brief.en.pdf", "minimal-brief.fr.pdf"]
 
 
+def test_the_pyproject_table_written_inline(project: Path) -> None:
+    """`[tool]` then `briefgen = {…}` is the same table as `[tool.briefgen]` in TOML: it was ignored."""
+    (project / "pyproject.toml").write_text(
+        '[project]\nname = "x"\n\n[tool]\nbriefgen = {out = "pdfs", engine = "typst"}\n', encoding="utf-8"
+    )
+    code, _, stderr = run_cli("build", "minimal.yaml")
+    assert code == 0, stderr
+    assert names(project / "pdfs") == ["minimal-brief.en.pdf", "minimal-brief.fr.pdf"]
+
+
 def test_a_pyproject_without_the_table_is_not_the_project_file(
     project: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -197,6 +207,18 @@ def test_a_toml_syntax_error_is_located(project: Path) -> None:
     code, _, stderr = run_cli("build", "minimal.yaml")
     assert code == 2 and "Traceback" not in stderr
     assert stderr.splitlines() == ["briefgen.toml:2:8: TOML syntax error: invalid value"]
+
+
+def test_a_toml_file_nested_too_deep_is_located_not_a_traceback(project: Path) -> None:
+    (project / "briefgen.toml").write_text(
+        'out = "pdfs"\nx = ' + "[" * 2000 + "]" * 2000 + "\n", encoding="utf-8"
+    )
+    code, _, stderr = run_cli("build", "minimal.yaml")
+    assert code == 2 and "Traceback" not in stderr
+    assert stderr.splitlines() == [
+        "briefgen.toml:2:105: arrays or tables nested more than 100 deep: a project file needs 2"
+    ]
+    assert names(project / "pdfs") == []
 
 
 def test_a_config_file_named_and_missing_is_an_error(project: Path) -> None:

@@ -88,6 +88,10 @@ def load(file: Path | None = None, start: Path | None = None, model: type[Settin
         data: Any = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise InputError(_syntax_problem(file, exc)) from None
+    except RecursionError:  # tomllib reads nested arrays and tables by recursion
+        line, column = _too_deep(text)
+        message = f"arrays or tables nested more than {MAX_NESTING} deep: a project file needs 2"
+        raise InputError(Problem(display_path(file), line, column, message)) from None
     table: tuple[str, ...] = ()
     if file.name == PYPROJECT:
         table = TABLE
@@ -98,11 +102,39 @@ def load(file: Path | None = None, start: Path | None = None, model: type[Settin
 
 
 def _mentions_table(pyproject: Path) -> bool:
-    """Whether a pyproject.toml names [tool.briefgen] (read as text: a project's other tables are its own)."""
+    """Whether a pyproject.toml holds a briefgen table under `tool`, as `[tool.briefgen]` or written inline
+    (`[tool]` then `briefgen = {…}`). A file that names briefgen but does not parse counts: its error is said."""
     try:
-        return "tool.briefgen" in pyproject.read_text(encoding="utf-8", errors="replace")
+        text = pyproject.read_text(encoding="utf-8", errors="replace")
     except OSError:
         return False
+    if "briefgen" not in text:
+        return False
+    try:
+        tool = tomllib.loads(text).get("tool")
+    except (tomllib.TOMLDecodeError, RecursionError):
+        return True
+    return isinstance(tool, dict) and "briefgen" in tool
+
+
+MAX_NESTING = 100
+
+
+def _too_deep(text: str) -> tuple[int, int]:
+    """Line and column of the first bracket that opens past MAX_NESTING levels (strings are not skipped: this
+    locates, it does not parse)."""
+    depth, line, column = 0, 1, 0
+    for char in text:
+        column += 1
+        if char == "\n":
+            line, column = line + 1, 0
+        elif char in "[{":
+            depth += 1
+            if depth > MAX_NESTING:
+                return line, column
+        elif char in "]}":
+            depth = max(0, depth - 1)
+    return 0, 0
 
 
 def _syntax_problem(file: Path, exc: tomllib.TOMLDecodeError) -> Problem:
