@@ -240,6 +240,20 @@ def test_missing_pdfs_name_the_build_and_nothing_is_written(workdir: Path) -> No
     assert not (workdir / "site").exists()
 
 
+def test_publish_takes_the_languages_of_the_project_file_and_of_lang(workdir: Path) -> None:
+    """A project that builds English only publishes English only (it asked for the French PDF before)."""
+    shutil.copy(MINIMAL, workdir / "minimal.yaml")
+    (workdir / "briefgen.toml").write_text('languages = ["en"]\nengine = "typst"\n', encoding="utf-8")
+    assert run_cli("build", "minimal.yaml")[0] == 0
+    code, stdout, stderr = run_cli("publish", "site", "minimal.yaml")
+    assert code == 0, stderr
+    assert stdout.splitlines()[0].startswith("site/minimal-brief.en.html")
+    assert sorted(p.name for p in (workdir / "site" / "pdf").iterdir()) == ["minimal-brief.en.pdf"]
+    code, _stdout, stderr = run_cli("publish", "site", "minimal.yaml", "--lang", "fr")  # the flag wins
+    assert code == 2
+    assert "no PDF of 'minimal-brief' in out/: run `briefgen build minimal.yaml --lang fr`" in stderr
+
+
 def test_a_pdf_older_than_its_brief_is_refused(workdir: Path) -> None:
     shutil.copy(MINIMAL, workdir / "minimal.yaml")
     assert run_cli("build", "minimal.yaml", "--out", "built")[0] == 0

@@ -96,6 +96,7 @@ def inspect(pdf: Path, folder: Path | None, as_json: bool, debug: bool) -> None:
     cls=SettingsCommand,
     settings=(
         Use("out", help="The folder holding the PDFs and their manifest.json."),
+        Use("langs", help="Languages to publish, e.g. fr,en (default: all each brief declares)."),
         Use(
             "theme",
             default=None,
@@ -111,7 +112,13 @@ def inspect(pdf: Path, folder: Path | None, as_json: bool, debug: bool) -> None:
 @debug_option
 @reports_errors
 def publish(
-    directory: Path, paths: tuple[Path, ...], config: Path | None, debug: bool, out: Path, theme: str | None
+    directory: Path,
+    paths: tuple[Path, ...],
+    config: Path | None,
+    debug: bool,
+    out: Path,
+    langs: tuple[str, ...] | None,
+    theme: str | None,
 ) -> None:
     """Write a static site of the briefs' PDFs already built in OUT to DIR: an index.html with a card per
     briefing and language, and each briefing as one self-contained HTML page (fonts and images embedded).
@@ -128,8 +135,8 @@ def publish(
 
     started = time.perf_counter()
     setup_logging(0)
-    project, values = settled(config, {"out": out, "theme": theme})
-    site = make_site(targets(paths, project), values["out"], directory, values["theme"])
+    project, values = settled(config, {"out": out, "langs": langs, "theme": theme})
+    site = make_site(targets(paths, project), values["out"], directory, values["theme"], values["langs"])
     where = display_path(directory).rstrip("/")
     for briefing in (b for group in site.groups for b in group):
         size = human(site.files[briefing.html_name])

@@ -54,17 +54,20 @@ def load_briefs(paths: list[Path]) -> list[LoadedBrief]:
     return briefs
 
 
-def built(paths: list[Path], out: Path, every_language: bool = False) -> list[list[Built]]:
+def built(
+    paths: list[Path], out: Path, every_language: bool = False, langs: tuple[str, ...] | None = None
+) -> list[list[Built]]:
     """The PDFs of `out` of each brief of `paths` (in the order of the briefs; each brief's by name), checked.
-    With `every_language`, each language the brief declares must have its PDF. InputError with every problem,
-    before anything is written."""
+    With `every_language`, each language the brief declares must have its PDF. `langs`: only the PDFs of these
+    languages (those of the project file or `--lang`), each needed when the brief declares it. InputError with
+    every problem, before anything is written."""
     briefs = load_briefs(paths)
     files = manifest.read(out)
     problems: list[Problem] = []
     found: list[list[Built]] = []
     for loaded in briefs:
         try:
-            found.append(_of_brief(loaded, out, files, every_language))
+            found.append(_of_brief(loaded, out, files, every_language, langs))
         except InputError as exc:
             problems += exc.problems
     if problems:
@@ -84,20 +87,35 @@ def build_command(loaded: LoadedBrief, out: Path, langs: list[str] | None = None
 
 
 def _of_brief(
-    loaded: LoadedBrief, out: Path, files: dict[str, manifest.Entry], every_language: bool
+    loaded: LoadedBrief,
+    out: Path,
+    files: dict[str, manifest.Entry],
+    every_language: bool,
+    langs: tuple[str, ...] | None = None,
 ) -> list[Built]:
     """The brief's PDFs in `out` that the manifest describes, checked against it and against the brief."""
     brief = loaded.brief
     where = display_path(loaded.file)
-    command = build_command(loaded, out)
-    names = sorted(n for n, e in files.items() if e.brief == brief.id and confined.present(out, n))
+    wanted = [lang for lang in brief.languages if langs is None or lang in langs]
+    if not wanted:
+        asked = ", ".join(langs or ())
+        declared = ", ".join(brief.languages)
+        raise InputError(
+            Problem(where, 0, 0, f"declares none of the languages asked ({asked}; it has {declared})")
+        )
+    command = build_command(loaded, out, wanted if langs is not None else None)
+    names = sorted(
+        n
+        for n, e in files.items()
+        if e.brief == brief.id and (langs is None or e.language in wanted) and confined.present(out, n)
+    )
     if not names:
         raise InputError(
             Problem(where, 0, 0, f"no PDF of '{brief.id}' in {display_path(out)}/: run `{command}`")
         )
     problems: list[Problem] = []
     if every_language:
-        missing = [lang for lang in brief.languages if f"{brief.id}.{lang}.pdf" not in names]
+        missing = [lang for lang in wanted if f"{brief.id}.{lang}.pdf" not in names]
         if missing:
             problems.append(
                 Problem(

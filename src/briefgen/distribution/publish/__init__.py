@@ -20,17 +20,20 @@ from pathlib import Path
 from briefgen.distribution.publish.briefing import Briefing, Site
 
 
-def publish(paths: list[Path], out: Path, site: Path, theme: str | None = None) -> Site:
+def publish(
+    paths: list[Path], out: Path, site: Path, theme: str | None = None, langs: tuple[str, ...] | None = None
+) -> Site:
     """Write the site of the briefs of `paths` from their PDFs in `out` to the folder `site`, each page made
     with `theme` (a built-in's name or a theme folder), else with the built-in theme its PDF was built with, else
     the default theme. Raises InputError (nothing written) for a brief that does not load, a language without
     its PDF, a PDF that is not the manifest's or is older than its brief, a theme that does not load, or a
-    `site` that is not a folder publish may replace."""
+    `site` that is not a folder publish may replace. `langs`: only these languages (the project file's or
+    `--lang`), else every language each brief declares."""
     from briefgen.distribution.publish import (
         site as making,  # the engines and the renderer: loaded when a site is made
     )
 
-    return making.make(paths, out, site, theme)
+    return making.make(paths, out, site, theme, langs)
 
 
 __all__ = ["Briefing", "Site", "publish"]

@@ -23,7 +23,9 @@ from briefgen.themes.layers import Theme
 log = logging.getLogger(__name__)
 
 
-def make(paths: list[Path], out: Path, site: Path, theme: str | None = None) -> Site:
+def make(
+    paths: list[Path], out: Path, site: Path, theme: str | None = None, langs: tuple[str, ...] | None = None
+) -> Site:
     """See `briefgen.distribution.publish.publish`."""
     from briefgen.backends import get_backend
     from briefgen.build import checked_theme
@@ -35,7 +37,7 @@ def make(paths: list[Path], out: Path, site: Path, theme: str | None = None) -> 
     themes: dict[str, Theme] = {}
     if theme is not None:  # a theme given that cannot be used is said once, before any other work
         themes[theme] = checked_theme(theme, get_backend(ENGINE))
-    found = built(paths, out, every_language=True)
+    found = built(paths, out, every_language=True, langs=langs)
     groups = _briefings(found, out, theme, themes)
     files: dict[str, bytes] = {}
     for group in groups:
