@@ -122,9 +122,9 @@ def text_width(text: str, file: Path, size: float, tracking: float = 0.0) -> flo
 def fit_line(text: str, width: float, measure: Callable[[str], float]) -> str:
     """`text`, or as many of its first words as fit `width` with an ellipsis after them (punctuation that would
     end them dropped), as `measure` gives the width of a text."""
-    if measure(text) <= width:
-        return text
     words = text.split(" ")
+    if measure(text) <= width or len(words) == 1:
+        return text
     for n in range(len(words) - 1, 0, -1):
         cut = " ".join(words[:n]).rstrip(" ,;:.–—") + "…"
         if measure(cut) <= width:
