@@ -8,6 +8,7 @@ from __future__ import annotations
 import importlib.util
 import json
 import struct
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
@@ -116,7 +117,8 @@ def text_width(text: str, file: Path, size: float, tracking: float = 0.0) -> flo
     between letters: the sum of the glyphs' advances (no kerning: engines set it a little narrower)."""
     advances, units = _advances(file)
     missing = advances.get(ord("M"), units)
-    return sum((advances.get(ord(c), missing) / units + tracking) * size for c in text)
+    shown = [c for c in text if unicodedata.category(c) != "Cf"]  # a soft hyphen or a joiner takes no room
+    return sum((advances.get(ord(c), missing) / units + tracking) * size for c in shown)
 
 
 def fit_line(text: str, width: float, measure: Callable[[str], float]) -> str:
