@@ -826,7 +826,9 @@ def layout_of(brief: Path, lang: str, theme: str = "briefing") -> Layout:
         if isinstance(b.content, TableView)
     ]
     excerpts = [plain(e.text) for note in doc.notes for e in note.excerpts]
-    excerpts += [plain(b.content.text) for s in doc.sections for b in s.blocks if isinstance(b.content, ExcerptView)]
+    excerpts += [
+        plain(b.content.text) for s in doc.sections for b in s.blocks if isinstance(b.content, ExcerptView)
+    ]
     excerpts += [plain(f.quote) for f in doc.flags if f.quote]
     names = [f.name for f in loaded.brief.facts.values() if isinstance(f, model.Person | model.Organisation)]
     notes = (
