@@ -93,7 +93,9 @@ def words_of(pdf: Path, brief: Path, lang: str) -> list[str]:
     at = 0
     while title and at <= len(words) - len(title):
         # the whole title, or the start of it that the footer prints before its ellipsis
-        shown = next((n for n in range(len(title), len(title) // 2, -1) if words[at : at + n] == title[:n]), 0)
+        shown = next(
+            (n for n in range(len(title), len(title) // 2, -1) if words[at : at + n] == title[:n]), 0
+        )
         if shown:
             del words[at : at + shown]
         else:
