@@ -27,9 +27,10 @@ from briefgen.document.view import Document
 from briefgen.errors import InputError, Problem, display_path
 from briefgen.language.catalog import Catalog
 from briefgen.language.facts import format_day
+from briefgen.themes import fonts
 from briefgen.themes.layers import Theme
 from briefgen.themes.logo import alt_text
-from briefgen.themes.manifest import FIELD, Running
+from briefgen.themes.manifest import FIELD, Running, ems, points
 from briefgen.themes.tokens import tokens
 
 
@@ -111,10 +112,41 @@ def running(theme: Theme, doc: Document, catalog: Catalog) -> dict[str, dict[str
                 merged.append((kind, text))
         return merged
 
-    def side(r: Running) -> dict[str, Any]:
-        return {"left": parts(r.left), "right": parts(r.right), "first_page": r.first_page}
+    design = tokens(theme)
+    text_width = points(str(design["page-width"])) - points(str(design["margin-left"]))
+    text_width -= points(str(design["margin-right"]))
+    room = float(text_width) * float(str(design["layout-footer-title-width-ratio"]))
 
-    return {"header": side(theme.manifest.page.header), "footer": side(theme.manifest.page.footer)}
+    def one_line(items: list[tuple[str, str]], step: str) -> list[tuple[str, str]]:
+        """A left side of text alone on one line of its room (a long title cut after a word, with '…')."""
+        if not items or any(kind != "text" for kind, _ in items):
+            return items
+        family, weight = design[f"text-{step}-family"], design[f"text-{step}-weight"]
+        italic, caps = design[f"text-{step}-italic"], design[f"text-{step}-caps"]
+        face = min(
+            (f for f in theme.faces if f.family == family and f.italic == italic),
+            key=lambda f: abs(f.weight - int(weight)),
+            default=None,
+        )
+        if face is None:
+            return items
+        size, tracking = (
+            float(points(str(design[f"text-{step}-size"]))),
+            float(ems(str(design[f"text-{step}-tracking"]))),
+        )
+
+        def measure(text: str) -> float:
+            return fonts.text_width(text.upper() if caps else text, face.file, size, tracking)
+
+        return [("text", fonts.fit_line("".join(text for _, text in items), room, measure))]
+
+    def side(r: Running, step: str) -> dict[str, Any]:
+        return {"left": one_line(parts(r.left), step), "right": parts(r.right), "first_page": r.first_page}
+
+    return {
+        "header": side(theme.manifest.page.header, "running-strong"),
+        "footer": side(theme.manifest.page.footer, "running"),
+    }
 
 
 def render(backend: Backend, theme: Theme, doc: Document, catalog: Catalog, **extra: Any) -> str:

@@ -86,14 +86,18 @@ def words_of(pdf: Path, brief: Path, lang: str) -> list[str]:
     """The briefing's words without those drawn inside its SVG figures, which each engine's image code reads
     out at another point of the page."""
     words = pdfcheck.briefing_words(pdf, brief, lang)
-    # The running footer's title, when it takes two lines, is read out where each engine draws it: leave it
-    # out everywhere (the headline on page 1 with it, in every engine alike).
+    # The running footer's title (cut with an ellipsis when too long for its line) is read out where each
+    # engine draws it: leave it out everywhere (the headline on page 1 with it, in every engine alike).
     headline = build_document(load_brief(brief), lang, load_catalog(lang)).title
     title = re.findall(r"[\w€$%]+(?:['.,][\w]+)*", headline.replace("’", "'").lower())
     at = 0
     while title and at <= len(words) - len(title):
-        if words[at : at + len(title)] == title:
-            del words[at : at + len(title)]
+        # the whole title, or the start of it that the footer prints before its ellipsis
+        shown = next(
+            (n for n in range(len(title), len(title) // 2, -1) if words[at : at + n] == title[:n]), 0
+        )
+        if shown:
+            del words[at : at + shown]
         else:
             at += 1
     for svg in brief.parent.glob("*.svg"):

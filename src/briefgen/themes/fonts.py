@@ -8,6 +8,8 @@ from __future__ import annotations
 import importlib.util
 import json
 import struct
+import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -97,6 +99,39 @@ def metrics(file: Path) -> Metrics:
         units = font["head"].unitsPerEm
         hhea = font["hhea"]
         return Metrics(hhea.ascent / units, -hhea.descent / units)
+
+
+@cache
+def _advances(file: Path) -> tuple[dict[int, int], float]:
+    """Each character's advance width in font units, and the face's units per em."""
+    from fontTools.ttLib import TTFont
+
+    with TTFont(file, lazy=True) as font:
+        widths = font["hmtx"].metrics
+        cmap = font.getBestCmap() or {}
+        return {c: widths[g][0] for c, g in cmap.items() if g in widths}, float(font["head"].unitsPerEm)
+
+
+def text_width(text: str, file: Path, size: float, tracking: float = 0.0) -> float:
+    """The width in points of `text` set on one line in the face of `file` at `size` points, with `tracking` ems
+    between letters: the sum of the glyphs' advances (no kerning: engines set it a little narrower)."""
+    advances, units = _advances(file)
+    missing = advances.get(ord("M"), units)
+    shown = [c for c in text if unicodedata.category(c) != "Cf"]  # a soft hyphen or a joiner takes no room
+    return sum((advances.get(ord(c), missing) / units + tracking) * size for c in shown)
+
+
+def fit_line(text: str, width: float, measure: Callable[[str], float]) -> str:
+    """`text`, or as many of its first words as fit `width` with an ellipsis after them (punctuation that would
+    end them dropped), as `measure` gives the width of a text."""
+    words = text.split(" ")
+    if measure(text) <= width or len(words) == 1:
+        return text
+    for n in range(len(words) - 1, 0, -1):
+        cut = " ".join(words[:n]).rstrip(" ,;:.–—") + "…"
+        if measure(cut) <= width:
+            return cut
+    return words[0] + "…"
 
 
 VARIABLE_HINT = "give static font files (one per face) with `files:`, or a font package with static faces"
