@@ -31,7 +31,7 @@ FRENCH = [
     ("1 200 salariés", f"1{NN}200{NB}salariés"),
     ("M. Niel", f"M.{NB}Niel"),
     ("100 millions d’euros", f"100{NB}millions{NB}d’euros"),
-    ("100 millions de dollars", f"100{NB}millions{NB}de{NB}dollars"),
+    ("100 millions de dollars", f"100{NB}millions de dollars"),
     ("le 14 juin 2024", f"le 14{NB}juin{NB}2024"),
     ("en mai 2023", f"en mai{NB}2023"),
     ("Mme Durand", f"Mme{NB}Durand"),
