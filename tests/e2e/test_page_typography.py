@@ -3,15 +3,13 @@ the page-layout checker (tests/pagelayout.py) reads them: AI Alliance, both lang
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
+from tests.conftest import ROOT
 from tests.pagelayout import check, layout_of
 
-ROOT = Path(__file__).resolve().parent.parent
 BRIEF = ROOT / "briefs" / "ai-alliance-launch"
-# The findings no-break spaces and unhyphenated names rule out (hyphen-char is Typst's, see docs/engines.md).
+# The findings no-break spaces and unhyphenated names rule out (hyphen-char is Typst's by design: README, Customising).
 KINDS = ("name-break", "name-hyphen", "amount-break", "date-break")
 
 
