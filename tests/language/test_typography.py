@@ -161,7 +161,8 @@ def test_a_kept_run_is_never_broken_between_its_words_unless_long(
     text: str, limit: int, expected: str
 ) -> None:
     assert unbroken(text, limit) == expected
-    assert keep(text, limit) == Node("keep", children=(Node("text", expected),))
+    kind = "name" if limit == UNBROKEN_NAME else ""
+    assert keep(text, limit) == Node("keep", kind, (Node("text", expected),))
 
 
 def test_a_fact_that_opens_a_sentence_opens_with_a_capital() -> None:
@@ -172,3 +173,10 @@ def test_a_fact_that_opens_a_sentence_opens_with_a_capital() -> None:
     texts = [n.children[0].text for n in shown if n.kind == "keep"]
     assert texts == [f"Around{NB}May{NB}2023", f"Around{NB}May{NB}2023", f"around{NB}May{NB}2023"]
     assert plain(capitalised(parse("Typed text: around May 2023.", value))) == "Typed text: around May 2023."
+
+
+def test_a_name_that_opens_a_sentence_is_written_as_its_owner_writes_it() -> None:
+    shown = capitalised(
+        parse("{{e}} opens. {{e}} closes.", lambda fact_id, style: keep("ai-PULSE", UNBROKEN_NAME))
+    )
+    assert plain(shown) == "ai-PULSE opens. ai-PULSE closes."

@@ -173,8 +173,8 @@ def _chunked(run: str, limit: int) -> str:
 
 def keep(text: str, limit: int = UNBROKEN) -> Node:
     """A `keep` node holding `text`: engines never hyphenate it, nor break its runs up to `limit` characters
-    long (see unbroken; UNBROKEN_NAME for a name)."""
-    return Node("keep", children=(Node("text", unbroken(text, limit)),))
+    long (see unbroken). A name's (limit UNBROKEN_NAME) has `text` "name": it is written as its owner writes it."""
+    return Node("keep", "name" if limit == UNBROKEN_NAME else "", (Node("text", unbroken(text, limit)),))
 
 
 def split_text(nodes: Inline, pattern: re.Pattern[str], make: Callable[[re.Match[str]], Node]) -> Inline:

@@ -43,12 +43,12 @@ _SENTENCE_END = re.compile(r"[.!?…][»”’)\]\u00a0\u202f]*\s+$")
 
 def capitalised(nodes: Inline) -> Inline:
     """The tree with a fact's value that opens a sentence begun with a capital ("Around May 2023: …"): at the
-    start of the text, or after a full stop, a question or an exclamation mark. Text the brief's writer typed is
-    left as typed."""
+    start of the text, or after a full stop, a question or an exclamation mark. Text the brief's writer typed, and
+    a name (ai-PULSE), are left as written."""
     out: list[Node] = []
     start = True  # whether the next text opens a sentence
     for node in nodes:
-        if node.kind == "keep" and start and node.children and node.children[0].kind == "text":
+        if node.kind == "keep" and node.text != "name" and start and node.children[:1]:
             first = node.children[0].text
             node = Node("keep", children=(Node("text", first[:1].upper() + first[1:]), *node.children[1:]))
         if node.kind == "text":
