@@ -75,3 +75,9 @@ def test_an_excerpt_in_quotation_marks_nests_its_quotes_and_keeps_names_whole() 
         "“IBM and Meta are proud to co-launch the AI Alliance,” the release said", quoted=False
     )
     assert plain(block.text).startswith("“IBM and Meta are proud")
+
+
+def test_a_group_of_names_breaks_between_names_never_inside_one() -> None:
+    loaded = load_brief(ROOT / "briefs" / "kyutai-launch" / "brief.yaml")
+    ctx = Context(loaded, "en", load_catalog("en"))
+    assert plain(ctx.prose("{{founders}}")) == "Iliad, CMA\u00a0CGM\u00a0and Schmidt\u00a0Futures"

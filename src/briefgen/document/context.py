@@ -6,6 +6,8 @@ import re
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from babel.lists import format_list
+
 from briefgen.brief import model
 from briefgen.brief.inline import UNBROKEN_NAME, Inline, Node, keep, keep_together, parse, unbroken
 from briefgen.brief.text import excerpt_parts
@@ -83,8 +85,17 @@ class Context:
     def fact_text(self, fact_id: str, style: str) -> str | Node:
         """A fact's value as a reference shows it; a name, kept whole (UNBROKEN_NAME)."""
         fact = self.brief.facts[fact_id]
-        text = format_fact(fact, self.catalog, style, self.brief.facts)
         names = model.Person | model.Organisation | model.Place | model.Event
+        if isinstance(fact, model.Group):  # its names held whole: "Iliad, CMA CGM and Schmidt Futures"
+            members = [self.brief.facts[m] for m in fact.members]
+            shown = [
+                unbroken(m.name, UNBROKEN_NAME)
+                if isinstance(m, names)
+                else format_fact(m, self.catalog, style, self.brief.facts)
+                for m in members
+            ]
+            return format_list(shown, locale=self.catalog.locale)
+        text = format_fact(fact, self.catalog, style, self.brief.facts)
         return keep(text, UNBROKEN_NAME) if isinstance(fact, names) and text == fact.name else text
 
     def prose(self, text: model.Localised | str) -> Inline:
