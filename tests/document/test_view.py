@@ -81,3 +81,11 @@ def test_a_group_of_names_breaks_between_names_never_inside_one() -> None:
     loaded = load_brief(ROOT / "briefs" / "kyutai-launch" / "brief.yaml")
     ctx = Context(loaded, "en", load_catalog("en"))
     assert plain(ctx.prose("{{founders}}")) == "Iliad, CMA\u00a0CGM\u00a0and Schmidt\u00a0Futures"
+
+
+def test_a_name_written_without_its_acronym_is_kept_whole_in_an_excerpt() -> None:
+    ctx = Context(load_brief(ROOT / "briefs" / "ai-alliance-launch" / "brief.yaml"), "en", load_catalog("en"))
+    excerpt = ctx.excerpt("the National Science Foundation and others")
+    assert [plain(n.children) for n in excerpt.text if n.kind == "keep"] == [
+        "National\u00a0Science\u00a0Foundation"
+    ]

@@ -80,7 +80,9 @@ class Context:
     def names(self) -> list[str]:
         """The names of people, organisations, places and events: never broken across lines."""
         kinds = model.Person | model.Organisation | model.Place | model.Event
-        return [f.name for f in self.brief.facts.values() if isinstance(f, kinds)]
+        names = [f.name for f in self.brief.facts.values() if isinstance(f, kinds)]
+        # a name with its acronym, "National Science Foundation (NSF)", is also written without it
+        return names + [n for n in (re.sub(r"\s*\([^)]*\)", "", n).strip() for n in names) if n not in names]
 
     def fact_text(self, fact_id: str, style: str) -> str | Node:
         """A fact's value as a reference shows it; a name, kept whole (UNBROKEN_NAME)."""
