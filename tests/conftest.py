@@ -169,3 +169,17 @@ def standard_pdfs(tmp_path_factory: pytest.TempPathFactory):
         return built[key]
 
     return build
+
+
+@pytest.fixture(scope="session")
+def consenting(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The Kyutai brief whose article says `redistribute: true`, as its rights holder may: its text is attached
+    beside the brief (every kind of file a brief has but figures), and the folder `inspect --extract` gives back
+    builds alone."""
+    folder = tmp_path_factory.mktemp("consenting") / "kyutai-launch"
+    shutil.copytree(KYUTAI.parent, folder)
+    text = (folder / "brief.yaml").read_text(encoding="utf-8")
+    assert text.count("\n  file: source.fr.txt\n") == 1
+    text = text.replace("\n  file: source.fr.txt\n", "\n  file: source.fr.txt\n  redistribute: true\n")
+    (folder / "brief.yaml").write_text(text, encoding="utf-8")
+    return folder / "brief.yaml"

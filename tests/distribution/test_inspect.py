@@ -340,19 +340,6 @@ def test_a_pdf_with_the_build_record_alone_is_checked_against_it(kyutai_en) -> N
 # The command `inspect --extract` prints builds the same bytes, in every engine
 
 
-@pytest.fixture(scope="module")
-def consenting(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The Kyutai brief whose article says `redistribute: true`, as its rights holder may: every input is
-    attached, and the folder `--extract` gives back builds alone."""
-    folder = tmp_path_factory.mktemp("consenting") / "kyutai-launch"
-    shutil.copytree(KYUTAI.parent, folder)
-    text = (folder / "brief.yaml").read_text(encoding="utf-8")
-    assert text.count("\n  file: source.fr.txt\n") == 1
-    text = text.replace("\n  file: source.fr.txt\n", "\n  file: source.fr.txt\n  redistribute: true\n")
-    (folder / "brief.yaml").write_text(text, encoding="utf-8")
-    return folder / "brief.yaml"
-
-
 @pytest.mark.parametrize(
     ("engine", "lang", "theme", "standards"),
     [

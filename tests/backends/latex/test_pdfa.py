@@ -5,7 +5,6 @@ PDF/UA-1, which TeX Live 2022's tagging cannot write, refused before anything is
 from __future__ import annotations
 
 import hashlib
-import shutil
 from pathlib import Path
 from xml.etree import ElementTree
 
@@ -28,19 +27,6 @@ RDF = "{http://www.w3.org/1999/02/22-rdf-syntax-ns#}"
 DC = "{http://purl.org/dc/elements/1.1/}"
 XMP = "{http://ns.adobe.com/xap/1.0/}"
 XMPMM = "{http://ns.adobe.com/xap/1.0/mm/}"
-
-
-@pytest.fixture(scope="module")
-def consenting(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The Kyutai brief whose article says `redistribute: true` (as its rights holder may), so that its text is
-    attached beside the brief: the files LaTeX attaches are then of every kind a brief has but figures."""
-    folder = tmp_path_factory.mktemp("consenting") / "kyutai-launch"
-    shutil.copytree(KYUTAI.parent, folder)
-    text = (folder / "brief.yaml").read_text(encoding="utf-8")
-    assert text.count("\n  file: source.fr.txt\n") == 1
-    text = text.replace("\n  file: source.fr.txt\n", "\n  file: source.fr.txt\n  redistribute: true\n")
-    (folder / "brief.yaml").write_text(text, encoding="utf-8")
-    return folder / "brief.yaml"
 
 
 @pytest.fixture(scope="module")
