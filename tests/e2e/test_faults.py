@@ -152,7 +152,7 @@ def test_typst_is_stopped_at_its_time_limit_with_the_brief_language_and_engine(t
     )
     assert not (tmp_path / "out").exists()
     # The stopped worker and its build folder are gone; the idle workers left are alive.
-    live = {w.folder.name for w in workers.pool().idle if w.process.is_alive()}
+    live = {w.folder.name for w in workers.pool().idle if w.alive}
     assert {p.name for p in scratch.folder().iterdir()} <= live
 
 
