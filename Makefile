@@ -24,7 +24,7 @@ $(TEST_STAMP): pyproject.toml | $(BIN)/python
 build: $(STAMP)
 	$(BIN)/briefgen build briefs
 
-# The whole suite on two processes (the machines have two cores): about 13 minutes, the validators' matrix included.
+# The whole suite on two processes (the machines have two cores): about 8 minutes, the validators' matrix included.
 test: $(TEST_STAMP)
 	$(BIN)/ruff check src tests scripts
 	$(BIN)/mypy
