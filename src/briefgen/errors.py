@@ -32,11 +32,8 @@ def display_path(path: str | Path) -> str:
     p = Path(path)
     try:
         return str(p.resolve().relative_to(Path.cwd().resolve()))
-    except (
-        ValueError,
-        OSError,
-        RuntimeError,
-    ):  # outside the folder; a symbolic link loop (RuntimeError < 3.13)
+    # ValueError: outside the working folder; OSError, RuntimeError (before 3.13): a symbolic link loop
+    except (ValueError, OSError, RuntimeError):
         return str(p)
 
 
