@@ -105,6 +105,9 @@ def compose(paths: list[Path], out: Path, options: MailOptions) -> list[list[Com
             message.add_attachment(pdf.data, maintype="application", subtype="pdf", filename=pdf.name)
             # after the parts are made: making them moves each Content- header of the message into its first part
             message["Content-Language"] = catalog.tag
+            for number, part in enumerate(p for p in message.walk() if p.is_multipart()):
+                # "=_" is in no base64 or quoted-printable text: the boundary cannot occur in a part
+                part.set_boundary(f"=_briefgen_{pdf.entry.sha256[:24]}_{number}")
             group.append(Composed(pdf, message, subject))
         groups.append(group)
     if problems:
