@@ -57,7 +57,7 @@ class Inbox:
 
     async def handle_RCPT(self, server: Any, session: Any, envelope: Any, address: str, options: Any) -> str:
         if address in self.refuse:
-            return "550 5.1.1 <%s>: mailbox unavailable" % address
+            return f"550 5.1.1 <{address}>: mailbox unavailable"
         envelope.rcpt_tos.append(address)
         return "250 OK"
 
@@ -272,6 +272,7 @@ def test_a_server_that_does_not_answer_fails_every_reader(project: Project) -> N
     project.config.write_text(re.sub(r"port = \d+", f"port = {_free_port()}", text), encoding="utf-8")
     code, stdout, stderr = _mail(project, "--to", project.readers, "--send")
     assert code == 1
+    assert "0 sent, 0 already sent, 8 failed" in stderr
     assert stdout.count("failed") == 8 and "cannot reach 127.0.0.1" in stdout
     assert not (project.out / "mail" / "sent.json").exists()
 
@@ -357,7 +358,7 @@ def test_the_html_body_in_a_browser_asks_for_nothing(project: Project, tmp_path:
             page_file = tmp_path / f"{eml.stem}.html"
             page_file.write_text(html, encoding="utf-8")
             url = page_file.as_uri()
-            with visit(browser, url, lambda asked: asked == url) as seen:
+            with visit(browser, url, lambda asked, url=url: asked == url) as seen:
                 assert seen.requests == [url], f"{eml.name} asked for {seen.requests[1:]}"
                 assert seen.failed == [] and seen.errors == []
                 page = seen.page
