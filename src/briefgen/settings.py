@@ -254,9 +254,14 @@ class MailTable(Kind):
     """The mail table: `[tool.briefgen.mail]` (briefgen.distribution.mail.options checks its keys)."""
 
     def check(self, value: Any, _base: Path) -> MailOptions | None:
-        from briefgen.distribution.mail.options import check_table
+        from briefgen.distribution.mail.options import TableProblems, check_table
 
-        return None if value is None else check_table(value)
+        try:
+            return None if value is None else check_table(value)
+        except TypeError as exc:
+            raise MustBe(str(exc)) from None
+        except TableProblems as exc:
+            raise BadKeys(exc.keys) from None
 
 
 @dataclass(frozen=True, init=False)

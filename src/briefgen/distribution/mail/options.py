@@ -61,15 +61,21 @@ def check_address(text: str) -> tuple[str, str]:
     return name, address
 
 
-def check_table(value: Any) -> MailOptions:
-    """The options of the mail table `value` (a TOML table, as tomllib reads it). Raises MustBe, or BadKeys
-    with every key's problem."""
-    from briefgen.settings import BadKeys, MustBe, kind_of
+class TableProblems(ValueError):
+    """A mail table with keys that are not allowed: each key's message."""
 
+    def __init__(self, keys: dict[str, str]) -> None:
+        super().__init__("; ".join(f"{key}: {message}" for key, message in keys.items()))
+        self.keys = keys
+
+
+def check_table(value: Any) -> MailOptions:
+    """The options of the mail table `value` (a TOML table, as tomllib reads it). Raises TypeError when it is
+    not a table, TableProblems with every key's problem."""
     if isinstance(value, MailOptions):
         return value
     if not isinstance(value, dict):
-        raise MustBe("a table: [tool.briefgen.mail] in pyproject.toml, [mail] in briefgen.toml")
+        raise TypeError("a table: [tool.briefgen.mail] in pyproject.toml, [mail] in briefgen.toml")
     bad: dict[str, str] = {}
     found: dict[str, Any] = {}
     for key, given in value.items():
@@ -91,7 +97,7 @@ def check_table(value: Any) -> MailOptions:
             else:
                 found[key] = float(given)
         elif not isinstance(given, str) or not given.strip():
-            bad[key] = f"must be a non-empty string, not {kind_of(given) if given != '' else 'an empty one'}"
+            bad[key] = "must be a non-empty string" + ("" if isinstance(given, str) else f", not {given!r}")
         elif key == "security" and given not in SECURITY:
             bad[key] = f"must be one of {', '.join(SECURITY)}, not '{given}'"
         elif key == "from":
@@ -108,7 +114,7 @@ def check_table(value: Any) -> MailOptions:
     if "user" in found and options.security == "none" and "security" not in bad:
         bad["security"] = "'none' with a user would send the password in clear: use starttls or tls"
     if bad:
-        raise BadKeys(bad)
+        raise TableProblems(bad)
     return options
 
 
@@ -152,6 +158,7 @@ __all__ = [
     "PASSWORD_VARIABLE",
     "SENDER",
     "MailOptions",
+    "TableProblems",
     "check_address",
     "check_table",
     "password",
