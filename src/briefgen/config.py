@@ -170,8 +170,13 @@ def _check(
             line, column = where.key(key)
             problems.append(Problem(display_path(file), line, column, f"unknown key '{key}' ({hint})"))
         elif key in errors:
-            line, column = where.value(key)
-            problems.append(Problem(display_path(file), line, column, f"{key}: {errors[key]}"))
+            message, inner = errors[key]
+            for sub, said in inner.items():  # a table's keys, each at its place: `mail.password: …`
+                line, column = Places(text, (*table, key)).key(sub)
+                problems.append(Problem(display_path(file), line, column, f"{key}.{sub}: {said}"))
+            if not inner:
+                line, column = where.value(key)
+                problems.append(Problem(display_path(file), line, column, f"{key}: {message}"))
     names = {name: key for key, name in keys.items()}
     given = settings.model_fields_set
     config = Config(
@@ -185,14 +190,21 @@ def _check(
     return config
 
 
-def _validate(model: type[Settings], data: dict[str, Any], base: Path) -> tuple[Settings, dict[str, str]]:
+def _validate(
+    model: type[Settings], data: dict[str, Any], base: Path
+) -> tuple[Settings, dict[str, tuple[str, dict[str, str]]]]:
     """The settings `data` gives (by their keys in the file), and the message of each key whose value the model
-    refuses; those keys are left out of the settings."""
+    refuses, with the message of each of its own keys when it is a table; those keys are left out of the
+    settings."""
     context = {"base": base}
     try:
         return model.model_validate(data, context=context), {}
     except ValidationError as exc:
-        errors = {str(error["loc"][0]): error["msg"] for error in exc.errors() if error["loc"]}
+        errors = {
+            str(error["loc"][0]): (error["msg"], dict((error.get("ctx") or {}).get("keys") or {}))
+            for error in exc.errors()
+            if error["loc"]
+        }
     # each field is checked on its own: without the refused keys, the others validate
     rest = {key: value for key, value in data.items() if key not in errors}
     return model.model_validate(rest, context=context), errors

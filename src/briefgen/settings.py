@@ -24,6 +24,7 @@ from pydantic_core import PydanticCustomError, core_schema
 
 from briefgen.backends import BACKENDS, DEFAULT, TIMEOUT, formats
 from briefgen.distribution import standards
+from briefgen.distribution.mail.options import MailOptions
 from briefgen.errors import display_path
 from briefgen.themes.builtin import ALIASES, DEFAULT_THEME, MANIFEST, builtin_themes
 
@@ -34,6 +35,14 @@ class MustBe(Exception):
 
 class Bad(Exception):
     """A value of the right type that is not allowed; its message says why."""
+
+
+class BadKeys(Bad):
+    """A table with keys that are not allowed: each key's message, the project file says each at its key."""
+
+    def __init__(self, keys: dict[str, str]) -> None:
+        super().__init__("; ".join(f"{key}: {message}" for key, message in keys.items()))
+        self.keys = keys
 
 
 def kind_of(value: Any) -> str:
@@ -71,6 +80,10 @@ class Kind:
         base = (info.context or {}).get("base", Path())
         try:
             return self.check(value, base)
+        except BadKeys as exc:
+            raise PydanticCustomError(
+                "briefgen_setting", "{message}", {"message": str(exc), "keys": exc.keys}
+            ) from None
         except MustBe as exc:
             message = f"must be {exc}, not {kind_of(value)}"
         except Bad as exc:
@@ -236,6 +249,21 @@ class Switch(Kind):
         return value
 
 
+@dataclass(frozen=True)
+class MailTable(Kind):
+    """The mail table: `[tool.briefgen.mail]` (briefgen.distribution.mail.options checks its keys)."""
+
+    def check(self, value: Any, _base: Path) -> MailOptions | None:
+        from briefgen.distribution.mail.options import TableProblems, check_table
+
+        try:
+            return None if value is None else check_table(value)
+        except TypeError as exc:
+            raise MustBe(str(exc)) from None
+        except TableProblems as exc:
+            raise BadKeys(exc.keys) from None
+
+
 @dataclass(frozen=True, init=False)
 class Option:
     """A setting's command-line option: its names (`--jobs`, `-j`) and the word its help shows for the value.
@@ -378,6 +406,14 @@ class Settings(BaseModel):
             "at most 86400 (a day)."
         ),
     ] = TIMEOUT
+    mail: Annotated[
+        MailOptions | None,
+        MailTable(),
+        Field(
+            description="`briefgen mail`'s SMTP server (host, port, security: starttls, tls or none), its user, "
+            "the sender (from) and the Message-IDs' domain; never a password."
+        ),
+    ] = None
 
 
 def kind(field: FieldInfo) -> Kind:
@@ -408,12 +444,14 @@ def file_keys(model: type[Settings] = Settings) -> dict[str, str]:
 __all__ = [
     "AnyPath",
     "Bad",
+    "BadKeys",
     "Choice",
     "Count",
     "Existing",
     "Folder",
     "Kind",
     "Languages",
+    "MailTable",
     "MustBe",
     "Option",
     "Seconds",

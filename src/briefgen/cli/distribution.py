@@ -1,5 +1,5 @@
-"""The commands that hand out what was built: `bundle` (zips), `publish` (a static site) and `inspect` (what a
-PDF was made from, and its checks)."""
+"""The commands that hand out what was built: `bundle` (zips), `publish` (a static site), `mail` (e-mail, sent
+to a list) and `inspect` (what a PDF was made from, and its checks)."""
 
 from __future__ import annotations
 
@@ -148,4 +148,106 @@ def publish(
     click.echo(f"{plural(count, 'briefing')} published in {where}/ ({total}) in {seconds:.1f} s", err=True)
 
 
-__all__ = ["bundle", "inspect", "publish"]
+@click.command(
+    cls=SettingsCommand,
+    settings=(
+        Use("out", help="The folder holding the PDFs and their manifest.json; the messages go to its mail/."),
+    ),
+)
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option(
+    "--to",
+    "readers",
+    type=click.Path(dir_okay=False, path_type=Path),
+    metavar="LIST",
+    help="The distribution list (YAML: recipients with name, address and language; groups; a fallback "
+    "language): each reader gets each brief in their language.",
+)
+@click.option(
+    "--send",
+    is_flag=True,
+    help="Deliver through the SMTP server of the project file's [tool.briefgen.mail] (password from "
+    "BRIEFGEN_SMTP_PASSWORD or the keyring); without it, a dry run.",
+)
+@config_option
+@debug_option
+@reports_errors
+def mail(
+    paths: tuple[Path, ...], readers: Path | None, send: bool, config: Path | None, debug: bool, out: Path
+) -> None:
+    """Write the e-mail of each brief and language built in OUT to OUT/mail/<brief-id>.<lang>.eml: an HTML body
+    for mail clients, a text alternative, the PDF attached; say who on the --to list gets which. A dry run
+    unless --send, which sends each reader their copy and records it in OUT/mail/sent.json: a copy sent before
+    is not sent again.
+
+    Exit 2 (nothing written, nothing sent) when a brief's PDF is missing or older than its brief, or the list or
+    the mail settings are wrong; 1 when the server refused or did not answer for a reader (the others are
+    still sent).
+    """
+    from briefgen.cli.common import targets
+    from briefgen.distribution.mail import message as messages
+    from briefgen.distribution.mail import recipients, smtp
+    from briefgen.distribution.mail.options import MailOptions, password
+    from briefgen.distribution.manifest import locked
+    from briefgen.errors import InputError, display_path
+    from briefgen.output import write_all
+
+    setup_logging(0)
+    project, values = settled(config, {"out": out}, also=("mail",))
+    options: MailOptions = values["mail"] or MailOptions()
+    where = display_path(project.file) if project.file is not None else "briefgen.toml"
+    secret = None
+    if send:
+        if readers is None:
+            raise InputError("--send needs a distribution list: --to LIST")
+        missing = [key for key, value in (("host", options.host), ("from", options.sender)) if not value]
+        if missing:
+            raise InputError(
+                f"{where}: --send needs {' and '.join(missing)} in the mail settings "
+                "([tool.briefgen.mail] in pyproject.toml, [mail] in briefgen.toml)"
+            )
+        secret = password(options, where)
+    from briefgen.distribution.mail import record
+
+    listed = recipients.read(readers) if readers is not None else None
+    if send:
+        record.read(values["out"])  # a record that cannot be read stops the run before anything is written
+    groups = messages.compose(targets(paths, project), values["out"], options)
+    folder = values["out"] / "mail"
+    write_all([(folder / c.name, c.as_bytes()) for group in groups for c in group])
+    deliveries = smtp.assign(groups, listed) if listed is not None else []
+    shown = display_path(folder).rstrip("/")
+    for group in groups:
+        for composed in group:
+            click.echo(f"{shown}/{composed.name}  {composed.subject}")
+            for d in (d for d in deliveries if d.composed is composed):
+                note = f"  ({d.reader.language}: not in this brief)" if d.fallback else ""
+                click.echo(f"  {d.reader.shown}{note}")
+    count = sum(len(group) for group in groups)
+    if not send:
+        who = f" for {plural(len(listed.recipients), 'reader')}" if listed is not None else ""
+        click.echo(
+            f"{plural(count, 'message')} written in {shown}/{who}; a dry run: nothing sent (--send sends them)",
+            err=True,
+        )
+        return
+
+    def said(outcome: smtp.Outcome) -> None:
+        d = outcome.delivery
+        what = f"{d.composed.brief_id}.{d.composed.lang} to {d.reader.shown}"
+        if outcome.status == "failed":
+            click.echo(f"failed        {what}: {outcome.reason}")
+        else:
+            click.echo(f"{outcome.status:<13} {what}  {outcome.message_id}")
+
+    with locked(values["out"]):
+        outcomes = smtp.deliver(deliveries, options, secret, record.read(values["out"]), said)
+    tally = {
+        status: sum(o.status == status for o in outcomes) for status in ("sent", "already sent", "failed")
+    }
+    click.echo(", ".join(f"{n} {status}" for status, n in tally.items()), err=True)
+    if tally["failed"]:
+        sys.exit(1)
+
+
+__all__ = ["bundle", "inspect", "mail", "publish"]

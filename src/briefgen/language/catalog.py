@@ -32,6 +32,7 @@ _CATALOG_KEYS = {
     "typography",
     "tex",
     "publish",
+    "mail",
     "scaffold",
 }
 _TEX_KEYS = {"babel", "package", "patterns", "setup"}
@@ -89,6 +90,7 @@ class Catalog:
     tex_setup: str = ""  # LaTeX written after babel is loaded with the language (\frenchsetup{…})
     facts: FactWords = FactWords()
     publish: Mapping[str, object] = field(default_factory=dict)  # the words of `briefgen publish`'s site
+    mail: Mapping[str, object] = field(default_factory=dict)  # the words of `briefgen mail`'s messages
     scaffold: Mapping[str, object] = field(default_factory=dict)  # the placeholder texts of `briefgen new`
     dirs: tuple[Path, ...] = ()  # the folders it was looked up in, for the catalogs of other languages
 
@@ -242,6 +244,7 @@ def _load_catalog(lang: str, extra: tuple[Path, ...]) -> Catalog:
     money = _money(data.get("money"), located, problems)
     facts = _fact_words(data.get("facts"), located, problems)
     publish = _mapping(data, "publish", located, problems)
+    mail = _mapping(data, "mail", located, problems)
     scaffold = _mapping(data, "scaffold", located, problems)
     if scaffold and lang != REFERENCE_LANG:
         for key in _load_catalog(REFERENCE_LANG, ()).scaffold:
@@ -266,6 +269,7 @@ def _load_catalog(lang: str, extra: tuple[Path, ...]) -> Catalog:
         tex_setup=str(tex.get("setup", "")),
         facts=facts,
         publish=publish,
+        mail=mail,
         scaffold=scaffold,
         dirs=extra,
     )
