@@ -15,6 +15,7 @@ import datetime as dt
 import hashlib
 import logging
 from dataclasses import dataclass
+from email.header import Header
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.policy import SMTP
@@ -93,7 +94,7 @@ def compose(paths: list[Path], out: Path, options: MailOptions) -> list[list[Com
             marks = " · ".join(x for x in (doc.classification, doc.watermark) if x)
             subject = f"[{marks}] {doc.title}"
             message = EmailMessage(policy=SMTP)
-            message["Subject"] = subject
+            _set_subject(message, subject)
             message["From"] = options.sender or SENDER
             message["To"] = "undisclosed-recipients:;"
             date = dt.datetime.combine(doc.date, dt.time(0, 0), tzinfo=dt.UTC)
@@ -134,6 +135,15 @@ def for_reader(composed: Composed, name: str, address: str, domain: str) -> Emai
     message["To"] = Address(display_name=name, username=local, domain=host)
     message.replace_header("Message-ID", message_id(composed.pdf, domain, address))
     return message
+
+
+def _set_subject(message: EmailMessage, subject: str) -> None:
+    """The subject as RFC 2047 encoded words when it is not ASCII: the SMTP policy's own folding can end a line
+    with a space before an encoded word, which a reader's client unfolds into two spaces ("laboratoire  d'IA")."""
+    if subject.isascii():
+        message["Subject"] = subject
+    else:
+        message.set_raw("Subject", Header(subject, "utf-8", header_name="Subject").encode(linesep="\r\n"))
 
 
 __all__ = ["Composed", "compose", "for_reader", "message_id"]
