@@ -9,6 +9,7 @@ import json
 import re
 import shutil
 import socket
+import ssl
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from email.message import EmailMessage
@@ -367,3 +368,74 @@ def test_the_html_body_in_a_browser_asks_for_nothing(project: Project, tmp_path:
                 title = " ".join(str(PdfReader(project.out / f"{eml.stem}.pdf").metadata.title).split())
                 assert " ".join(page.locator("h1").inner_text().split()) == title
                 assert page.evaluate("document.fonts.size") == 0, "no web font"
+
+
+@dataclass
+class Login:
+    """An authenticator for aiosmtpd: the one user and password it accepts; what it was given."""
+
+    user: str
+    password: str
+    given: list[tuple[str, str]] = field(default_factory=list)
+
+    def __call__(self, server: Any, session: Any, envelope: Any, mechanism: str, data: Any) -> Any:
+        from aiosmtpd.smtp import AuthResult, LoginPassword
+
+        assert isinstance(data, LoginPassword)
+        user, password = data.login.decode(), data.password.decode()
+        self.given.append((user, password))
+        return AuthResult(success=(user, password) == (self.user, self.password))
+
+
+@pytest.mark.parametrize("security", ["starttls", "tls"])
+def test_starttls_and_tls_check_the_certificate_and_log_in_with_the_environment_password(
+    project: Project, security: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import trustme
+    from aiosmtpd.controller import Controller
+
+    authority = trustme.CA()
+    server_context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    authority.issue_cert("127.0.0.1").configure_cert(server_context)
+    inbox, login, port = Inbox(), Login("observatoire", "s3cret"), _free_port()
+    if security == "starttls":
+        controller = Controller(
+            inbox,
+            hostname="127.0.0.1",
+            port=port,
+            tls_context=server_context,
+            require_starttls=True,
+            authenticator=login,
+            auth_require_tls=True,
+        )
+    else:
+        controller = Controller(
+            inbox,
+            hostname="127.0.0.1",
+            port=port,
+            ssl_context=server_context,
+            authenticator=login,
+            auth_require_tls=False,
+        )
+    text = re.sub(r"port = \d+", f"port = {port}", project.config.read_text(encoding="utf-8"))
+    text = text.replace('security = "none"', f'security = "{security}"\nuser = "observatoire"')
+    project.config.write_text(text, encoding="utf-8")
+    monkeypatch.setenv(PASSWORD, "s3cret")
+    controller.start()
+    try:
+        # not trusted: the system's authorities do not know this one; nothing is sent, each reader says why
+        monkeypatch.setenv("SSL_CERT_FILE", str(tmp_path / "none.pem"))
+        code, stdout, stderr = _mail(project, "--to", project.readers, "--send")
+        assert code == 1 and inbox.received == [] and login.given == []
+        assert "0 sent, 0 already sent, 8 failed" in stderr
+        assert "certificate" in stdout + stderr, stdout + stderr
+
+        authority.cert_pem.write_to_path(str(tmp_path / "ca.pem"))
+        monkeypatch.setenv("SSL_CERT_FILE", str(tmp_path / "ca.pem"))
+        code, stdout, stderr = _mail(project, "--to", project.readers, "--send")
+    finally:
+        controller.stop()
+    assert code == 0, stdout + stderr
+    assert "8 sent, 0 already sent, 0 failed" in stderr
+    assert len(inbox.received) == 8 and set(login.given) == {("observatoire", "s3cret")}
+    assert "s3cret" not in stdout + stderr
