@@ -96,9 +96,8 @@ def _spacing(style: BaseStyle, manifest: Manifest, before: str, after: str) -> N
 
 def _page(document: DocxDocument, manifest: Manifest) -> None:
     """The page's size and margins, the theme's; notes numbered from 1 to the last."""
-    from docx.shared import Pt
-
     from docx.oxml.ns import qn
+    from docx.shared import Pt
 
     page = manifest.page
     for section in document.sections:
@@ -121,7 +120,7 @@ def _apply(style: BaseStyle, text: TextStyle, manifest: Manifest, paragraph: boo
 
     font = style.font  # type: ignore[attr-defined]
     _font_names(style, getattr(manifest.font, text.font))
-    font.size = Pt(float(points(text.size)))
+    font.size = Pt(round(float(points(text.size)) * 2) / 2)  # Word sets sizes in half points
     font.bold = text.weight >= 700
     font.italic = text.italic
     font.all_caps = text.caps
