@@ -1,9 +1,9 @@
 """Render pages of the example briefings to PNG for the README: page 1 of each language of the Kyutai briefing
 in each built-in theme, page 1 of each language of the AI Alliance briefing, and the page of its first table;
-then the site `briefgen publish` makes of them: its index (docs/publish.png) and a page on a phone
+page 1 of the Kyutai briefing's Word document (`--format docx`) as LibreOffice prints it (-r 60); then the site `briefgen publish` makes of them: its index (docs/publish.png) and a page on a phone
 (docs/publish-phone.png), in Debian's chromium through Playwright, as tests/distribution/test_publish.py opens them.
 
-.venv/bin/python scripts/pictures.py [ENGINE]      (needs poppler's pdftoppm and pdftotext, and chromium)
+.venv/bin/python scripts/pictures.py [ENGINE]      (needs poppler's pdftoppm and pdftotext, chromium and LibreOffice)
 """
 
 from __future__ import annotations
@@ -42,6 +42,24 @@ def page_of(pdf: Path, words: str) -> int:
     raise SystemExit(f"{pdf.name}: no page holds {words!r}")
 
 
+def docx_picture() -> None:
+    """Page 1 of the French Kyutai briefing as a Word document, as LibreOffice prints it (tests/office.py)."""
+    sys.path.insert(0, str(ROOT))
+    from tests.office import to_pdf
+
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp)
+        briefgen = [sys.executable, "-m", "briefgen"]
+        command = ["build", str(KYUTAI), "--format", "docx", "--lang", "fr", "--out", str(out), "-q"]
+        subprocess.run([*briefgen, *command], check=True)
+        pdf = to_pdf([out / "kyutai-launch.fr.docx"], out / "pdf")["kyutai-launch.fr.docx"]
+        target = IMAGES / "kyutai-launch.fr.docx.page1"
+        subprocess.run(
+            ["pdftoppm", "-png", "-r", "60", "-f", "1", "-l", "1", "-singlefile", str(pdf), str(target)]
+        )
+        print(f"{target.relative_to(ROOT)}.png")
+
+
 def site_pictures(engine: str) -> None:
     """Publish both briefs and take the pictures of the site: the index on a desktop, a page on a phone."""
     sys.path.insert(0, str(ROOT))
@@ -72,6 +90,9 @@ def main() -> int:
     if shutil.which("pdftoppm") is None or shutil.which("pdftotext") is None:
         print("pdftoppm and pdftotext are missing: apt-get install poppler-utils", file=sys.stderr)
         return 1
+    if shutil.which("soffice") is None:
+        print("LibreOffice is missing: apt-get install libreoffice-writer-nogui", file=sys.stderr)
+        return 1
     if shutil.which("chromium") is None:
         print("chromium is missing: apt-get install chromium", file=sys.stderr)
         return 1
@@ -86,6 +107,7 @@ def main() -> int:
             picture(pdf, 1, IMAGES / f"{pdf.stem}.briefing.page1")
             if pdf.stem.endswith(".en"):
                 picture(pdf, page_of(pdf, "Table 1"), IMAGES / f"{pdf.stem}.briefing.table")
+    docx_picture()
     site_pictures(engine)
     return 0
 

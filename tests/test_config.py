@@ -175,7 +175,7 @@ def test_a_wrong_type_is_located_at_its_value(project: Path) -> None:
 
 
 def test_bad_values_are_located_and_reported_together(project: Path) -> None:
-    text = 'engine = "typs"\njobs = 0\ntimeout = -1\nbriefs = "nowhere"\nformat = "docx"\ntheme = "nope"\n'
+    text = 'engine = "typs"\njobs = 0\ntimeout = -1\nbriefs = "nowhere"\nformat = "odt"\ntheme = "nope"\n'
     (project / "briefgen.toml").write_text(text, encoding="utf-8")
     code, _, stderr = run_cli("build", "minimal.yaml")
     assert code == 2
@@ -184,7 +184,7 @@ def test_bad_values_are_located_and_reported_together(project: Path) -> None:
         "briefgen.toml:2:8: jobs: must be at least 1, not 0",
         "briefgen.toml:3:11: timeout: must be a number of seconds above 0 and at most 86400 (a day), not -1",
         "briefgen.toml:4:10: briefs: no such file or folder: nowhere",
-        "briefgen.toml:5:10: format: unknown format 'docx' (one of: pdf, html, typ, tex)",
+        "briefgen.toml:5:10: format: unknown format 'odt' (one of: pdf, html, typ, tex, docx)",
         "briefgen.toml:6:9: theme: no theme 'nope': not a built-in theme (briefing, dossier) nor a folder nope "
         "holding a theme.yaml",
     ]

@@ -105,6 +105,7 @@ def test_defaults_and_help_are_the_models() -> None:
     # the help names what the registry holds
     sources = ", ".join(f"{b.format} ({b.name})" for b in BACKENDS.values())
     assert f"pdf, or the engine's source: {sources}; picks that engine" in text
+    assert "Or docx: a Word document made from the brief, whatever the engine." in text
 
 
 def test_a_command_gives_its_own_help_and_default_for_a_shared_setting() -> None:

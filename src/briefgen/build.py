@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from briefgen.backends import BACKENDS, Backend, Job, get_backend, glyphs, workers
+from briefgen.backends import BACKENDS, DOCUMENT_FORMATS, Backend, Job, get_backend, glyphs, workers
 from briefgen.brief.discover import brief_files
 from briefgen.brief.read import load_yaml
 from briefgen.brief.validate import LoadedBrief, id_used_twice, load_brief
@@ -54,8 +54,14 @@ class Setup:
 
     @property
     def source(self) -> bool:
-        """Whether the build writes the engine's source (--format html, typ, tex) rather than PDFs."""
+        """Whether the build writes the engine's source (--format html, typ, tex) or a document made without an
+        engine (--format docx) rather than PDFs."""
         return self.settings.format != "pdf"
+
+    @property
+    def document_format(self) -> bool:
+        """Whether the build writes a format made from the document whatever the engine (--format docx)."""
+        return self.settings.format in DOCUMENT_FORMATS
 
 
 @dataclass(frozen=True)
@@ -308,6 +314,8 @@ def prepare(task: Task, setup: Setup, warned: set[Problem] | None = None) -> Out
         if not setup.source and (problems := font_problems(task, setup, doc)):
             raise InputError(problems)
         _language_warnings(engine, task, doc, set() if warned is None else warned)
+    if setup.document_format:
+        return _document_output(task, setup, doc, started, stages)
     inputs = manifest.inputs_of(task.loaded)
     identifier = manifest.identifier(inputs, task.lang)
     with timed("render", name_of(task), stages):
@@ -332,6 +340,18 @@ def prepare(task: Task, setup: Setup, warned: set[Problem] | None = None) -> Out
         ),
     )
     return Output(task, output_path(task, setup), seconds=seconds, job=job, stages=stages, inputs=inputs)
+
+
+def _document_output(
+    task: Task, setup: Setup, doc: Document, started: float, stages: dict[str, float]
+) -> Output:
+    """The task's document in a format made without an engine: a Word document (--format docx)."""
+    from briefgen import word
+
+    with timed("render", name_of(task), stages):
+        data = word.write_docx(doc, task.catalog, setup.theme, setup.settings.timeout)
+    seconds = time.perf_counter() - started
+    return Output(task, output_path(task, setup, word.SUFFIX), data, 0, seconds, stages=stages)
 
 
 def font_problems(task: Task, setup: Setup, doc: Document | None = None) -> list[Problem]:

@@ -212,10 +212,10 @@ def _validate(
 
 def _pairing(config: Config) -> list[Problem]:
     """`format = "typ"` needs the engine that writes it: typst, unless the file names another one."""
-    from briefgen.backends import BACKENDS
+    from briefgen.backends import BACKENDS, engine_free
 
     fmt, engine = config.get("format"), config.get("engine")
-    if fmt in (None, "pdf") or engine is None or BACKENDS[engine].format == fmt:
+    if engine_free(fmt) or engine is None or BACKENDS[engine].format == fmt:
         return []
     return [
         config.problem(
@@ -230,7 +230,7 @@ def settle(config: Config, flags: Mapping[str, Any], given: Collection[str]) -> 
     """Each setting (by its name in the settings model): the flag's value when `given` on the command line, else
     the file's, else the flag's default. A `format` other than pdf picks the engine that writes it, unless the
     engine is set as high up (command line over file over default), where a different one is an error."""
-    from briefgen.backends import BACKENDS
+    from briefgen.backends import BACKENDS, engine_free
 
     values: dict[str, Any] = {}
     level: dict[str, int] = {}  # 2: the command line, 1: the file, 0: the default
@@ -242,7 +242,7 @@ def settle(config: Config, flags: Mapping[str, Any], given: Collection[str]) -> 
         else:
             values[name], level[name] = flag, 0
     fmt, engine = values.get("format"), values.get("engine")
-    if fmt in (None, "pdf") or engine is None or BACKENDS[engine].format == fmt:
+    if engine_free(fmt) or engine is None or BACKENDS[engine].format == fmt:
         return values
     writer = next(b.name for b in BACKENDS.values() if b.format == fmt)
     if level["engine"] < level["format"]:

@@ -22,7 +22,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationInfo
 from pydantic.fields import FieldInfo
 from pydantic_core import PydanticCustomError, core_schema
 
-from briefgen.backends import BACKENDS, DEFAULT, TIMEOUT, formats
+from briefgen.backends import BACKENDS, DEFAULT, DOCUMENT_FORMATS, TIMEOUT, formats
 from briefgen.distribution import standards
 from briefgen.distribution.mail.options import MailOptions
 from briefgen.errors import display_path
@@ -290,11 +290,12 @@ def _or(words: Iterable[str]) -> str:
 
 
 def help_words() -> dict[str, str]:
-    """What a field's help may name, read from the registry: `{sources}` (html, typ or tex) and `{writers}`
-    (html (weasyprint), typ (typst), tex (latex))."""
+    """What a field's help may name, read from the registry: `{sources}` (html, typ or tex), `{writers}`
+    (html (weasyprint), typ (typst), tex (latex)) and `{documents}` (docx)."""
     return {
         "sources": _or(b.format for b in BACKENDS.values()),
         "writers": ", ".join(f"{b.format} ({b.name})" for b in BACKENDS.values()),
+        "documents": _or(DOCUMENT_FORMATS),
     }
 
 
@@ -358,7 +359,8 @@ class Settings(BaseModel):
         Choice("format", formats),
         Option("--format"),
         Field(
-            description="pdf, or the engine's source: {writers}; picks that engine when --engine is not given."
+            description="pdf, or the engine's source: {writers}; picks that engine when --engine is not given. "
+            "Or {documents}: a Word document made from the brief, whatever the engine."
         ),
     ] = "pdf"
     standards: Annotated[

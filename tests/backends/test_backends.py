@@ -101,7 +101,7 @@ def test_its_format_picks_it_and_the_help_lists_it(
     code, out, _err = run_cli("build", "--help")
     assert code == 0
     assert "[weasyprint|typst|latex|plaintext]" in out
-    assert "[pdf|html|typ|tex|txt]" in out
+    assert "[pdf|html|typ|tex|txt|docx]" in out
     code, _out, err = run_cli(
         "build", "minimal.yaml", "--format", "txt", "--engine", "typst", "--theme", theme
     )
@@ -127,7 +127,7 @@ def test_the_project_file_accepts_it(registered: backends.Backend, theme: Path, 
         "typst, latex, plaintext)" in err
     ), err
     assert (
-        "briefgen.toml:2:10: format: unknown format 'text' (did you mean 'txt'? one of: pdf, html, typ, tex, txt)"
+        "briefgen.toml:2:10: format: unknown format 'text' (did you mean 'txt'? one of: pdf, html, typ, tex, txt, docx)"
         in err
     ), err
 

@@ -191,11 +191,20 @@ BACKENDS: dict[str, Backend] = {
 }
 ENGINES = BACKENDS.keys()  # a live view: an engine added to BACKENDS is one
 DEFAULT = "weasyprint"  # the engine of `build` when neither the command line nor the project file names one
+# The `--format` values written from the document itself, not by an engine: any engine's build writes them.
+DOCUMENT_FORMATS = ("docx",)
 
 
 def formats() -> tuple[str, ...]:
-    """The `--format` values the engines of the registry write: pdf, then each engine's source."""
-    return tuple(dict.fromkeys(kind for backend in BACKENDS.values() for kind in backend.outputs))
+    """The `--format` values of `build`: pdf, then each engine's source, then those written from the document
+    whatever the engine (docx)."""
+    kinds = [kind for backend in BACKENDS.values() for kind in backend.outputs]
+    return tuple(dict.fromkeys([*kinds, *DOCUMENT_FORMATS]))
+
+
+def engine_free(fmt: str | None) -> bool:
+    """Whether `--format fmt` leaves the engine as it is: none asked (None), pdf, or a document format."""
+    return fmt is None or fmt == "pdf" or fmt in DOCUMENT_FORMATS
 
 
 def get_backend(name: str) -> Backend:
@@ -209,6 +218,7 @@ def get_backend(name: str) -> Backend:
 __all__ = [
     "BACKENDS",
     "DEFAULT",
+    "DOCUMENT_FORMATS",
     "ENGINES",
     "TIMEOUT",
     "Attachment",
@@ -217,6 +227,7 @@ __all__ = [
     "Job",
     "Typeset",
     "compile_here",
+    "engine_free",
     "formats",
     "get_backend",
 ]
