@@ -1,7 +1,8 @@
 """Render pages of the example briefings to PNG for the README: page 1 of each language of the Kyutai briefing
 in each built-in theme, page 1 of each language of the AI Alliance briefing, and the page of its first table;
 page 1 of the Kyutai briefing's Word document (`--format docx`) as LibreOffice prints it (-r 60); then the site `briefgen publish` makes of them: its index (docs/publish.png) and a page on a phone
-(docs/publish-phone.png), in Debian's chromium through Playwright, as tests/distribution/test_publish.py opens them.
+(docs/publish-phone.png), in Debian's chromium through Playwright, as tests/distribution/test_publish.py opens them;
+and `briefgen serve`'s preview of the Kyutai brief after a bad edit (docs/serve.png).
 
 .venv/bin/python scripts/pictures.py [ENGINE]      (needs poppler's pdftoppm and pdftotext, chromium and LibreOffice)
 """
@@ -86,6 +87,64 @@ def site_pictures(engine: str) -> None:
     print("docs/publish.png\ndocs/publish-phone.png")
 
 
+def serve_picture(engine: str) -> None:
+    """`briefgen serve` on a copy of the Kyutai brief: its page once a bad edit shows its error above the last good
+    version, in a window narrow enough to stack each language's HTML above its PDF (a headless chromium draws no
+    PDF viewer in a screenshot: the picture shows the HTML)."""
+    import socket
+    import time
+
+    sys.path.insert(0, str(ROOT))
+    from tests.browser import chromium, visit
+
+    with tempfile.TemporaryDirectory() as tmp, socket.socket() as probe:
+        folder = Path(tmp) / "kyutai-launch"
+        shutil.copytree(KYUTAI.parent, folder)
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+        probe.close()
+        command = [
+            sys.executable,
+            "-m",
+            "briefgen",
+            "serve",
+            "kyutai-launch",
+            "--engine",
+            engine,
+            "--port",
+            str(port),
+        ]
+        server = subprocess.Popen(
+            command, cwd=tmp, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True
+        )
+        try:
+            assert server.stderr is not None
+            for line in server.stderr:
+                if line.startswith("serving"):
+                    break
+            base = f"http://127.0.0.1:{port}/"
+            with chromium() as browser:
+                desktop = {"viewport": {"width": 880, "height": 760}, "device_scale_factor": 1}
+                with visit(
+                    browser,
+                    base + "brief/kyutai-launch/",
+                    lambda url: not url.startswith("http") or url.startswith(base),
+                    **desktop,
+                ) as seen:
+                    brief = folder / "brief.yaml"
+                    good = brief.read_text(encoding="utf-8")
+                    brief.write_text(
+                        good.replace("languages: [fr, en]", "languages: [fr, en", 1), encoding="utf-8"
+                    )
+                    seen.page.get_by_role("alert").wait_for(timeout=30_000)
+                    time.sleep(1)  # the page's fonts
+                    seen.page.screenshot(path=DOCS / "serve.png")
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+    print("docs/serve.png")
+
+
 def main() -> int:
     if shutil.which("pdftoppm") is None or shutil.which("pdftotext") is None:
         print("pdftoppm and pdftotext are missing: apt-get install poppler-utils", file=sys.stderr)
@@ -109,6 +168,7 @@ def main() -> int:
                 picture(pdf, page_of(pdf, "Table 1"), IMAGES / f"{pdf.stem}.briefing.table")
     docx_picture()
     site_pictures(engine)
+    serve_picture(engine)
     return 0
 
 

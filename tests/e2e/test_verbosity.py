@@ -165,7 +165,7 @@ def test_quiet_shows_no_progress_on_a_terminal(brief: Path, monkeypatch: pytest.
 # -- help -------------------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("command", ["build", "check", "watch"])
+@pytest.mark.parametrize("command", ["build", "check", "serve", "watch"])
 def test_every_option_has_help(command: str) -> None:
     cmd = main.commands[command]
     options = [p for p in cmd.params if isinstance(p, click.Option)]

@@ -1,6 +1,6 @@
 """The command line: parse arguments, run the pipeline, print one line per output or one line per problem.
 
-One module per group of commands: `pipeline` (build, watch, check), `distribution` (bundle, publish, mail, inspect),
+One module per group of commands: `pipeline` (build, watch, serve, check), `distribution` (bundle, publish, mail, inspect),
 `project` (new, themes, templates, schema, doctor); `options` makes the options of the settings model, `common`
 holds what every command shares. Each command imports its heavy code when it runs: `briefgen --help` imports no
 engine and no model.
@@ -31,6 +31,7 @@ for command in (
     project.new,
     distribution.publish,
     project.schema,
+    pipeline.serve,
     project.templates,
     project.themes,
     pipeline.watch,

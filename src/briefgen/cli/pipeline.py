@@ -1,5 +1,5 @@
-"""The commands that run the pipeline: `build`, `watch` (build, then rebuild on change) and `check` (validate
-only); their options are the settings model's."""
+"""The commands that run the pipeline: `build`, `watch` (build, then rebuild on change), `serve` (watch, with a
+preview in the browser) and `check` (validate only); their options are the settings model's."""
 
 from __future__ import annotations
 
@@ -136,6 +136,67 @@ def watch(
 
 @click.command(
     cls=SettingsCommand,
+    after="host",
+    settings=(Use("langs"), Use("engine"), Use("theme"), Use("templates"), Use("jobs"), Use("timeout")),
+)
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option(
+    "--port", type=click.IntRange(0, 65535), default=8000, show_default=True, help="The port to serve on."
+)
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="The address to serve on; any but a loopback one lets other machines read the briefs.",
+)
+@_verbosity(_BUILD_VERBOSE)
+@reports_errors
+def serve(
+    paths: tuple[Path, ...],
+    port: int,
+    host: str,
+    config: Path | None,
+    quiet: int,
+    verbose: int,
+    debug: bool,
+    **flags: Any,
+) -> None:
+    """Preview briefs in a browser: each brief's HTML page and PDF side by side per language, rebuilt as
+    `watch` rebuilds them and reloaded in the page; a bad edit's problems are shown on the page above the last
+    good version.
+
+    Builds into a scratch folder removed when it stops (out/ is left as it is). Prints the address, a line per
+    file written and the problems of a bad edit; Ctrl-C stops it.
+    """
+    from briefgen import serve as serving
+
+    setup_logging(-1 if quiet else verbose)
+    serving.require()
+    # flags: the settings a preview takes, by their names in the settings model
+    project, values = settled(config, flags)
+    if not serving.loopback(host):
+        click.echo(f"warning: serving on {host}: other machines that reach it can read the briefs", err=True)
+    sock = serving.listen(host, port)
+
+    def built(written: list[Any]) -> None:
+        if not quiet:
+            for each in written:
+                click.echo(_written_line(each))
+
+    def failed(error: BriefgenError) -> None:
+        if debug:
+            traceback.print_exception(error)
+        click.echo(error.format(), err=True)
+
+    def ready(count: int) -> None:
+        if not quiet:
+            click.echo(f"serving {plural(count, 'brief')} at {serving.address(sock)}; Ctrl-C stops", err=True)
+
+    serving.serve(targets(paths, project), as_settings(values), sock, built, failed, ready)
+
+
+@click.command(
+    cls=SettingsCommand,
     after="strict",
     settings=(
         Use(
@@ -204,4 +265,4 @@ def check(
         sys.exit(EXIT_INPUT)
 
 
-__all__ = ["build", "check", "watch"]
+__all__ = ["build", "check", "serve", "watch"]
