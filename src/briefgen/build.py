@@ -89,6 +89,9 @@ class Written:
     seconds: float
     task: Task
     stages: dict[str, float] = field(default_factory=dict)  # seconds of each of STAGES for this document
+    up_to_date: bool = (
+        False  # kept as it was: its fingerprint matches (briefgen.fingerprint), nothing written
+    )
 
 
 def checked_theme(
@@ -208,6 +211,7 @@ class Output:
     job: Job | None = None
     stages: dict[str, float] = field(default_factory=dict)
     inputs: str = ""  # the sha256 of the brief's files (manifest.inputs_of)
+    fingerprint: str | None = None  # the sha256 of everything that shapes it (briefgen.fingerprint)
 
 
 def run(task: Task, setup: Setup) -> Written:
@@ -225,12 +229,18 @@ def build(paths: list[Path], setup: Setup, progress: Progress | None = None) -> 
 def make_and_write(planned: Build, progress: Progress | None = None) -> list[Written]:
     """Make every task's output, then write them all, or none. For PDFs, the folder's manifest is written in the
     same all-or-nothing batch, read, merged and written under the folder's lock, so that builds into one folder
-    at the same time keep each other's entries."""
+    at the same time keep each other's entries. A PDF that is up to date (briefgen.fingerprint) is not made
+    again unless `--force`: when every one is, no engine starts and nothing is written."""
     setup = planned.setup
     pdf, out = not setup.source, setup.settings.out
+    kept: dict[int, Written] = {}
+    prints: list[str | None] = [None] * len(planned.tasks)
     if pdf and planned.tasks:
-        manifest.read(out)  # a manifest that is not briefgen's is said before any engine runs
-    outputs = make(planned, progress)
+        described = manifest.read(out)  # a manifest that is not briefgen's is said before any engine runs
+        prints, kept = _up_to_date(planned, described)
+    todo = [i for i in range(len(planned.tasks)) if i not in kept]
+    outputs = make(Build(setup, [planned.tasks[i] for i in todo]), progress)
+    outputs = [replace(o, fingerprint=prints[i]) for i, o in zip(todo, outputs, strict=True)]
     started = time.perf_counter()
     with Batch() as batch:
         for o in outputs:
@@ -245,7 +255,32 @@ def make_and_write(planned: Build, progress: Progress | None = None) -> list[Wri
     if outputs:
         what = name_of(outputs[0].task) if len(outputs) == 1 else f"{len(outputs)} files"
         stage(what, "write", time.perf_counter() - started)
-    return [Written(o.path, o.pages, len(o.data), o.seconds, o.task, o.stages) for o in outputs]
+    made = iter(Written(o.path, o.pages, len(o.data), o.seconds, o.task, o.stages) for o in outputs)
+    return [kept[i] if i in kept else next(made) for i in range(len(planned.tasks))]
+
+
+def _up_to_date(
+    planned: Build, described: dict[str, manifest.Entry]
+) -> tuple[list[str | None], dict[int, Written]]:
+    """Each task's fingerprint, and the tasks whose PDF in the output folder is up to date (by index), as
+    Written: their manifest entry's. With `--force`, none is."""
+    from briefgen import fingerprint
+
+    setup = planned.setup
+    shared = fingerprint.shared(setup)
+    prints: list[str | None] = []
+    kept: dict[int, Written] = {}
+    for index, task in enumerate(planned.tasks):
+        print_ = fingerprint.of_output(shared, task.loaded, task.lang, ".pdf")
+        prints.append(print_)
+        path = output_path(task, setup)
+        entry = described.get(path.name)
+        why = "--force" if setup.settings.force else fingerprint.stale(path.parent, path.name, entry, print_)
+        if why is not None or entry is None:
+            log.debug("%s: built: %s", display_path(path), why)
+            continue
+        kept[index] = Written(path, entry.pages, entry.bytes, 0.0, task, up_to_date=True)
+    return prints, kept
 
 
 def _manifest(outputs: list[Output], setup: Setup, described: dict[str, manifest.Entry]) -> bytes:
@@ -262,6 +297,7 @@ def _manifest(outputs: list[Output], setup: Setup, described: dict[str, manifest
             o.inputs,
             o.task.standards.standards,
             o.task.standards.attach,
+            o.fingerprint,
         )
         for o in outputs
     }
