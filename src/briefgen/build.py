@@ -14,27 +14,27 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from briefgen.backends import BACKENDS, DOCUMENT_FORMATS, Backend, Job, get_backend, glyphs, workers
+from briefgen.backends import BACKENDS, DOCUMENT_FORMATS, Backend, Job, get_backend, workers
 from briefgen.brief.discover import brief_files
 from briefgen.brief.read import load_yaml
 from briefgen.brief.validate import LoadedBrief, id_used_twice, load_brief
-from briefgen.distribution import manifest, provenance, standards
-from briefgen.distribution.pdfinfo import first_page_of
+from briefgen.distribution import manifest, standards
 from briefgen.distribution.standards import Plan as StandardsPlan
-from briefgen.document.context import ExcerptView
-from briefgen.document.view import Document, all_blocks, build_document
 from briefgen.errors import BriefgenError, EngineError, EngineTimeout, InputError, Problem, display_path
 from briefgen.language.catalog import Catalog, load_catalog
 from briefgen.language.facts import fact_problems
 from briefgen.output import Batch
 from briefgen.progress import Progress
-from briefgen.render import render
 from briefgen.settings import Settings
 from briefgen.theme_check import check_templates
 from briefgen.themes import logo
 from briefgen.themes.layers import Theme, load_theme
 from briefgen.themes.overrides import check_layers
+
+if TYPE_CHECKING:  # what making an output needs is imported when one is made, not for one up to date
+    from briefgen.document.view import Document
 
 log = logging.getLogger(__name__)
 
@@ -342,6 +342,10 @@ def _log_templates(setup: Setup) -> None:
 def prepare(task: Task, setup: Setup, warned: set[Problem] | None = None) -> Output:
     """Render one task: its source, or (for a PDF) the job its engine typesets. Raises InputError.
     `warned`: the warnings given already (by the other tasks of a batch), not given again."""
+    from briefgen.distribution import provenance
+    from briefgen.document.view import build_document
+    from briefgen.render import render
+
     started = time.perf_counter()
     engine, theme, settings = setup.backend, setup.theme, setup.settings
     stages: dict[str, float] = {}
@@ -392,6 +396,9 @@ def _document_output(
 
 def font_problems(task: Task, setup: Setup, doc: Document | None = None) -> list[Problem]:
     """The characters of the task's document that no font of the theme has, each placed in the brief."""
+    from briefgen.backends import glyphs
+    from briefgen.document.view import build_document
+
     doc = doc or build_document(task.loaded, task.lang, task.catalog)
     return glyphs.problems(doc, task.catalog, setup.theme.faces, task.loaded.located, task.lang)
 
@@ -464,6 +471,8 @@ def _page_budget(output: Output, setup: Setup) -> Problem | None:
     """Warn when the briefing runs over the brief's page budget, or (--strict) the problem to raise. The budget
     counts the pages from the title to the end of Sources: not the front pages a theme adds (cover, contents),
     nor the back matter (the annex and the endnotes), which starts a page of its own with its first heading."""
+    from briefgen.distribution.pdfinfo import first_page_of
+
     doc_budget = output.task.loaded.brief.page_budget
     layout = setup.theme.manifest.layout
     front = sum(bool(layout.get(key)) for key in ("cover", "toc"))  # pages the theme adds
@@ -486,6 +495,9 @@ def _page_budget(output: Output, setup: Setup) -> Problem | None:
 def _language_warnings(engine: Backend, task: Task, doc: Document, warned: set[Problem]) -> None:
     """Warn, at the brief's source.language, when the engine cannot hyphenate the language of the passages it
     quotes (caveats, notes, quotes; LaTeX without babel for it): once for a brief's languages."""
+    from briefgen.document.context import ExcerptView
+    from briefgen.document.view import all_blocks
+
     check = engine.syntax.language
     if check is None:
         return

@@ -106,13 +106,12 @@ def options(setup: Setup) -> dict[str, Any]:
 
 def basis(setup: Setup) -> dict[str, Any]:
     """What every output of a build shares: briefgen, the engine, the options, the theme's files, the
-    catalogs. Files are read once per process while their stamps stay the same."""
+    catalogs. Files are named by their place in the theme, not on the disk, so that a project moved or copied
+    whole keeps its outputs up to date; they are read once per process while their stamps stay the same."""
     theme = setup.theme
     out = [setup.settings.out]
-    layers = [folder_files(layer.root, out) for layer in theme.layers]
-    faces = sorted({str(face.file): file_digest(face.file) for face in theme.faces}.items())
-    catalog_dirs = [*theme.catalog_dirs, BUILTIN_CATALOGS]
-    catalogs = [folder_files(d) for d in catalog_dirs if d.is_dir()]
+    faces = sorted((face.family, face.weight, face.italic, file_digest(face.file)) for face in theme.faces)
+    catalogs = [folder_files(d) for d in (*theme.catalog_dirs, BUILTIN_CATALOGS) if d.is_dir()]
     return {
         "briefgen": briefgen.__version__,
         "package": _package(),
@@ -120,12 +119,9 @@ def basis(setup: Setup) -> dict[str, Any]:
         "engine_version": manifest.engine_version(setup.backend),
         "options": options(setup),
         "theme": manifest.theme_name(str(setup.settings.theme)),
-        "layers": [[str(layer.root), files] for layer, files in zip(theme.layers, layers, strict=True)],
+        "layers": [[layer.name, layer.builtin, folder_files(layer.root, out)] for layer in theme.layers],
         "fonts": faces,
-        "catalogs": [
-            [str(d), files]
-            for d, files in zip([d for d in catalog_dirs if d.is_dir()], catalogs, strict=True)
-        ],
+        "catalogs": catalogs,
     }
 
 
