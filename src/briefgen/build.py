@@ -245,10 +245,12 @@ def make_and_write(planned: Build, progress: Progress | None = None) -> list[Wri
     with Batch() as batch:
         for o in outputs:
             batch.stage(o.path, o.data)
-        if pdf and outputs:
+        if pdf and planned.tasks:
             with manifest.locked(out):
                 described = manifest.read(out)
-                batch.stage(out / manifest.NAME, _manifest(outputs, setup, described))
+                files = _manifest(outputs, setup, described)
+                if outputs or files != described:  # all up to date: written only to drop files gone
+                    batch.stage(out / manifest.NAME, manifest.dumps(files))
                 batch.commit()
         else:
             batch.commit()
@@ -283,7 +285,9 @@ def _up_to_date(
     return prints, kept
 
 
-def _manifest(outputs: list[Output], setup: Setup, described: dict[str, manifest.Entry]) -> bytes:
+def _manifest(
+    outputs: list[Output], setup: Setup, described: dict[str, manifest.Entry]
+) -> dict[str, manifest.Entry]:
     """The output folder's manifest once `outputs` are written, `described` being what it said before."""
     theme = str(setup.settings.theme)
     new = {
@@ -301,7 +305,7 @@ def _manifest(outputs: list[Output], setup: Setup, described: dict[str, manifest
         )
         for o in outputs
     }
-    return manifest.dumps(manifest.updated(setup.settings.out, described, new))
+    return manifest.updated(setup.settings.out, described, new)
 
 
 def make(planned: Build, progress: Progress | None = None) -> list[Output]:

@@ -16,6 +16,7 @@ import pytest
 from pypdf import PdfReader
 
 import briefgen
+from briefgen.backends import workers
 from briefgen.distribution import manifest
 from tests.conftest import FIXTURES, ROOT, run_cli
 
@@ -104,7 +105,13 @@ def assert_up_to_date() -> None:
     assert re.fullmatch(r"0 PDFs written, 1 up to date in out/ in \d+\.\d\d s\n", stderr), stderr
 
 
-def test_an_unchanged_build_is_up_to_date_and_touches_nothing(project: Path) -> None:
+def test_an_unchanged_build_is_up_to_date_and_touches_nothing(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def no_engine() -> None:
+        raise AssertionError("an engine worker was asked for")
+
+    monkeypatch.setattr(workers, "pool", no_engine)
     out = project / "out"
     pdf, record = out / EN, out / "manifest.json"
     before = {f: (f.read_bytes(), f.stat().st_mtime_ns, f.stat().st_ino) for f in (pdf, record)}
