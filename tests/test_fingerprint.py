@@ -31,6 +31,7 @@ OTHER: dict[str, object] = {
     "force": True,
     "jobs": 2,
     "timeout": 5.0,
+    "mail": {"host": "smtp.example.org"},
 }
 
 

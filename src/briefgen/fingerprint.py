@@ -42,6 +42,7 @@ EXCLUDED: dict[str, str] = {
     "jobs": "how many engines run at once",
     "timeout": "how long an engine may take: a build that ends in time writes the same bytes",
     "force": "whether an output that is up to date is built again",
+    "mail": "how `briefgen mail` sends the PDFs, not what they hold",
 }
 
 
