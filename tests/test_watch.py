@@ -13,6 +13,7 @@ import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -186,3 +187,25 @@ def test_watch_rebuilds_after_an_edit_reports_a_bad_one_and_goes_on(briefs: Path
     assert child.err[-1] == "briefgen: stopped by SIGTERM"
     written = [line for line in child.out if line.startswith("out/kyutai-launch.en.pdf  6 pages")]
     assert len(written) >= 3, child.out  # the first build, the edit, the fix
+
+
+def test_a_watch_leaves_an_up_to_date_pdf_and_builds_a_changed_one(tmp_path: Path) -> None:
+    """The watch keeps the rule of `build`: a brief whose files did not change is up to date, its PDF untouched."""
+    brief = tmp_path / "minimal.yaml"
+    shutil.copy(MINIMAL, brief)
+    watch = Watch([brief], Settings(engine="typst", out=tmp_path / "out", langs=("en",)))
+    written: list[list[tuple[str, bool]]] = []
+
+    def built(each: list[Any]) -> None:
+        written.append([(w.path.name, w.up_to_date) for w in each])
+
+    watch.build(Rebuild(tuple(watch.briefs)), built, _raise)
+    pdf = tmp_path / "out" / "minimal-brief.en.pdf"
+    stamp = pdf.stat().st_mtime_ns, pdf.stat().st_ino
+    brief.touch()  # an event, and the same bytes
+    watch.build(watch.affected({brief.resolve()}), built, _raise)
+    assert (pdf.stat().st_mtime_ns, pdf.stat().st_ino) == stamp
+    brief.write_text(brief.read_text(encoding="utf-8").replace("A test headline", "Another headline"))
+    watch.build(watch.affected({brief.resolve()}), built, _raise)
+    assert written == [[(pdf.name, False)], [(pdf.name, True)], [(pdf.name, False)]]
+    assert pdf.stat().st_ino != stamp[1]

@@ -14,27 +14,27 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from briefgen.backends import BACKENDS, DOCUMENT_FORMATS, Backend, Job, get_backend, glyphs, workers
+from briefgen.backends import BACKENDS, DOCUMENT_FORMATS, Backend, Job, get_backend, workers
 from briefgen.brief.discover import brief_files
 from briefgen.brief.read import load_yaml
 from briefgen.brief.validate import LoadedBrief, id_used_twice, load_brief
-from briefgen.distribution import manifest, provenance, standards
-from briefgen.distribution.pdfinfo import first_page_of
+from briefgen.distribution import manifest, standards
 from briefgen.distribution.standards import Plan as StandardsPlan
-from briefgen.document.context import ExcerptView
-from briefgen.document.view import Document, all_blocks, build_document
 from briefgen.errors import BriefgenError, EngineError, EngineTimeout, InputError, Problem, display_path
 from briefgen.language.catalog import Catalog, load_catalog
 from briefgen.language.facts import fact_problems
 from briefgen.output import Batch
 from briefgen.progress import Progress
-from briefgen.render import render
 from briefgen.settings import Settings
 from briefgen.theme_check import check_templates
 from briefgen.themes import logo
 from briefgen.themes.layers import Theme, load_theme
 from briefgen.themes.overrides import check_layers
+
+if TYPE_CHECKING:  # what making an output needs is imported when one is made, not for one up to date
+    from briefgen.document.view import Document
 
 log = logging.getLogger(__name__)
 
@@ -89,6 +89,9 @@ class Written:
     seconds: float
     task: Task
     stages: dict[str, float] = field(default_factory=dict)  # seconds of each of STAGES for this document
+    up_to_date: bool = (
+        False  # kept as it was: its fingerprint matches (briefgen.fingerprint), nothing written
+    )
 
 
 def checked_theme(
@@ -208,6 +211,7 @@ class Output:
     job: Job | None = None
     stages: dict[str, float] = field(default_factory=dict)
     inputs: str = ""  # the sha256 of the brief's files (manifest.inputs_of)
+    fingerprint: str | None = None  # the sha256 of everything that shapes it (briefgen.fingerprint)
 
 
 def run(task: Task, setup: Setup) -> Written:
@@ -225,30 +229,65 @@ def build(paths: list[Path], setup: Setup, progress: Progress | None = None) -> 
 def make_and_write(planned: Build, progress: Progress | None = None) -> list[Written]:
     """Make every task's output, then write them all, or none. For PDFs, the folder's manifest is written in the
     same all-or-nothing batch, read, merged and written under the folder's lock, so that builds into one folder
-    at the same time keep each other's entries."""
+    at the same time keep each other's entries. A PDF that is up to date (briefgen.fingerprint) is not made
+    again unless `--force`: when every one is, no engine starts and nothing is written."""
     setup = planned.setup
     pdf, out = not setup.source, setup.settings.out
+    kept: dict[int, Written] = {}
+    prints: list[str | None] = [None] * len(planned.tasks)
     if pdf and planned.tasks:
-        manifest.read(out)  # a manifest that is not briefgen's is said before any engine runs
-    outputs = make(planned, progress)
+        described = manifest.read(out)  # a manifest that is not briefgen's is said before any engine runs
+        prints, kept = _up_to_date(planned, described)
+    todo = [i for i in range(len(planned.tasks)) if i not in kept]
+    outputs = make(Build(setup, [planned.tasks[i] for i in todo]), progress)
+    outputs = [replace(o, fingerprint=prints[i]) for i, o in zip(todo, outputs, strict=True)]
     started = time.perf_counter()
     with Batch() as batch:
         for o in outputs:
             batch.stage(o.path, o.data)
-        if pdf and outputs:
+        if pdf and planned.tasks:
             with manifest.locked(out):
                 described = manifest.read(out)
-                batch.stage(out / manifest.NAME, _manifest(outputs, setup, described))
+                files = _manifest(outputs, setup, described)
+                if outputs or files != described:  # all up to date: written only to drop files gone
+                    batch.stage(out / manifest.NAME, manifest.dumps(files))
                 batch.commit()
         else:
             batch.commit()
     if outputs:
         what = name_of(outputs[0].task) if len(outputs) == 1 else f"{len(outputs)} files"
         stage(what, "write", time.perf_counter() - started)
-    return [Written(o.path, o.pages, len(o.data), o.seconds, o.task, o.stages) for o in outputs]
+    made = iter(Written(o.path, o.pages, len(o.data), o.seconds, o.task, o.stages) for o in outputs)
+    return [kept[i] if i in kept else next(made) for i in range(len(planned.tasks))]
 
 
-def _manifest(outputs: list[Output], setup: Setup, described: dict[str, manifest.Entry]) -> bytes:
+def _up_to_date(
+    planned: Build, described: dict[str, manifest.Entry]
+) -> tuple[list[str | None], dict[int, Written]]:
+    """Each task's fingerprint, and the tasks whose PDF in the output folder is up to date (by index), as
+    Written: their manifest entry's. With `--force`, none is."""
+    from briefgen import fingerprint
+
+    setup = planned.setup
+    shared = fingerprint.shared(setup)
+    prints: list[str | None] = []
+    kept: dict[int, Written] = {}
+    for index, task in enumerate(planned.tasks):
+        print_ = fingerprint.of_output(shared, task.loaded, task.lang, ".pdf")
+        prints.append(print_)
+        path = output_path(task, setup)
+        entry = described.get(path.name)
+        why = "--force" if setup.settings.force else fingerprint.stale(path.parent, path.name, entry, print_)
+        if why is not None or entry is None:
+            log.debug("%s: built: %s", display_path(path), why)
+            continue
+        kept[index] = Written(path, entry.pages, entry.bytes, 0.0, task, up_to_date=True)
+    return prints, kept
+
+
+def _manifest(
+    outputs: list[Output], setup: Setup, described: dict[str, manifest.Entry]
+) -> dict[str, manifest.Entry]:
     """The output folder's manifest once `outputs` are written, `described` being what it said before."""
     theme = str(setup.settings.theme)
     new = {
@@ -262,10 +301,11 @@ def _manifest(outputs: list[Output], setup: Setup, described: dict[str, manifest
             o.inputs,
             o.task.standards.standards,
             o.task.standards.attach,
+            o.fingerprint,
         )
         for o in outputs
     }
-    return manifest.dumps(manifest.updated(setup.settings.out, described, new))
+    return manifest.updated(setup.settings.out, described, new)
 
 
 def make(planned: Build, progress: Progress | None = None) -> list[Output]:
@@ -306,6 +346,10 @@ def _log_templates(setup: Setup) -> None:
 def prepare(task: Task, setup: Setup, warned: set[Problem] | None = None) -> Output:
     """Render one task: its source, or (for a PDF) the job its engine typesets. Raises InputError.
     `warned`: the warnings given already (by the other tasks of a batch), not given again."""
+    from briefgen.distribution import provenance
+    from briefgen.document.view import build_document
+    from briefgen.render import render
+
     started = time.perf_counter()
     engine, theme, settings = setup.backend, setup.theme, setup.settings
     stages: dict[str, float] = {}
@@ -356,6 +400,9 @@ def _document_output(
 
 def font_problems(task: Task, setup: Setup, doc: Document | None = None) -> list[Problem]:
     """The characters of the task's document that no font of the theme has, each placed in the brief."""
+    from briefgen.backends import glyphs
+    from briefgen.document.view import build_document
+
     doc = doc or build_document(task.loaded, task.lang, task.catalog)
     return glyphs.problems(doc, task.catalog, setup.theme.faces, task.loaded.located, task.lang)
 
@@ -428,6 +475,8 @@ def _page_budget(output: Output, setup: Setup) -> Problem | None:
     """Warn when the briefing runs over the brief's page budget, or (--strict) the problem to raise. The budget
     counts the pages from the title to the end of Sources: not the front pages a theme adds (cover, contents),
     nor the back matter (the annex and the endnotes), which starts a page of its own with its first heading."""
+    from briefgen.distribution.pdfinfo import first_page_of
+
     doc_budget = output.task.loaded.brief.page_budget
     layout = setup.theme.manifest.layout
     front = sum(bool(layout.get(key)) for key in ("cover", "toc"))  # pages the theme adds
@@ -450,6 +499,9 @@ def _page_budget(output: Output, setup: Setup) -> Problem | None:
 def _language_warnings(engine: Backend, task: Task, doc: Document, warned: set[Problem]) -> None:
     """Warn, at the brief's source.language, when the engine cannot hyphenate the language of the passages it
     quotes (caveats, notes, quotes; LaTeX without babel for it): once for a brief's languages."""
+    from briefgen.document.context import ExcerptView
+    from briefgen.document.view import all_blocks
+
     check = engine.syntax.language
     if check is None:
         return

@@ -393,6 +393,15 @@ class Settings(BaseModel):
             "warning."
         ),
     ] = False
+    force: Annotated[
+        bool,
+        Switch(),
+        Option("--force", file=False),
+        Field(
+            description="Build every output again, even those up to date (whose inputs, theme, engine, options "
+            "and briefgen are those they were built from)."
+        ),
+    ] = False
     jobs: Annotated[
         int,
         Count(1),

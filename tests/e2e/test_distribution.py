@@ -57,10 +57,13 @@ def test_manifest_describes_each_pdf_and_notes_a_replacement(workdir: Path) -> N
     assert files["minimal-brief.fr.pdf"]["engine"] == "typst", "entries of files not rebuilt are kept"
 
     (workdir / "out" / "minimal-brief.fr.pdf").unlink()
-    assert run_cli("build", "minimal.yaml", "--lang", "en")[0] == 0
+    code, stdout, _stderr = run_cli("build", "minimal.yaml", "--lang", "en")
+    assert code == 0 and stdout == "out/minimal-brief.en.pdf  up to date\n"
     files = _manifest(workdir / "out")["files"]
     assert sorted(files) == ["minimal-brief.en.pdf"], "an entry whose file is gone is dropped"
-    assert "replaced" not in files["minimal-brief.en.pdf"]
+    assert files["minimal-brief.en.pdf"]["replaced"] == "typst", "the same file: the same entry"
+    assert run_cli("build", "minimal.yaml", "--lang", "en", "--force")[0] == 0
+    assert "replaced" not in _manifest(workdir / "out")["files"]["minimal-brief.en.pdf"]
 
 
 def test_a_failed_build_changes_neither_pdfs_nor_manifest(tmp_path: Path) -> None:

@@ -41,17 +41,20 @@ def _verbosity(verbose_help: str, quiet_help: str = "Print only errors.") -> Cal
 
 
 def _written_line(written: Any) -> str:
+    if written.up_to_date:
+        return f"{written.path}  up to date"
     pages = f"{plural(written.pages, 'page')}  " if written.pages else ""
     return f"{written.path}  {pages}{human(written.size)}  {written.seconds:.2f} s"
 
 
-def _summary(count: int, fmt: str, out: Path, seconds: float, warnings: int) -> str:
-    """`2 PDFs written in out/ in 1.3 s` (`, 1 warning`)."""
+def _summary(count: int, fmt: str, out: Path, seconds: float, warnings: int, kept: int = 0) -> str:
+    """`2 PDFs written in out/ in 1.3 s` (`, 1 warning`); `1 PDF written, 1 up to date in out/ in 1.3 s`."""
     from briefgen.errors import display_path
 
     noun = "PDF" if fmt == "pdf" else f".{fmt} file"
     took = f"{seconds:.1f} s" if seconds >= 1 else f"{seconds:.2f} s"
-    line = f"{plural(count, noun)} written in {display_path(out).rstrip('/')}/ in {took}"
+    fresh = f", {kept} up to date" if kept else ""
+    line = f"{plural(count, noun)} written{fresh} in {display_path(out).rstrip('/')}/ in {took}"
     return line + (f", {plural(warnings, 'warning')}" if warnings else "")
 
 
@@ -84,14 +87,16 @@ def build(
     # flags: every setting that has an option, by its name in the settings model
     project, values = settled(config, flags)
     settings = as_settings(values)
-    written = 0
+    written = kept = 0
     for each in run_build(targets(paths, project), resolve(settings), progress=progress.live(quiet > 0)):
-        written += 1
+        kept += each.up_to_date
+        written += not each.up_to_date
         if not quiet:
             click.echo(_written_line(each))
     if not quiet:
         seconds = time.perf_counter() - started
-        click.echo(_summary(written, settings.format, settings.out, seconds, handler.warnings), err=True)
+        summary = _summary(written, settings.format, settings.out, seconds, handler.warnings, kept)
+        click.echo(summary, err=True)
 
 
 @click.command(cls=SettingsCommand, settings=EVERY)

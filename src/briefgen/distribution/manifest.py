@@ -134,6 +134,14 @@ class Entry(BaseModel):
     inputs: Digest  # see INPUTS_COVER
     briefgen: str
     replaced: str | None = None  # the engine that made the file before, when another did
+    # Everything the file was made from, as one sha256 (briefgen.fingerprint): the next build keeps the file
+    # while it matches. A record that is not a sha256 is no record: the file is built again.
+    fingerprint: str | None = None
+
+    @field_validator("fingerprint", mode="before")
+    @classmethod
+    def _fingerprint(cls, value: object) -> str | None:
+        return value if isinstance(value, str) and re.fullmatch(r"[0-9a-f]{64}", value) else None
 
     @field_validator("engine", "replaced")
     @classmethod
@@ -192,6 +200,7 @@ def entry(
     inputs: str,
     standards: tuple[str, ...] = (),
     attached: str = "all",
+    fingerprint: str | None = None,
 ) -> Entry:
     """The manifest's entry for one PDF made in memory."""
     return Entry(
@@ -209,6 +218,7 @@ def entry(
         sha256=hashlib.sha256(data).hexdigest(),
         inputs=inputs,
         briefgen=__version__,
+        fingerprint=fingerprint,
     )
 
 
