@@ -3,6 +3,7 @@ server on loopback (aiosmtpd, in the test process), and their HTML bodies opened
 
 from __future__ import annotations
 
+import asyncio
 import email
 import hashlib
 import json
@@ -40,6 +41,7 @@ groups:
       - {name: Jonas Weber, address: jonas@example.org}
       - {name: Léa Roux, address: lea@example.org, language: fr}
 """
+SLOW = 3  # seconds the server waits before it answers a slow reader, past the 1 s the test allows
 # what each reader gets: their language, en-GB the brief's en, de the list's fallback
 WANTED = {
     "camille@example.org": "fr",
@@ -55,8 +57,11 @@ class Inbox:
 
     received: list[tuple[str, list[str], EmailMessage]] = field(default_factory=list)
     refuse: set[str] = field(default_factory=set)
+    slow: set[str] = field(default_factory=set)  # answered after SLOW seconds
 
     async def handle_RCPT(self, server: Any, session: Any, envelope: Any, address: str, options: Any) -> str:
+        if address in self.slow:
+            await asyncio.sleep(SLOW)
         if address in self.refuse:
             return f"550 5.1.1 <{address}>: mailbox unavailable"
         envelope.rcpt_tos.append(address)
@@ -115,6 +120,7 @@ def project(built_briefs: Path, smtp_server: tuple[Inbox, int], tmp_path: Path) 
     inbox, port = smtp_server
     inbox.received.clear()
     inbox.refuse.clear()
+    inbox.slow.clear()
     root = tmp_path / "project"
     shutil.copytree(built_briefs, root)
     config = root / "briefgen.toml"
@@ -267,6 +273,28 @@ def test_a_refused_reader_is_reported_and_the_others_are_sent(
     code, _stdout, stderr = _mail(project, "--to", project.readers, "--send")
     assert code == 0, stderr
     assert [r for _s, r, _m in inbox.received] == [["jonas@example.org"]] * 2
+
+
+def test_a_reader_the_server_does_not_answer_in_time_fails_alone(
+    project: Project, smtp_server: tuple[Inbox, int]
+) -> None:
+    inbox, _port = smtp_server
+    inbox.slow.add("alex@example.org")
+    project.config.write_text(
+        project.config.read_text(encoding="utf-8").replace("timeout = 10", "timeout = 1"), encoding="utf-8"
+    )
+    code, stdout, stderr = _mail(project, "--to", project.readers, "--send")
+    assert code == 1
+    failed = [line for line in stdout.splitlines() if line.startswith("failed")]
+    assert len(failed) == 2 and all(
+        "alex@example.org" in line and "no answer within 1 s" in line for line in failed
+    )
+    assert sorted(r[0] for _s, r, _m in inbox.received) == sorted(
+        a for a in WANTED if a != "alex@example.org" for _b in BRIEFS
+    )
+    assert "6 sent, 0 already sent, 2 failed" in stderr
+    record = json.loads((project.out / "mail" / "sent.json").read_text(encoding="utf-8"))["sent"]
+    assert "alex@example.org" not in {s["to"] for s in record}
 
 
 def test_a_server_that_does_not_answer_fails_every_reader(project: Project) -> None:

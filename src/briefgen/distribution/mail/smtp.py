@@ -149,6 +149,8 @@ def _send(
         code, said = exc.recipients.get(reader.address, (0, b""))
         return Outcome(delivery, "failed", ident, f"refused: {_said(code, said)}"), False
     except smtplib.SMTPServerDisconnected as exc:
+        if isinstance(exc.__context__, TimeoutError):  # smtplib reports a reply's time-out as a disconnection
+            return Outcome(delivery, "failed", ident, f"no answer within {options.timeout:g} s"), True
         return Outcome(delivery, "failed", ident, f"the server closed the connection: {exc}"), True
     except smtplib.SMTPResponseException as exc:
         _reset(connection)
