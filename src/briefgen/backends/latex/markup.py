@@ -44,9 +44,10 @@ _LATEX = {
     "\u2028": " ",
     "\u2029": " ",
     "\u00ad": r"\-",  # a soft hyphen is a hyphenation point, not a glyph
-    # A no-break space is a tie: a space that stretches as the others do and reads back from the PDF as a space
-    # (as the other engines' do), where the font's U+00A0 glyph would be fixed and read back as U+00A0.
-    "\u00a0": "~",
+    # A no-break space is a tie (~): a space that stretches as the others do and reads back from the PDF as a
+    # space (as the other engines' do), where the font's U+00A0 glyph would be fixed and read back as U+00A0;
+    # in PDF strings (metadata, bookmarks), U+00A0 itself.
+    "\u00a0": r"\BriefTie{}",
     # A narrow no-break space: the font's own when it has one, else a space of that width (as the other
     # engines draw a space the font lacks), never a missing character.
     "\u202f": r"\BriefNarrowSpace{}",
@@ -159,7 +160,7 @@ _PACKAGE_OF = {
 def latex_text(text: str) -> str:
     """LaTeX that typesets `text` literally: every special character replaced by its text command.
 
-    A no-break space (U+00A0) is a tie (~); a narrow one (U+202F), the font's (\\BriefNarrowSpace).
+    A no-break space (U+00A0) is a tie (\\BriefTie); a narrow one (U+202F), the font's (\\BriefNarrowSpace).
     """
     return _LATEX_RE.sub(lambda m: _LATEX[m.group()], text)
 
@@ -201,8 +202,8 @@ def latex(nodes: Inline) -> str:
     return "".join(out)
 
 
-# Between the words of a `keep` node: a space, or a tie (a no-break space, see _LATEX); not \\~ (a URL's tilde).
-_BETWEEN_WORDS = re.compile(r"( |(?<!\\)~)")
+# Between the words of a `keep` node: a space, or a tie (a no-break space, see _LATEX).
+_BETWEEN_WORDS = re.compile("( |" + re.escape(_LATEX["\u00a0"]) + ")")
 
 
 def _kept(nodes: Inline) -> str:
@@ -211,7 +212,8 @@ def _kept(nodes: Inline) -> str:
     no-break spaces) may not. A long word, with its break opportunities (markup.breakable), is left free."""
     parts = _BETWEEN_WORDS.split(latex(nodes))
     return "".join(
-        part if part in (" ", "~") or not part or _LATEX[BREAK] in part else rf"\mbox{{{part}}}" for part in parts
+        part if not part or _BETWEEN_WORDS.fullmatch(part) or _LATEX[BREAK] in part else rf"\mbox{{{part}}}"
+        for part in parts
     )
 
 
