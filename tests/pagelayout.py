@@ -792,7 +792,7 @@ def layout_of(brief: Path, lang: str, theme: str = "briefing") -> Layout:
     from briefgen.brief.validate import load_brief
     from briefgen.document.blocks import TableView
     from briefgen.document.context import ExcerptView
-    from briefgen.document.view import build_document
+    from briefgen.document.view import all_blocks, build_document
     from briefgen.language.catalog import load_catalog
     from briefgen.themes.layers import load_theme
 
@@ -820,14 +820,12 @@ def layout_of(brief: Path, lang: str, theme: str = "briefing") -> Layout:
     cover, toc = bool(layout.get("cover", False)), bool(layout.get("toc", False))
     tables = [
         Table(b.content.label, tuple(plain(row[0]) for row in b.content.rows))
-        for section in doc.sections
-        for s in (section, *section.subsections)
-        for b in s.blocks
+        for b in all_blocks(doc.sections)
         if isinstance(b.content, TableView)
     ]
     excerpts = [plain(e.text) for note in doc.notes for e in note.excerpts]
     excerpts += [
-        plain(b.content.text) for s in doc.sections for b in s.blocks if isinstance(b.content, ExcerptView)
+        plain(b.content.text) for b in all_blocks(doc.sections) if isinstance(b.content, ExcerptView)
     ]
     excerpts += [plain(f.quote) for f in doc.flags if f.quote]
     names = [f.name for f in loaded.brief.facts.values() if isinstance(f, model.Person | model.Organisation)]

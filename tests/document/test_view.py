@@ -9,12 +9,13 @@ import pytest
 
 from briefgen.backends import BACKENDS
 from briefgen.brief import model
+from briefgen.brief.inline import plain
 from briefgen.brief.validate import load_brief
 from briefgen.document.blocks import content_of
 from briefgen.document.context import Context
 from briefgen.language.catalog import load_catalog
 from briefgen.themes.layers import builtin_themes, load_theme
-from tests.conftest import FIXTURES
+from tests.conftest import FIXTURES, ROOT
 
 BRIEF = FIXTURES / "elements" / "brief.yaml"
 
@@ -53,3 +54,38 @@ def test_a_kind_the_view_does_not_know_is_refused_not_taken_for_another(tmp_path
     block = _Poll.model_construct(quote="We are building the safest warehouse robots on the market,")
     with pytest.raises(AssertionError, match="poll"):
         content_of(ctx, block)
+
+
+def test_an_excerpt_in_quotation_marks_nests_its_quotes_and_keeps_names_whole() -> None:
+    """A note's excerpt is printed inside the document's marks: its own quotes go one level deeper, a known name
+    in it is a `keep` node (never hyphenated, never broken), as is the name of its source."""
+    loaded = load_brief(ROOT / "briefs" / "ai-alliance-launch" / "brief.yaml")
+    ctx = Context(loaded, "en", load_catalog("en"))
+    excerpt = ctx.excerpt("“IBM and Meta are proud to co-launch the AI Alliance,” the release said")
+    assert (
+        plain(excerpt.text) == "‘IBM and Meta are proud to co-launch the AI\u00a0Alliance,’ the release said"
+    )
+    assert [plain(n.children) for n in excerpt.text if n.kind == "keep"] == [
+        "IBM",
+        "Meta",
+        "AI\u00a0Alliance",
+    ]
+    assert excerpt.source == "The\u00a0AI\u00a0Alliance"
+    block = ctx.excerpt(
+        "“IBM and Meta are proud to co-launch the AI Alliance,” the release said", quoted=False
+    )
+    assert plain(block.text).startswith("“IBM and Meta are proud")
+
+
+def test_a_group_of_names_breaks_between_names_never_inside_one() -> None:
+    loaded = load_brief(ROOT / "briefs" / "kyutai-launch" / "brief.yaml")
+    ctx = Context(loaded, "en", load_catalog("en"))
+    assert plain(ctx.prose("{{founders}}")) == "Iliad, CMA\u00a0CGM\u00a0and Schmidt\u00a0Futures"
+
+
+def test_a_name_written_without_its_acronym_is_kept_whole_in_an_excerpt() -> None:
+    ctx = Context(load_brief(ROOT / "briefs" / "ai-alliance-launch" / "brief.yaml"), "en", load_catalog("en"))
+    excerpt = ctx.excerpt("the National Science Foundation and others")
+    assert [plain(n.children) for n in excerpt.text if n.kind == "keep"] == [
+        "National\u00a0Science\u00a0Foundation"
+    ]

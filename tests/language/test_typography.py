@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from briefgen.brief.inline import Node, parse
+from briefgen.brief.inline import UNBROKEN, UNBROKEN_NAME, Node, keep, parse, plain, unbroken
+from briefgen.document.context import capitalised
 from briefgen.language.catalog import typography_for
-from briefgen.language.typography import typeset, typeset_text
+from briefgen.language.typography import nested, typeset, typeset_text
 
 NB, NN = "\u00a0", "\u202f"
 FR, EN = typography_for("fr"), typography_for("en")
@@ -29,6 +30,10 @@ FRENCH = [
     ("25 %", f"25{NN}%"),
     ("1 200 salariés", f"1{NN}200{NB}salariés"),
     ("M. Niel", f"M.{NB}Niel"),
+    ("100 millions d’euros", f"100{NB}millions{NB}d’euros"),
+    ("100 millions de dollars", f"100{NB}millions de dollars"),
+    ("le 14 juin 2024", f"le 14{NB}juin{NB}2024"),
+    ("en mai 2023", f"en mai{NB}2023"),
     ("Mme Durand", f"Mme{NB}Durand"),
     ("à 10:30", "à 10:30"),
     ("voir https://ex.org/a:b?c=1 ; ok", f"voir https://ex.org/a:b?c=1{NN}; ok"),
@@ -48,6 +53,11 @@ ENGLISH = [
     ("on 2023-11-17", "on 2023-11-17"),
     ("COVID-19", "COVID-19"),
     ("wait...", "wait…"),
+    ("€105 million", f"€105{NB}million"),
+    ("105 million euros", f"105{NB}million{NB}euros"),
+    ("on 14 June 2024", f"on 14{NB}June{NB}2024"),
+    ("on June 14, 2024", f"on June{NB}14,{NB}2024"),
+    ("in May 2023", f"in May{NB}2023"),
     ("say ''yes'' now", "say “yes” now"),
     ("see https://ex.org/?a=1 : done", "see https://ex.org/?a=1: done"),
 ]
@@ -105,3 +115,68 @@ def test_the_fonts_cover_every_character_the_pass_emits() -> None:
         cmap = TTFont(face.file).getBestCmap()
         missing = [f"U+{ord(c):04X}" for c in emitted if ord(c) not in cmap]
         assert not missing, f"{face.file.name} lacks {missing}"
+
+
+def test_german_keeps_amounts_and_dates_whole() -> None:
+    de = typography_for("de")
+    assert typeset_text("105 Millionen Euro im Juni 2023", de) == f"105{NB}Millionen{NB}Euro im Juni{NB}2023"
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "expected"),
+    [
+        ("en", "“We are proud,” he said.", "‘We are proud,’ he said."),
+        ("en", "It’s ‘ours’ and “theirs”", "It’s “ours” and ‘theirs’"),
+        ("en", "the members’ “plans”", "the members’ ‘plans’"),
+        ("fr", f"«{NB}Nous sommes “fiers”{NB}», dit-il.", f"“Nous sommes «{NB}fiers{NB}»”, dit-il."),
+        ("de", "„Wir sind ‚stolz‘“, sagte er.", "‚Wir sind „stolz“‘, sagte er."),
+        ("en", "an unmatched ” stays", "an unmatched ” stays"),
+    ],
+)
+def test_a_quote_inside_a_quote_takes_the_other_marks(lang: str, text: str, expected: str) -> None:
+    """An excerpt printed inside the document's quotation marks has its own quotes one level deeper."""
+    marks = typography_for(lang).words.quotes
+    assert nested(text, marks) == expected
+    assert nested(expected, marks) == text, "two levels deeper is where it started"
+
+
+@pytest.mark.parametrize(
+    ("text", "limit", "expected"),
+    [
+        ("Eric Schmidt", UNBROKEN_NAME, f"Eric{NB}Schmidt"),
+        ("Sethuraman Panchanathan", UNBROKEN_NAME, f"Sethuraman{NB}Panchanathan"),
+        ("National Science Foundation (NSF)", UNBROKEN_NAME, f"National{NB}Science{NB}Foundation (NSF)"),
+        ("14 June 2023", UNBROKEN, f"14{NB}June{NB}2023"),
+        ("€500 million – €1.5 billion", UNBROKEN, f"€500{NB}million – €1.5{NB}billion"),
+        ("IBM, Meta and AMD", UNBROKEN, f"IBM, Meta{NB}and{NB}AMD"),
+        # too long for one run: chunks from the left, a break only between them
+        (
+            "42,5 millions de dollars des États-Unis",
+            UNBROKEN,
+            f"42,5{NB}millions{NB}de dollars{NB}des États-Unis",
+        ),
+    ],
+)
+def test_a_kept_run_is_never_broken_between_its_words_unless_long(
+    text: str, limit: int, expected: str
+) -> None:
+    assert unbroken(text, limit) == expected
+    kind = "name" if limit == UNBROKEN_NAME else ""
+    assert keep(text, limit) == Node("keep", kind, (Node("text", expected),))
+
+
+def test_a_fact_that_opens_a_sentence_opens_with_a_capital() -> None:
+    def value(fact_id: str, style: str) -> str:
+        return "around May 2023"
+
+    shown = capitalised(parse("{{d}} (estimated): the launch. {{d}} again, then {{d}}.", value))
+    texts = [n.children[0].text for n in shown if n.kind == "keep"]
+    assert texts == [f"Around{NB}May{NB}2023", f"Around{NB}May{NB}2023", f"around{NB}May{NB}2023"]
+    assert plain(capitalised(parse("Typed text: around May 2023.", value))) == "Typed text: around May 2023."
+
+
+def test_a_name_that_opens_a_sentence_is_written_as_its_owner_writes_it() -> None:
+    shown = capitalised(
+        parse("{{e}} opens. {{e}} closes.", lambda fact_id, style: keep("ai-PULSE", UNBROKEN_NAME))
+    )
+    assert plain(shown) == "ai-PULSE opens. ai-PULSE closes."

@@ -39,7 +39,8 @@ def link_allowed(url: str) -> bool:
 class Node:
     """One inline element: `text`, `em`, `strong`, `link` (with `href`), `code`, `break`, or `keep`.
 
-    `keep` holds a fact's value or a proper name: engines never hyphenate it.
+    `keep` holds a fact's value or a proper name: engines never hyphenate it, and its short runs are held
+    together by no-break spaces (see `unbroken`).
     """
 
     kind: str
@@ -71,9 +72,9 @@ def links(text: str) -> list[str]:
     return [str(tok.attrs.get("href", "")) for tok in tokens if tok.type == "link_open"]
 
 
-def parse(text: str, resolve: Callable[[str, str], str] | None = None) -> Inline:
-    """The inline tree of `text`; `{{fact}}` references become text from `resolve(fact_id, style)`, except in
-    code, which prints as written."""
+def parse(text: str, resolve: Callable[[str, str], str | Node] | None = None) -> Inline:
+    """The inline tree of `text`; `{{fact}}` references become a `keep` node of the text `resolve(fact_id, style)`
+    gives (or the node it gives), except in code, which prints as written."""
     refs: list[tuple[str, str, str]] = []
 
     def hide(match: re.Match[str]) -> str:
@@ -110,7 +111,7 @@ def parse(text: str, resolve: Callable[[str, str], str] | None = None) -> Inline
             return Node("text", f"{_OPEN}{index}{_CLOSE}")
         fact_id, style, _ = refs[int(index)]
         text = resolve(fact_id, style) if resolve else fact_id
-        return keep(text)
+        return text if isinstance(text, Node) else keep(text)
 
     def code_as_written(items: Inline) -> Inline:
         return tuple(
@@ -133,9 +134,47 @@ def _merge(nodes: Iterable[Node]) -> Inline:
     return tuple(out)
 
 
-def keep(text: str) -> Node:
-    """A `keep` node holding `text`: engines never hyphenate it."""
-    return Node("keep", children=(Node("text", text),))
+# A run of a `keep` node at most this long is never broken between its words (see unbroken): a fact's value
+# ("14 June 2023", "100 millions d’euros") fits in the narrow column of the key-facts panel; a longer one (a
+# list, an amount with a long currency name) breaks between chunks of this length, never inside a word.
+UNBROKEN = 20
+# A name at most this long is never broken (Sethuraman Panchanathan): a third of a line of body text, which a
+# table cell holds too; a longer one breaks between its words, never inside one, so that it cannot overflow.
+UNBROKEN_NAME = 30
+# Where a `keep` node's text may break even when short: before a bracket, around a spaced dash, after a comma.
+_SEGMENTS = re.compile(r" (?=\()| (?=[–—] )|(?<= [–—]) |(?<=,) ")
+
+
+def unbroken(text: str, limit: int = UNBROKEN) -> str:
+    """`text` with the spaces of each of its runs (see _SEGMENTS) made no-break, in chunks of up to UNBROKEN
+    characters (`limit`): "14 June 2023", "100 millions d’euros" are never broken across lines."""
+    out, last = [], 0
+    for match in [*_SEGMENTS.finditer(text), None]:
+        end = match.start() if match else len(text)
+        run = text[last:end]
+        out.append(_chunked(run, limit))
+        if match:
+            out.append(match.group())
+            last = match.end()
+    return "".join(out)
+
+
+def _chunked(run: str, limit: int) -> str:
+    """The words of `run` joined by no-break spaces into chunks of at most `limit` characters, from the left
+    (a single longer word is a chunk of its own): a break may fall only between chunks."""
+    chunks: list[str] = []
+    for word in run.split(" "):
+        if chunks and len(chunks[-1]) + 1 + len(word) <= limit:
+            chunks[-1] += "\u00a0" + word
+        else:
+            chunks.append(word)
+    return " ".join(chunks)
+
+
+def keep(text: str, limit: int = UNBROKEN) -> Node:
+    """A `keep` node holding `text`: engines never hyphenate it, nor break its runs up to `limit` characters
+    long (see unbroken). A name's (limit UNBROKEN_NAME) has `text` "name": it is written as its owner writes it."""
+    return Node("keep", "name" if limit == UNBROKEN_NAME else "", (Node("text", unbroken(text, limit)),))
 
 
 def split_text(nodes: Inline, pattern: re.Pattern[str], make: Callable[[re.Match[str]], Node]) -> Inline:
@@ -164,7 +203,7 @@ def keep_together(nodes: Inline, names: list[str]) -> Inline:
         return nodes
     alternatives = "|".join(re.escape(n) for n in sorted(set(names), key=len, reverse=True))
     pattern = re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)")
-    return split_text(nodes, pattern, lambda m: keep(m.group()))
+    return split_text(nodes, pattern, lambda m: keep(m.group(), UNBROKEN_NAME))
 
 
 def addresses(text: str) -> list[tuple[str, bool]]:

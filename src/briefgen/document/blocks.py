@@ -107,7 +107,7 @@ def figure_view(ctx: Context, figure: model.Figure) -> FigureView:
 
 
 def quote_view(ctx: Context, quote: str | model.Cited) -> ExcerptView:
-    return ctx.excerpt(quote)
+    return ctx.excerpt(quote, quoted=False)  # a block quote is set apart, not in quotation marks
 
 
 def timeline_view(ctx: Context, timeline: Timeline) -> TimelineView:

@@ -2,21 +2,25 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from babel.lists import format_list
+
 from briefgen.brief import model
-from briefgen.brief.inline import Inline, Node, keep_together, parse
+from briefgen.brief.inline import UNBROKEN_NAME, Inline, Node, keep, keep_together, parse, unbroken
 from briefgen.brief.text import excerpt_parts
 from briefgen.brief.validate import LoadedBrief
 from briefgen.language.catalog import Catalog, typography_for
 from briefgen.language.facts import format_fact
-from briefgen.language.typography import typeset, typeset_text
+from briefgen.language.typography import SPACES, nested, typeset, typeset_text
 
 
 @dataclass(frozen=True)
 class ExcerptView:
-    """A verbatim excerpt of a source, in the source's language; `source` names it when there are several."""
+    """A verbatim excerpt of a source, in the source's language; `source` names it when there are several (its
+    words held together by no-break spaces, and never hyphenated by the templates)."""
 
     text: Inline
     lang: str
@@ -34,6 +38,27 @@ class NoteView:
 def source_name(source: model.Cites, catalog: Catalog) -> str:
     """How a note names a source: its outlet, else its title, else its kind."""
     return source.outlet or source.title or catalog("kind." + source.kind)
+
+
+_SENTENCE_END = re.compile(r"[.!?…][»”’)\]\u00a0\u202f]*\s+$")
+
+
+def capitalised(nodes: Inline) -> Inline:
+    """The tree with a fact's value that opens a sentence begun with a capital ("Around May 2023: …"): at the
+    start of the text, or after a full stop, a question or an exclamation mark. Text the brief's writer typed, and
+    a name (ai-PULSE), are left as written."""
+    out: list[Node] = []
+    start = True  # whether the next text opens a sentence
+    for node in nodes:
+        if node.kind == "keep" and node.text != "name" and start and node.children[:1]:
+            first = node.children[0].text
+            node = Node("keep", children=(Node("text", first[:1].upper() + first[1:]), *node.children[1:]))
+        if node.kind == "text":
+            start = bool(_SENTENCE_END.search(node.text)) or (start and not node.text.strip())
+        elif node.kind != "break":
+            start = False
+        out.append(node)
+    return tuple(out)
 
 
 @dataclass
@@ -55,28 +80,51 @@ class Context:
     def names(self) -> list[str]:
         """The names of people, organisations, places and events: never broken across lines."""
         kinds = model.Person | model.Organisation | model.Place | model.Event
-        return [f.name for f in self.brief.facts.values() if isinstance(f, kinds)]
+        names = [f.name for f in self.brief.facts.values() if isinstance(f, kinds)]
+        # a name with its acronym, "National Science Foundation (NSF)", is also written without it
+        return names + [n for n in (re.sub(r"\s*\([^)]*\)", "", n).strip() for n in names) if n not in names]
 
-    def fact_text(self, fact_id: str, style: str) -> str:
-        return format_fact(self.brief.facts[fact_id], self.catalog, style, self.brief.facts)
+    def fact_text(self, fact_id: str, style: str) -> str | Node:
+        """A fact's value as a reference shows it; a name, kept whole (UNBROKEN_NAME)."""
+        fact = self.brief.facts[fact_id]
+        names = model.Person | model.Organisation | model.Place | model.Event
+        if isinstance(fact, model.Group):  # its names held whole: "Iliad, CMA CGM and Schmidt Futures"
+            members = [self.brief.facts[m] for m in fact.members]
+            shown = [
+                unbroken(m.name, UNBROKEN_NAME)
+                if isinstance(m, names)
+                else format_fact(m, self.catalog, style, self.brief.facts)
+                for m in members
+            ]
+            return format_list(shown, locale=self.catalog.locale)
+        text = format_fact(fact, self.catalog, style, self.brief.facts)
+        return keep(text, UNBROKEN_NAME) if isinstance(fact, names) and text == fact.name else text
 
     def prose(self, text: model.Localised | str) -> Inline:
         """A text of the brief in this language: its markup parsed, its facts filled in, typeset."""
         raw = text if isinstance(text, str) else text[self.lang]
-        return keep_together(typeset(parse(raw, self.fact_text), self.catalog.typography), self.names)
+        nodes = typeset(parse(raw, self.fact_text), self.catalog.typography)
+        return keep_together(capitalised(nodes), self.names)
 
     def words(self, text: str) -> Inline:
         """Plain words (a catalog's, a name), typeset."""
         return keep_together((Node("text", typeset_text(text, self.catalog.typography)),), self.names)
 
-    def excerpt(self, value: str | model.Cited) -> ExcerptView:
+    def excerpt(self, value: str | model.Cited, quoted: bool = True) -> ExcerptView:
+        """An excerpt in its source's typography, the names it holds kept whole; `quoted`: printed inside the
+        document's quotation marks, so that its own quotes go one level deeper when it uses the same marks."""
         cited = self.brief.cited
         source_id, quote = excerpt_parts(value, cited[0].id)
         source = next(s for s in cited if s.id == source_id)
+        typography = typography_for(source.language, self.catalog.dirs)
+        text = typeset_text(quote, typography)
+        marks = typography.words.quotes
+        if quoted and marks[0].strip(SPACES) == self.catalog.quotes[0].strip(SPACES):
+            text = nested(text, marks)
         return ExcerptView(
-            (Node("text", typeset_text(quote, typography_for(source.language, self.catalog.dirs))),),
+            keep_together((Node("text", text),), self.names),
             source.language,
-            source_name(source, self.catalog) if len(cited) > 1 else "",
+            unbroken(source_name(source, self.catalog), UNBROKEN_NAME) if len(cited) > 1 else "",
         )
 
     def note_of(self, basis: list[str | model.Cited] | str | model.Cited | None) -> NoteView | None:
@@ -94,4 +142,4 @@ class Context:
         return self.counts[kind]
 
 
-__all__ = ["Context", "ExcerptView", "NoteView", "source_name"]
+__all__ = ["Context", "ExcerptView", "NoteView", "capitalised", "source_name"]

@@ -113,12 +113,20 @@ def digit_groups(text: str, words: Words, space: str = "narrow") -> str:
     return re.sub(r"(?<=\d)[ \u2009](?=\d{3}(?!\d))", SPACE_NAMES[space], text)
 
 
-def units(text: str, words: Words, space: str = "no-break") -> str:
-    """A number kept with the unit, currency or scale word after it (the catalog's `units`)."""
+def units(text: str, words: Words, space: str = "no-break", linking: str = "") -> str:
+    """A number kept with the unit, currency or scale word after it (the catalog's `units`), and a scale word
+    with the unit after it, directly or through one of the `linking` words: 105 million euros, 100 millions
+    d’euros (`linking`: "de d’")."""
     if not words.units:
         return text
+    unit = "(?:" + _alternatives(words.units) + r")(?![\w])"
+    text = re.sub(r"(?<=\d)[ \u2009\u202f](?=" + unit + ")", SPACE_NAMES[space], text)
+    links = "|".join(re.escape(w) + ("" if w.endswith(("’", "'")) else " ") for w in linking.split())
+    link = f"(?:{links})?" if links else ""
     return re.sub(
-        r"(?<=\d)[ \u2009\u202f](?=(?:" + _alternatives(words.units) + r")(?![\w]))", SPACE_NAMES[space], text
+        rf"(\d[{SPACES}]{unit}) ({link})(?={unit})",
+        lambda m: m.group(1) + NBSP + m.group(2).replace(" ", NBSP),
+        text,
     )
 
 
@@ -134,7 +142,8 @@ def ranges(text: str, words: Words) -> str:
 
 def day_month(text: str, words: Words, suffix: str = "", first: str = "", between: str = "") -> str:
     """A day kept with its month, either way round: `14 juin`, `June 14`, `14. Juni` (`suffix`: "."), `1er mai`
-    (`first`: how the first of the month may be written), `14 de junio` (`between`: "de")."""
+    (`first`: how the first of the month may be written), `14 de junio` (`between`: "de"); a month with its
+    year (`June 2023`), and `June 14, 2023` whole."""
     months = _alternatives(words.months)
     if not months:
         return text
@@ -146,7 +155,12 @@ def day_month(text: str, words: Words, suffix: str = "", first: str = "", betwee
         )
     else:
         text = re.sub(rf"(?<![\d.,])({day}) (?=(?:{months})(?![\w]))", "\\1" + NBSP, text)
-    return re.sub(rf"(?<![\w])({months}) (?=\d{{1,2}}(?![\d.,]\d|\d))", "\\1" + NBSP, text)
+    text = re.sub(rf"(?<![\w])({months}) (?=\d{{1,2}}(?![\d.,]\d|\d))", "\\1" + NBSP, text)
+    # the month kept with its year (June 2023, 14 juin 2023), and a day written before the year (June 14, 2023)
+    text = re.sub(rf"(?<![\w])({months}) (?=\d{{4}}(?![\d.,]\d|\d))", "\\1" + NBSP, text)
+    return re.sub(
+        rf"(?<![\w])({months}){NBSP}(\d{{1,2}}), (?=\d{{4}}(?![\d.,]\d|\d))", f"\\1{NBSP}\\2,{NBSP}", text
+    )
 
 
 def titles(text: str, words: Words) -> str:
@@ -164,7 +178,7 @@ RULES: dict[str, tuple[Callable[..., str], Mapping[str, object]]] = {
     "single_quotes": (single_quotes, {}),
     "space_before": (space_before, {"marks": ";:!?", "space": "none"}),
     "digit_groups": (digit_groups, {"space": "narrow"}),
-    "units": (units, {"space": "no-break"}),
+    "units": (units, {"space": "no-break", "linking": ""}),
     "percent": (percent, {"space": "narrow"}),
     "ranges": (ranges, {}),
     "day_month": (day_month, {"suffix": "", "first": "", "between": ""}),
@@ -215,6 +229,38 @@ def _quote_marks(text: str, marks: tuple[str, str, str, str]) -> str:
                 close(closers[-1])
             pair = outer if len(closers) % 2 == 0 else inner
             out.append(marks[pair[1]])
+    return "".join(out)
+
+
+def nested(text: str, marks: tuple[str, str, str, str]) -> str:
+    """`text`, typeset, as it reads inside a quotation in `marks`: its own quotes one level deeper, the outer marks
+    made inner and the inner ones outer (“We are ‘proud’”, quoted: ‘We are “proud”’). A closing mark that is also
+    an apostrophe (’) closes a quote only where no letter follows it; unmatched marks stay as they are."""
+    bare = tuple(_mark(m) for m in marks)
+    swap = {bare[0]: (marks[2], bare[1], marks[3]), bare[2]: (marks[0], bare[3], marks[1])}
+    out: list[str] = []
+    open_: list[tuple[str, str]] = []  # each open quote's closing mark and what it becomes, innermost last
+    i = 0
+    while i < len(text):
+        char = text[i]
+        if open_ and char == open_[-1][0] and (char != "’" or not text[i + 1 : i + 2].isalnum()):
+            while (
+                out and out[-1] in SPACES[1:]
+            ):  # the no-break spaces the mark was written with: the new mark's
+                out.pop()
+            out.append(open_.pop()[1])
+            i += 1
+            continue
+        if char in swap:
+            new_open, close, new_close = swap[char]
+            open_.append((close, new_close))
+            out.append(new_open)
+            i += 1
+            while i < len(text) and text[i] in SPACES[1:]:
+                i += 1
+            continue
+        out.append(char)
+        i += 1
     return "".join(out)
 
 
@@ -278,4 +324,4 @@ def typeset(nodes: Inline, rules: Typography) -> Inline:
     return rebuild(nodes)
 
 
-__all__ = ["NONE", "RULES", "SPACE_NAMES", "Typography", "Words", "typeset", "typeset_text"]
+__all__ = ["NONE", "RULES", "SPACE_NAMES", "Typography", "Words", "nested", "typeset", "typeset_text"]

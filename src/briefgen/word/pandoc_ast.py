@@ -12,7 +12,7 @@ import base64
 from collections.abc import Iterable
 from typing import Any
 
-from briefgen.brief.inline import Inline, Node
+from briefgen.brief.inline import Inline, Node, map_text
 from briefgen.document.blocks import BlockView, FigureView, TableView, TimelineView
 from briefgen.document.context import ExcerptView, NoteView
 from briefgen.document.view import Document, EntryView, Field, SectionView
@@ -71,6 +71,10 @@ def _inline(node: Node) -> list[Json]:
             return [_node("LineBreak")]
         case "link":
             return [_node("Link", [_attr(), inlines(node.children), [node.href, ""]])]
+        case "keep" if node.text == "name":
+            # A name's words may part in Word: its table columns have the widths the writer gives them, and a
+            # no-break run wider than its column is cut inside a word (Foundatio|n). Values stay held together.
+            return inlines(map_text(node.children, lambda words: words.replace("\u00a0", " ")))
         case "keep":
             return inlines(node.children)
         case _:

@@ -13,7 +13,8 @@ import pytest
 
 from briefgen.backends import Job, latex, workers
 from briefgen.backends.latex.markup import babel_language, latex_text, latex_url
-from briefgen.brief.inline import plain
+from briefgen.backends.latex.markup import latex as latex_markup
+from briefgen.brief.inline import UNBROKEN_NAME, Node, keep, plain
 from briefgen.brief.validate import load_brief
 from briefgen.document.view import Document, build_document
 from briefgen.errors import BriefgenError, EngineTimeout
@@ -210,9 +211,10 @@ def test_a_template_cannot_run_a_program(lualatex: None, workdir: Path, build_di
 
 def test_escaping_leaves_no_tex_special_character_unescaped() -> None:
     escaped = latex_text("\\ { } $ & # ^ _ ~ % < > | [ ]\n\x07\u00a0\u202f")
-    # U+202F is a macro: the font's narrow no-break space, or a space of its width where the font has none
-    assert escaped.endswith("\u00a0\\BriefNarrowSpace{}")
-    assert re.sub(r"\\[A-Za-z]+\{\}|\\[{}$&#_%]|\{[\[\]]\}", "", escaped) == " " * 15 + "\u00a0"
+    # U+00A0 is a tie (a space, as other engines' read back), U+202F: the font's narrow no-break space,
+    # or a space of its width where the font has none
+    assert escaped.endswith("\\BriefTie{}\\BriefNarrowSpace{}")
+    assert re.sub(r"\\[A-Za-z]+\{\}|\\[{}$&#_%]|\{[\[\]]\}", "", escaped) == " " * 15
     assert latex_url("https://e.org/a b\\c{d}^|e_f%20#g~$&") == (
         r"https://e.org/a\%20b\%5Cc\%7Bd\%7D\%5E\%7Ce\_f\%20\#g\~\string$\&"
     )
@@ -226,6 +228,23 @@ def test_escaping_leaves_no_tex_special_character_unescaped() -> None:
         "nynorsk",
         "",  # no babel language: set as the document's language, with a warning
     ]
+
+
+def test_a_kept_name_is_boxed_word_by_word_and_tied_where_its_spaces_are_no_break() -> None:
+    """Each word in an \\mbox (never hyphenated, nor broken at its own hyphens); the words tied (\\BriefTie, a ~),
+    so that the space between them stretches with the line's others, and a space where the text may break."""
+    tie = r"\BriefTie{}"
+    name = keep("Jean-Pierre Durand-Lefèvre", UNBROKEN_NAME)
+    assert latex_markup((Node("text", "par "), name, Node("text", " ;"))) == (
+        rf"par \mbox{{Jean-Pierre}}{tie}\mbox{{Durand-Lefèvre}} ;"
+    )
+    # a long value: chunks of up to 20 characters tied, a space between them (inline.unbroken)
+    long = keep("Iliad, CMA CGM and Schmidt Futures and the Eric and Wendy Schmidt Foundation", 20)
+    words = latex_markup((long,)).replace(tie, "~")
+    assert words == (
+        r"\mbox{Iliad,} \mbox{CMA}~\mbox{CGM}~\mbox{and}~\mbox{Schmidt} \mbox{Futures}~\mbox{and}~\mbox{the}~"
+        r"\mbox{Eric} \mbox{and}~\mbox{Wendy}~\mbox{Schmidt} \mbox{Foundation}"
+    )
 
 
 # -- errors ----------------------------------------------------------------------------------------------

@@ -44,6 +44,10 @@ _LATEX = {
     "\u2028": " ",
     "\u2029": " ",
     "\u00ad": r"\-",  # a soft hyphen is a hyphenation point, not a glyph
+    # A no-break space is a tie (~): a space that stretches as the others do and reads back from the PDF as a
+    # space (as the other engines' do), where the font's U+00A0 glyph would be fixed and read back as U+00A0;
+    # in PDF strings (metadata, bookmarks), U+00A0 itself.
+    "\u00a0": r"\BriefTie{}",
     # A narrow no-break space: the font's own when it has one, else a space of that width (as the other
     # engines draw a space the font lacks), never a missing character.
     "\u202f": r"\BriefNarrowSpace{}",
@@ -156,7 +160,7 @@ _PACKAGE_OF = {
 def latex_text(text: str) -> str:
     """LaTeX that typesets `text` literally: every special character replaced by its text command.
 
-    Non-breaking spaces (U+00A0, U+202F) stay characters: the font has them, so their width is the font's.
+    A no-break space (U+00A0) is a tie (\\BriefTie); a narrow one (U+202F), the font's (\\BriefNarrowSpace).
     """
     return _LATEX_RE.sub(lambda m: _LATEX[m.group()], text)
 
@@ -189,14 +193,28 @@ def latex(nodes: Inline) -> str:
             out.append(rf"\emph{{{latex(n.children)}}}")
         elif n.kind == "strong":
             out.append(rf"\textbf{{{latex(n.children)}}}")
-        elif n.kind == "keep":  # each word in an \mbox: never hyphenated, still free to break between words
-            words = latex(n.children).split(" ")  # (a long word, with its break opportunities, is left free)
-            out.append(" ".join(w if _LATEX[BREAK] in w else rf"\mbox{{{w}}}" for w in words if w))
+        elif n.kind == "keep":
+            out.append(_kept(n.children))
         elif n.kind == "link":
             out.append(rf"\href{{{latex_url(n.href)}}}{{{latex(n.children)}}}")
         else:
             raise ValueError(f"no LaTeX for inline node {n.kind!r}")
     return "".join(out)
+
+
+# Between the words of a `keep` node: a space, or a tie (a no-break space, see _LATEX).
+_BETWEEN_WORDS = re.compile("( |" + re.escape(_LATEX["\u00a0"]) + ")")
+
+
+def _kept(nodes: Inline) -> str:
+    """A `keep` node's words, each in an \\mbox: never hyphenated, a compound never broken at its hyphens. The
+    spaces between them stay glue, so that they stretch as the line's others do: a space may break, a tie (its
+    no-break spaces) may not. A long word, with its break opportunities (markup.breakable), is left free."""
+    parts = _BETWEEN_WORDS.split(latex(nodes))
+    return "".join(
+        part if not part or _BETWEEN_WORDS.fullmatch(part) or _LATEX[BREAK] in part else rf"\mbox{{{part}}}"
+        for part in parts
+    )
 
 
 def caps(value: Inline | str) -> Inline | str:
