@@ -161,8 +161,8 @@ def test_a_kept_run_is_never_broken_between_its_words_unless_long(
     text: str, limit: int, expected: str
 ) -> None:
     assert unbroken(text, limit) == expected
-    kind = "name" if limit == UNBROKEN_NAME else ""
-    assert keep(text, limit) == Node("keep", kind, (Node("text", expected),))
+    name = limit == UNBROKEN_NAME
+    assert keep(text, name=name) == Node("keep", children=(Node("text", expected),), name=name)
 
 
 def test_a_fact_that_opens_a_sentence_opens_with_a_capital() -> None:
@@ -177,6 +177,6 @@ def test_a_fact_that_opens_a_sentence_opens_with_a_capital() -> None:
 
 def test_a_name_that_opens_a_sentence_is_written_as_its_owner_writes_it() -> None:
     shown = capitalised(
-        parse("{{e}} opens. {{e}} closes.", lambda fact_id, style: keep("ai-PULSE", UNBROKEN_NAME))
+        parse("{{e}} opens. {{e}} closes.", lambda fact_id, style: keep("ai-PULSE", name=True))
     )
     assert plain(shown) == "ai-PULSE opens. ai-PULSE closes."

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 
 from markdown_it import MarkdownIt
@@ -39,14 +39,15 @@ def link_allowed(url: str) -> bool:
 class Node:
     """One inline element: `text`, `em`, `strong`, `link` (with `href`), `code`, `break`, or `keep`.
 
-    `keep` holds a fact's value or a proper name: engines never hyphenate it, and its short runs are held
-    together by no-break spaces (see `unbroken`).
+    `keep` holds a fact's value or a proper name (`name`: written as its owner writes it, never capitalised):
+    engines never hyphenate it, and its short runs are held together by no-break spaces (see `unbroken`).
     """
 
     kind: str
     text: str = ""
     children: tuple[Node, ...] = ()
     href: str = ""
+    name: bool = False
 
 
 Inline = tuple[Node, ...]
@@ -117,7 +118,7 @@ def parse(text: str, resolve: Callable[[str, str], str | Node] | None = None) ->
         return tuple(
             Node("code", hidden_ref.sub(written, n.text))
             if n.kind == "code"
-            else Node(n.kind, n.text, code_as_written(n.children), n.href)
+            else replace(n, children=code_as_written(n.children))
             for n in items
         )
 
@@ -171,10 +172,11 @@ def _chunked(run: str, limit: int) -> str:
     return " ".join(chunks)
 
 
-def keep(text: str, limit: int = UNBROKEN) -> Node:
-    """A `keep` node holding `text`: engines never hyphenate it, nor break its runs up to `limit` characters
-    long (see unbroken). A name's (limit UNBROKEN_NAME) has `text` "name": it is written as its owner writes it."""
-    return Node("keep", "name" if limit == UNBROKEN_NAME else "", (Node("text", unbroken(text, limit)),))
+def keep(text: str, name: bool = False) -> Node:
+    """A `keep` node holding `text`: engines never hyphenate it, nor break its runs up to UNBROKEN characters
+    long (see unbroken), UNBROKEN_NAME for a `name`, which is written as its owner writes it."""
+    limit = UNBROKEN_NAME if name else UNBROKEN
+    return Node("keep", children=(Node("text", unbroken(text, limit)),), name=name)
 
 
 def split_text(nodes: Inline, pattern: re.Pattern[str], make: Callable[[re.Match[str]], Node]) -> Inline:
@@ -193,7 +195,7 @@ def split_text(nodes: Inline, pattern: re.Pattern[str], make: Callable[[re.Match
         elif node.kind in ("code", "keep"):
             out.append(node)
         else:
-            out.append(Node(node.kind, node.text, split_text(node.children, pattern, make), node.href))
+            out.append(replace(node, children=split_text(node.children, pattern, make)))
     return tuple(out)
 
 
@@ -203,7 +205,7 @@ def keep_together(nodes: Inline, names: list[str]) -> Inline:
         return nodes
     alternatives = "|".join(re.escape(n) for n in sorted(set(names), key=len, reverse=True))
     pattern = re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)")
-    return split_text(nodes, pattern, lambda m: keep(m.group(), UNBROKEN_NAME))
+    return split_text(nodes, pattern, lambda m: keep(m.group(), name=True))
 
 
 def addresses(text: str) -> list[tuple[str, bool]]:
@@ -223,9 +225,7 @@ def addresses(text: str) -> list[tuple[str, bool]]:
 def map_text(nodes: Inline, fn: Callable[[str], str]) -> Inline:
     """The same tree with `fn` applied to every text node (never to URLs or code)."""
     return tuple(
-        Node("text", fn(n.text))
-        if n.kind == "text"
-        else Node(n.kind, n.text, map_text(n.children, fn), n.href)
+        Node("text", fn(n.text)) if n.kind == "text" else replace(n, children=map_text(n.children, fn))
         for n in nodes
     )
 

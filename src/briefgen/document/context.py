@@ -50,7 +50,7 @@ def capitalised(nodes: Inline) -> Inline:
     out: list[Node] = []
     start = True  # whether the next text opens a sentence
     for node in nodes:
-        if node.kind == "keep" and node.text != "name" and start and node.children[:1]:
+        if node.kind == "keep" and not node.name and start and node.children[:1]:
             first = node.children[0].text
             node = Node("keep", children=(Node("text", first[:1].upper() + first[1:]), *node.children[1:]))
         if node.kind == "text":
@@ -98,7 +98,7 @@ class Context:
             ]
             return format_list(shown, locale=self.catalog.locale)
         text = format_fact(fact, self.catalog, style, self.brief.facts)
-        return keep(text, UNBROKEN_NAME) if isinstance(fact, names) and text == fact.name else text
+        return keep(text, name=True) if isinstance(fact, names) and text == fact.name else text
 
     def prose(self, text: model.Localised | str) -> Inline:
         """A text of the brief in this language: its markup parsed, its facts filled in, typeset."""

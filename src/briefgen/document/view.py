@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from babel import Locale
 
 from briefgen.brief import model
-from briefgen.brief.inline import UNBROKEN_NAME, Inline, Node, keep, plain
+from briefgen.brief.inline import Inline, Node, keep, plain
 from briefgen.brief.validate import LoadedBrief
 from briefgen.document.blocks import BlockView, FigureView, block_view
 from briefgen.document.context import Context, NoteView, source_name
@@ -209,7 +209,7 @@ def who_view(ctx: Context) -> tuple[EntryView, ...]:
     """Every person and organisation, with its label and role (the annex's first part)."""
     return tuple(
         EntryView(
-            (keep(fact.name, UNBROKEN_NAME),),
+            (keep(fact.name, name=True),),
             _described(ctx, fact.label, fact.role),
             ctx.prose(fact.note) if fact.note else None,
             ctx.note_of(fact.basis),

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import partial
 
 from briefgen.brief.inline import ADDRESS, Inline, Node
@@ -318,7 +318,7 @@ def typeset(nodes: Inline, rules: Typography) -> Inline:
             elif node.kind == "code":
                 out.append(node)
             else:
-                out.append(Node(node.kind, node.text, rebuild(node.children), node.href))
+                out.append(replace(node, children=rebuild(node.children)))
         return tuple(out)
 
     return rebuild(nodes)

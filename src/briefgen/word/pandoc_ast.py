@@ -71,7 +71,7 @@ def _inline(node: Node) -> list[Json]:
             return [_node("LineBreak")]
         case "link":
             return [_node("Link", [_attr(), inlines(node.children), [node.href, ""]])]
-        case "keep" if node.text == "name":
+        case "keep" if node.name:
             # A name's words may part in Word: its table columns have the widths the writer gives them, and a
             # no-break run wider than its column is cut inside a word (Foundatio|n). Values stay held together.
             return inlines(map_text(node.children, lambda words: words.replace("\u00a0", " ")))

@@ -14,7 +14,7 @@ import pytest
 from briefgen.backends import Job, latex, workers
 from briefgen.backends.latex.markup import babel_language, latex_text, latex_url
 from briefgen.backends.latex.markup import latex as latex_markup
-from briefgen.brief.inline import UNBROKEN_NAME, Node, keep, plain
+from briefgen.brief.inline import Node, keep, plain
 from briefgen.brief.validate import load_brief
 from briefgen.document.view import Document, build_document
 from briefgen.errors import BriefgenError, EngineTimeout
@@ -234,12 +234,12 @@ def test_a_kept_name_is_boxed_word_by_word_and_tied_where_its_spaces_are_no_brea
     """Each word in an \\mbox (never hyphenated, nor broken at its own hyphens); the words tied (\\BriefTie, a ~),
     so that the space between them stretches with the line's others, and a space where the text may break."""
     tie = r"\BriefTie{}"
-    name = keep("Jean-Pierre Durand-Lefèvre", UNBROKEN_NAME)
+    name = keep("Jean-Pierre Durand-Lefèvre", name=True)
     assert latex_markup((Node("text", "par "), name, Node("text", " ;"))) == (
         rf"par \mbox{{Jean-Pierre}}{tie}\mbox{{Durand-Lefèvre}} ;"
     )
     # a long value: chunks of up to 20 characters tied, a space between them (inline.unbroken)
-    long = keep("Iliad, CMA CGM and Schmidt Futures and the Eric and Wendy Schmidt Foundation", 20)
+    long = keep("Iliad, CMA CGM and Schmidt Futures and the Eric and Wendy Schmidt Foundation")
     words = latex_markup((long,)).replace(tie, "~")
     assert words == (
         r"\mbox{Iliad,} \mbox{CMA}~\mbox{CGM}~\mbox{and}~\mbox{Schmidt} \mbox{Futures}~\mbox{and}~\mbox{the}~"
