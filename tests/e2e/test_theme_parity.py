@@ -161,3 +161,41 @@ def test_french_builds_with_a_font_that_lacks_the_narrow_no_break_space(built, e
     pdf = built(KYUTAI, engine, str(ACME), "fr")
     flat = " ".join(pdfcheck.text(pdf).replace("\u00a0", " ").replace("\u202f", " ").split())
     assert "Chiffres clés".upper() in flat.upper() and "100 millions d’euros" in flat
+
+
+def _rule_tops(pdf: Path, colour: str) -> list[float]:
+    """The tops (points from the page's top) of page 1's horizontal rules in `colour` wider than half the page, as
+    pdfplumber reads them: a filled rectangle or a stroked line, whichever the engine draws."""
+    import pdfplumber
+
+    want = tuple(int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5))
+
+    def painted(shape: dict) -> bool:
+        return any(
+            isinstance(c, tuple)
+            and len(c) == 3
+            and all(abs(a - b) < 0.01 for a, b in zip(c, want, strict=True))
+            for c in (shape.get("non_stroking_color"), shape.get("stroking_color"))
+        )
+
+    with pdfplumber.open(str(pdf)) as document:
+        page = document.pages[0]
+        shapes = [*page.rects, *page.lines]
+        return sorted(s["top"] for s in shapes if s["width"] > page.width / 2 and painted(s))
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_the_logo_sits_above_the_title_rule(built, engine: str) -> None:
+    """Logo, a gap of the theme's title-rule-gap, then the title rule, in every engine (WeasyPrint drew the rule
+    above the logo)."""
+    pdf = built(KYUTAI, engine, str(ACME))
+    manifest = load_theme(str(ACME)).manifest
+    import pdfplumber
+
+    with pdfplumber.open(str(pdf)) as document:
+        (logo,) = document.pages[0].images
+    rules = _rule_tops(pdf, manifest.colours["primary"])
+    assert rules, "the title rule on page 1"
+    assert rules[0] > logo["bottom"], (engine, rules[0], logo["top"], logo["bottom"])
+    gap = rules[0] - logo["bottom"]
+    assert abs(gap - float(points(manifest.space["title-rule-gap"]))) < 1.5, (engine, gap)
