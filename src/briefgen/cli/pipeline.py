@@ -21,6 +21,7 @@ from briefgen.cli.common import (
     settled,
     setup_logging,
     targets,
+    verbosity,
 )
 from briefgen.cli.options import EVERY, SettingsCommand, Use
 from briefgen.errors import EXIT_INPUT, BriefgenError
@@ -28,16 +29,9 @@ from briefgen.errors import EXIT_INPUT, BriefgenError
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-def _verbosity(verbose_help: str, quiet_help: str = "Print only errors.") -> Callable[[F], F]:
-    """--config, -q, -v and --debug."""
-
-    def add(func: F) -> F:
-        func = debug_option(func)
-        func = click.option("-v", "--verbose", count=True, help=verbose_help)(func)
-        func = click.option("-q", "--quiet", count=True, help=quiet_help)(func)
-        return config_option(func)
-
-    return add
+def _options(func: F) -> F:
+    """--config and --debug (-q and -v come before --debug, as on every command: common.with_verbosity)."""
+    return config_option(debug_option(func))
 
 
 def _written_line(written: Any) -> str:
@@ -58,19 +52,11 @@ def _summary(count: int, fmt: str, out: Path, seconds: float, warnings: int, kep
     return line + (f", {plural(warnings, 'warning')}" if warnings else "")
 
 
-_BUILD_VERBOSE = (
-    "Print each stage (load, validate, localise, render, engine, write) with its time; -vv adds debug detail "
-    "(the template files, the engine's command)."
-)
-
-
 @click.command(cls=SettingsCommand, settings=EVERY)
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-@_verbosity(_BUILD_VERBOSE)
+@_options
 @reports_errors
-def build(
-    paths: tuple[Path, ...], config: Path | None, quiet: int, verbose: int, debug: bool, **flags: Any
-) -> None:
+def build(paths: tuple[Path, ...], config: Path | None, debug: bool, **flags: Any) -> None:
     """Build PDF briefings from briefs (files or folders; default: briefs/, or the project file's `briefs`).
 
     Every output is made before the first is written: when one build fails, nothing is written. Options not
@@ -83,12 +69,13 @@ def build(
     from briefgen.build import resolve
 
     started = time.perf_counter()
-    handler = setup_logging(-1 if quiet else verbose)
+    handler = setup_logging(verbosity())
+    quiet = verbosity() < 0
     # flags: every setting that has an option, by its name in the settings model
     project, values = settled(config, flags)
     settings = as_settings(values)
     written = kept = 0
-    for each in run_build(targets(paths, project), resolve(settings), progress=progress.live(quiet > 0)):
+    for each in run_build(targets(paths, project), resolve(settings), progress=progress.live(quiet)):
         kept += each.up_to_date
         written += not each.up_to_date
         if not quiet:
@@ -101,11 +88,9 @@ def build(
 
 @click.command(cls=SettingsCommand, settings=EVERY)
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-@_verbosity(_BUILD_VERBOSE)
+@_options
 @reports_errors
-def watch(
-    paths: tuple[Path, ...], config: Path | None, quiet: int, verbose: int, debug: bool, **flags: Any
-) -> None:
+def watch(paths: tuple[Path, ...], config: Path | None, debug: bool, **flags: Any) -> None:
     """Build, then rebuild as files change: a brief, its sources and figures (that brief), a catalog (the
     briefs in its language), a theme's manifest, templates, fonts or logo (every brief).
 
@@ -116,10 +101,11 @@ def watch(
     from briefgen.errors import display_path
     from briefgen.watch import Watch
 
-    setup_logging(-1 if quiet else verbose)
+    setup_logging(verbosity())
+    quiet = verbosity() < 0
     # flags: every setting that has an option, by its name in the settings model
     project, values = settled(config, flags)
-    watcher = Watch(targets(paths, project), as_settings(values), progress.live(quiet > 0))
+    watcher = Watch(targets(paths, project), as_settings(values), progress.live(quiet))
 
     def built(written: list[Any]) -> None:
         if not quiet:
@@ -214,14 +200,12 @@ def serve(
 )
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--strict", is_flag=True, help="Treat warnings as errors (exit 2).")
-@_verbosity("Print each stage (load, validate) with its time.", "Print only errors: no warning, no summary.")
+@_options
 @reports_errors
 def check(
     paths: tuple[Path, ...],
     strict: bool,
     config: Path | None,
-    quiet: int,
-    verbose: int,
     debug: bool,
     **flags: Any,
 ) -> None:
@@ -235,7 +219,8 @@ def check(
     from briefgen.language.parity import compare
     from briefgen.theme_check import check_all
 
-    setup_logging(-1 if quiet else verbose)
+    setup_logging(verbosity())
+    quiet = verbosity() < 0
     # flags: the theme and templates; the engine, the project file's or the default
     project, values = settled(config, flags, also=("engine",))
     paths_ = targets(paths, project)
