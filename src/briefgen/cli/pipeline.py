@@ -97,6 +97,8 @@ def watch(paths: tuple[Path, ...], config: Path | None, debug: bool, **flags: An
     Takes the options of `build`. Prints a line per file written and the problems of a bad edit, and goes on
     watching; Ctrl-C stops it.
     """
+    import time
+
     from briefgen import progress
     from briefgen.errors import display_path
     from briefgen.watch import Watch
@@ -107,17 +109,29 @@ def watch(paths: tuple[Path, ...], config: Path | None, debug: bool, **flags: An
     project, values = settled(config, flags)
     watcher = Watch(targets(paths, project), as_settings(values), progress.live(quiet))
 
+    rounds = {"first": True}  # the first build is "built", the next ones "rebuilt"
+
+    def stamp(what: str, ok: bool = True) -> None:
+        """`[21:14:03] rebuilt kyutai-launch (2 files)`: a line when each build ends, saying what it did."""
+        if not quiet:
+            done = ("" if ok else "not ") + ("built" if rounds["first"] else "rebuilt")
+            click.echo(f"[{time.strftime('%H:%M:%S')}] {done} {what}", err=True)
+
     def built(written: list[Any]) -> None:
         if not quiet:
             for each in written:
                 click.echo(_written_line(each))
+        ids = sorted({each.task.loaded.brief.id for each in written})
+        stamp(f"{', '.join(ids)} ({plural(len(written), 'file')})")
 
     def failed(error: BriefgenError) -> None:
         if debug:
             traceback.print_exception(error)
         click.echo(error.format(), err=True)
+        stamp(f"({plural(len(error.problems), 'problem')})", ok=False)
 
     def ready(roots: list[Path]) -> None:
+        rounds["first"] = False
         if not quiet:
             folders = ", ".join(display_path(root) or "." for root in roots)
             click.echo(f"watching {plural(len(watcher.briefs), 'brief')} ({folders}); Ctrl-C stops", err=True)
