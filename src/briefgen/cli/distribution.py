@@ -199,7 +199,7 @@ def mail(
     from briefgen.errors import InputError, display_path
     from briefgen.output import write_all
 
-    setup_logging(0)
+    setup_logging(verbosity())
     project, values = settled(config, {"out": out}, also=("mail",))
     options: MailOptions = values["mail"] or MailOptions()
     where = display_path(project.file) if project.file is not None else "briefgen.toml"
@@ -224,7 +224,7 @@ def mail(
     write_all([(folder / c.name, c.as_bytes()) for group in groups for c in group])
     deliveries = smtp.assign(groups, listed) if listed is not None else []
     shown = display_path(folder).rstrip("/")
-    for group in groups:
+    for group in groups if not quiet() else ():
         for composed in group:
             click.echo(f"{shown}/{composed.name}  {composed.subject}")
             for d in (d for d in deliveries if d.composed is composed):
@@ -232,6 +232,8 @@ def mail(
                 click.echo(f"  {d.reader.shown}{note}")
     count = sum(len(group) for group in groups)
     if not send:
+        if quiet():
+            return
         who = f" for {plural(len(listed.recipients), 'reader')}" if listed is not None else ""
         click.echo(
             f"{plural(count, 'message')} written in {shown}/{who}; a dry run: nothing sent (--send sends them)",
@@ -244,7 +246,7 @@ def mail(
         what = f"{d.composed.brief_id}.{d.composed.lang} to {d.reader.shown}"
         if outcome.status == "failed":
             click.echo(f"failed        {what}: {outcome.reason}")
-        else:
+        elif not quiet():
             click.echo(f"{outcome.status:<13} {what}  {outcome.message_id}")
 
     with locked(values["out"]):
@@ -252,7 +254,8 @@ def mail(
     tally = {
         status: sum(o.status == status for o in outcomes) for status in ("sent", "already sent", "failed")
     }
-    click.echo(", ".join(f"{n} {status}" for status, n in tally.items()), err=True)
+    if not quiet():
+        click.echo(", ".join(f"{n} {status}" for status, n in tally.items()), err=True)
     if tally["failed"]:
         sys.exit(1)
 

@@ -154,17 +154,10 @@ def watch(paths: tuple[Path, ...], config: Path | None, debug: bool, **flags: An
     show_default=True,
     help="The address to serve on; any but a loopback one lets other machines read the briefs.",
 )
-@_verbosity(_BUILD_VERBOSE)
+@_options
 @reports_errors
 def serve(
-    paths: tuple[Path, ...],
-    port: int,
-    host: str,
-    config: Path | None,
-    quiet: int,
-    verbose: int,
-    debug: bool,
-    **flags: Any,
+    paths: tuple[Path, ...], port: int, host: str, config: Path | None, debug: bool, **flags: Any
 ) -> None:
     """Preview briefs in a browser: each brief's HTML page and PDF side by side per language, rebuilt as
     `watch` rebuilds them and reloaded in the page; a bad edit's problems are shown on the page above the last
@@ -175,7 +168,8 @@ def serve(
     """
     from briefgen import serve as serving
 
-    setup_logging(-1 if quiet else verbose)
+    setup_logging(verbosity())
+    quiet = verbosity() < 0
     serving.require()
     # flags: the settings a preview takes, by their names in the settings model
     project, values = settled(config, flags)
