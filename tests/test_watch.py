@@ -3,6 +3,7 @@ edit is reported at its place while the watch goes on, a fix rebuilds, SIGTERM e
 
 from __future__ import annotations
 
+import _thread
 import os
 import re
 import shutil
@@ -83,6 +84,36 @@ def test_a_bad_edit_is_reported_and_the_next_good_one_built(briefs: Path) -> Non
     watch.build(rebuild, lambda written: built.extend(w.path for w in written), _raise)
     assert sorted(p.name for p in built) == ["minimal-brief.en.typ", "minimal-brief.fr.typ"]
     assert "Another headline" in (briefs.parent / "out" / "minimal-brief.en.typ").read_text(encoding="utf-8")
+
+
+def test_an_edit_saved_during_the_first_build_is_built_after_it(briefs: Path) -> None:
+    """The file is saved while the first build runs (from its `built` callback, before `run` returns to the
+    watcher); the watch, running since before that build, builds it again with the edit. A watch started only
+    after the first build missed it and sat there (a timer stops it, as Ctrl-C would)."""
+    minimal = briefs / "minimal.yaml"
+    watch = Watch([minimal], Settings(engine="typst", out=briefs.parent / "out", format="typ"))
+    typ = briefs.parent / "out" / "minimal-brief.en.typ"
+    builds: list[str] = []
+
+    def built(written: list[object]) -> None:
+        builds.append(typ.read_text(encoding="utf-8"))
+        if len(builds) == 1:
+            text = minimal.read_text(encoding="utf-8")
+            minimal.write_text(
+                text.replace("A test headline", "A headline saved meanwhile"), encoding="utf-8"
+            )
+        else:
+            raise KeyboardInterrupt  # the second build happened: stop watching
+
+    timer = threading.Timer(30, _thread.interrupt_main)  # only if no second build comes
+    timer.start()
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            watch.run(built, _raise)
+    finally:
+        timer.cancel()
+    assert len(builds) == 2, "no build after the edit saved during the first one"
+    assert "A test headline" in builds[0] and "A headline saved meanwhile" in builds[1]
 
 
 # -- a real watch ------------------------------------------------------------------------------------------
@@ -187,6 +218,16 @@ def test_watch_rebuilds_after_an_edit_reports_a_bad_one_and_goes_on(briefs: Path
     assert child.err[-1] == "briefgen: stopped by SIGTERM"
     written = [line for line in child.out if line.startswith("out/kyutai-launch.en.pdf  6 pages")]
     assert len(written) >= 3, child.out  # the first build, the edit, the fix
+    stamps = [re.sub(r"^\[\d\d:\d\d:\d\d\] ", "", line) for line in child.err if re.match(r"\[\d\d:", line)]
+    assert len(stamps) >= 5, (
+        child.err
+    )  # a line when each build ends: two briefs, the edit, the bad one, the fix
+    assert sorted(stamps[:2]) == ["built kyutai-launch (2 files)", "built minimal-brief (2 files)"]
+    assert "rebuilt kyutai-launch (2 files)" in stamps[2:]
+    assert "not rebuilt (1 problem)" in stamps[2:]
+    assert child.err.index(next(e for e in child.err if e.startswith("watching"))) == 2, (
+        "after the first build"
+    )
 
 
 def test_a_watch_leaves_an_up_to_date_pdf_and_builds_a_changed_one(tmp_path: Path) -> None:

@@ -122,7 +122,9 @@ def checks() -> list[Check]:
     return [engine(backend) for backend in BACKENDS.values()] + [check() for check in CHECKS]
 
 
-def report() -> tuple[list[str], bool]:
-    """The lines of the report, and whether everything the engines need is there."""
+def report(missing_only: bool = False) -> tuple[list[str], bool]:
+    """The lines of the report (`missing_only`: those of what is missing), and whether everything the engines
+    need is there."""
     results = checks()
-    return [str(c) for c in results], all(c.ok for c in results if c.required)
+    lines = [str(c) for c in results if not (missing_only and c.ok)]
+    return lines, all(c.ok for c in results if c.required)

@@ -187,14 +187,15 @@ class Watch:
         brief.langs = langs
 
     def run(self, built: Built, failed: Failed, ready: Callable[[list[Path]], None] | None = None) -> None:
-        """Build everything, then rebuild on each change until a signal (KeyboardInterrupt, Interrupted).
-        `ready` is called once the watch has begun: a change from then on is seen."""
+        """Watch, build everything, then rebuild on each change until a signal (KeyboardInterrupt, Interrupted).
+        The watcher runs before the first build, so that a file saved while it runs is rebuilt after it; `ready`
+        is called once the first build is done."""
         import watchfiles
 
         if not self.briefs:
             plan(self.paths, self.setup())  # says why there is nothing to watch (InputError)
-        self.build(Rebuild(tuple(self.briefs)), built, failed)
         roots = self.roots()
+        first = True
         with _noting_signals() as noted:
             try:
                 for changes in watchfiles.watch(
@@ -205,9 +206,12 @@ class Watch:
                     yield_on_timeout=True,  # an empty set: the watcher is running
                     raise_interrupt=True,
                 ):
-                    if ready is not None:
-                        ready(roots)
-                        ready = None
+                    if first:  # the watcher runs (its first wake): changes from now on are gathered
+                        first = False
+                        self.build(Rebuild(tuple(self.briefs)), built, failed)  # what changed so far included
+                        if ready is not None:
+                            ready(roots)
+                        continue
                     if not changes:
                         continue
                     changed = {Path(path).resolve() for _change, path in changes}

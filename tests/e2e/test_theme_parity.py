@@ -161,3 +161,75 @@ def test_french_builds_with_a_font_that_lacks_the_narrow_no_break_space(built, e
     pdf = built(KYUTAI, engine, str(ACME), "fr")
     flat = " ".join(pdfcheck.text(pdf).replace("\u00a0", " ").replace("\u202f", " ").split())
     assert "Chiffres clés".upper() in flat.upper() and "100 millions d’euros" in flat
+
+
+def _rule_tops(pdf: Path, colour: str) -> list[float]:
+    """The tops (points from the page's top) of page 1's horizontal rules in `colour` wider than half the page, as
+    pdfplumber reads them: a filled rectangle or a stroked line, whichever the engine draws."""
+    import pdfplumber
+
+    want = tuple(int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5))
+
+    def painted(shape: dict) -> bool:
+        return any(
+            isinstance(c, tuple)
+            and len(c) == 3
+            and all(abs(a - b) < 0.01 for a, b in zip(c, want, strict=True))
+            for c in (shape.get("non_stroking_color"), shape.get("stroking_color"))
+        )
+
+    with pdfplumber.open(str(pdf)) as document:
+        page = document.pages[0]
+        shapes = [*page.rects, *page.lines]
+        return sorted(s["top"] for s in shapes if s["width"] > page.width / 2 and painted(s))
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_the_logo_sits_above_the_title_rule(built, engine: str) -> None:
+    """Logo, a gap of the theme's title-rule-gap, then the title rule, in every engine (WeasyPrint drew the rule
+    above the logo)."""
+    pdf = built(KYUTAI, engine, str(ACME))
+    manifest = load_theme(str(ACME)).manifest
+    import pdfplumber
+
+    with pdfplumber.open(str(pdf)) as document:
+        (logo,) = document.pages[0].images
+    rules = _rule_tops(pdf, manifest.colours["primary"])
+    assert rules, "the title rule on page 1"
+    assert rules[0] > logo["bottom"], (engine, rules[0], logo["top"], logo["bottom"])
+    gap = rules[0] - logo["bottom"]
+    assert abs(gap - float(points(manifest.space["title-rule-gap"]))) < 1.5, (engine, gap)
+
+
+RIGHT_FOOTER = "Prepared by the research office for the board of directors — {title} — {page_x_of_y}"
+
+
+@pytest.fixture(scope="module")
+def right_only(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A theme whose footer has an empty left side and a long right side."""
+    folder = tmp_path_factory.mktemp("right-only")
+    (folder / "theme.yaml").write_text(
+        f'name: right-only\nextends: briefing\npage:\n  footer: {{left: "", right: "{RIGHT_FOOTER}"}}\n',
+        encoding="utf-8",
+    )
+    return folder
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_an_empty_left_footer_leaves_the_line_to_the_right_footer(
+    built, engine: str, right_only: Path
+) -> None:
+    """The right footer on one line, whole, ending at the right margin (Typst kept 70 % of the line for the empty
+    left side and wrapped it in the 30 % left; WeasyPrint wrapped it beside the banner's box)."""
+    import pdfplumber
+
+    pdf = built(FIXTURES / "minimal.yaml", engine, right_only)
+    margin = float(points(load_theme(str(right_only)).manifest.page.margin.right))
+    with pdfplumber.open(str(pdf)) as document:
+        page = document.pages[0]
+        words = page.extract_words()
+    expected = RIGHT_FOOTER.format(title="A test headline", page_x_of_y="Page 1 of 1").replace(" ", "")
+    first = next(w for w in words if w["text"].startswith("Prepared"))
+    line = [w for w in words if abs(w["top"] - first["top"]) < 1]  # pdfplumber joins LaTeX's narrow spaces
+    assert "".join(w["text"] for w in line) == expected, f"wrapped or cut in {engine}: {line}"
+    assert abs(line[-1]["x1"] - (float(page.width) - margin)) < 1.5, (engine, line[-1]["x1"])

@@ -170,3 +170,64 @@ def test_every_option_has_help(command: str) -> None:
     cmd = main.commands[command]
     options = [p for p in cmd.params if isinstance(p, click.Option)]
     assert options and all(o.help for o in options), [o.name for o in options if not o.help]
+
+
+# -- -q and -v on every command ---------------------------------------------------------------------------
+
+
+def every_command(group: click.Group = main, prefix: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
+    out = []
+    for name, command in group.commands.items():
+        out.append((*prefix, name))
+        if isinstance(command, click.Group):
+            out += every_command(command, (*prefix, name))
+    return out
+
+
+@pytest.mark.parametrize("command", every_command(), ids=" ".join)
+def test_every_command_takes_quiet_and_verbose(command: tuple[str, ...]) -> None:
+    code, stdout, stderr = run_cli(*command, "--help")
+    assert code == 0, stderr
+    assert re.search(r"^  -q, --quiet ", stdout, re.MULTILINE), stdout
+    assert re.search(r"^  -v, --verbose ", stdout, re.MULTILINE), stdout
+
+
+def test_quiet_silences_new_bundle_publish_inspect_and_doctor(brief: Path) -> None:
+    """Each prints its lines without -q (so there is something to silence) and nothing with it, its work done;
+    -q given before the command (`briefgen -q new`) counts too."""
+    loud = run_cli("new", "first-brief", "--lang", "en")
+    assert loud[0] == 0 and "next: edit" in loud[1], loud
+    assert run_cli("new", "second-brief", "--lang", "en", "-q") == (0, "", "")
+    assert run_cli("-q", "new", "third-brief", "--lang", "en") == (0, "", "")
+    assert (brief.parent / "briefs" / "second-brief" / "brief.yaml").is_file()
+    assert (brief.parent / "briefs" / "third-brief" / "brief.yaml").is_file()
+
+    assert run_cli("build", brief.name, "--engine", "typst", "-q") == (0, "", "")
+    loud = run_cli("bundle", brief.name)
+    assert loud[0] == 0 and "minimal-brief.zip" in loud[1], loud
+    (brief.parent / "out" / "bundles" / "minimal-brief.zip").unlink()
+    assert run_cli("bundle", brief.name, "-q") == (0, "", "")
+    assert (brief.parent / "out" / "bundles" / "minimal-brief.zip").is_file()
+
+    loud = run_cli("publish", "site", brief.name)
+    assert loud[0] == 0 and "index.html" in loud[1] and "published in site/" in loud[2], loud
+    assert run_cli("publish", "site2", brief.name, "-q") == (0, "", "")
+    assert (brief.parent / "site2" / "index.html").is_file()
+
+    pdf = brief.parent / "out" / "minimal-brief.en.pdf"
+    loud = run_cli("inspect", pdf)
+    assert loud[0] == 0 and "minimal-brief" in loud[1], loud
+    assert run_cli("inspect", pdf, "-q") == (0, "", "")
+
+    loud = run_cli("doctor")
+    assert loud[1].startswith("ok "), loud
+    code, stdout, stderr = run_cli("doctor", "-q")
+    assert code == loud[0] and stderr == ""
+    assert stdout.splitlines() == [line for line in loud[1].splitlines() if not line.startswith("ok ")]
+
+
+def test_verbose_is_accepted_by_every_command_that_runs(brief: Path) -> None:
+    assert run_cli("new", "first-brief", "--lang", "en", "-v")[0] == 0
+    assert run_cli("-v", "check", brief.name)[0] == 0
+    assert run_cli("themes", "list", "-v")[0] == 0
+    assert run_cli("schema", "-v")[0] == 0

@@ -1,5 +1,5 @@
-"""Check the image file of a figure before any engine reads it: its format, its size, and (for SVG) that it
-refers to nothing outside itself."""
+"""Check the image file of a figure or a theme's logo before any engine reads it: its format, its size, and (for
+SVG) that it refers to nothing outside itself."""
 
 from __future__ import annotations
 
@@ -17,11 +17,49 @@ _XLINK = "{http://www.w3.org/1999/xlink}href"
 _STYLE_URL = re.compile(r"url\(\s*['\"]?\s*(?!#)|@import", re.IGNORECASE)
 
 
+_OTHER_SIGNATURES = {"GIF": (b"GIF8",), "WebP": (b"RIFF",), "PDF": (b"%PDF",), "TIFF": (b"II*\0", b"MM\0*")}
+_NAMES = {"png": "PNG", "jpeg": "JPEG", "svg": "SVG"}
+_SUFFIXES = {"png": ".png", "jpeg": ".jpg", "svg": ".svg"}
+
+
+def sniff(data: bytes) -> str:
+    """The format the bytes say: png, jpeg or svg, or the name of another format (GIF, PDF …), or "" when none."""
+    for fmt, signature in _SIGNATURES.items():
+        if data.startswith(signature):
+            return fmt
+    for name, signatures in _OTHER_SIGNATURES.items():
+        if data.startswith(signatures) and (name != "WebP" or data[8:12] == b"WEBP"):
+            return name
+    return "svg" if re.search(rb"<svg[\s>]", data[:4096]) else ""
+
+
+def check_logo(path: Path) -> None:
+    """Raise Unreadable unless `path` is an image a page may show, of the format its bytes say, which its name's
+    suffix names too (Typst and LaTeX go by the suffix): the same limits as a brief's figures."""
+    data = read_bytes(path, limits.MAX_FIGURE_BYTES)
+    fmt, named = (
+        sniff(data),
+        {".jpeg": "jpeg", ".jpg": "jpeg"}.get(path.suffix.lower(), path.suffix.lower()[1:]),
+    )
+    if fmt not in _NAMES:
+        said = f"a {fmt} file" if fmt else "no image format briefgen knows"
+        raise Unreadable(f"not a PNG, JPEG or SVG image (its first bytes say {said})")
+    if fmt != named:
+        raise Unreadable(
+            f"a {_NAMES[fmt]} file named as {_NAMES.get(named, named)} (its first bytes say so); "
+            f"rename it {path.stem}{_SUFFIXES[fmt]}"
+        )
+    _check(data, fmt, "logo")
+
+
 def check_image(path: Path, fmt: str) -> None:
     """Raise Unreadable unless `path` is an image of format `fmt` (png, jpeg, svg) that a brief may show."""
-    data = read_bytes(path, limits.MAX_FIGURE_BYTES)
+    _check(read_bytes(path, limits.MAX_FIGURE_BYTES), fmt)
+
+
+def _check(data: bytes, fmt: str, what: str = "figure") -> None:
     if fmt == "svg":
-        _check_svg(data)
+        _check_svg(data, what)
         return
     if not data.startswith(_SIGNATURES[fmt]):
         raise Unreadable(f"not a {fmt.upper()} file (its first bytes say otherwise)")
@@ -82,7 +120,7 @@ def _jpeg_size(data: bytes) -> tuple[int, int] | None:
     return None
 
 
-def _check_svg(data: bytes) -> None:
+def _check_svg(data: bytes, what: str) -> None:
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -94,26 +132,46 @@ def _check_svg(data: bytes) -> None:
     except ET.ParseError as exc:
         line, column = exc.position
         raise Unreadable(f"not valid SVG ({exc.msg})", line, column + 1) from None
+    at = _positions(text)
     if root.tag not in ("svg", "{http://www.w3.org/2000/svg}svg"):
         raise Unreadable("the file's root element is not <svg>")
     if not root.get("viewBox") and not (root.get("width") and root.get("height")):
         raise Unreadable("the SVG needs a viewBox, or a width and a height, to be sized")
-    for element in root.iter():
+    for index, element in enumerate(root.iter()):
+        where = at[index] if index < len(at) else (0, 0)
         tag = element.tag.rsplit("}", 1)[-1]
         if tag in ("script", "foreignObject"):
-            raise Unreadable(f"an SVG with <{tag}> is refused (a figure is a picture, nothing more)")
+            raise Unreadable(f"an SVG with <{tag}> is refused (a {what} is a picture, nothing more)", *where)
         for name in ("href", _XLINK, "src"):
             target = (element.get(name) or "").strip()
             if target and not target.startswith(("#", "data:image/")):
                 raise Unreadable(
-                    f"the SVG refers to '{target[:80]}': a figure holds everything it shows "
-                    "(embed the image, or refer to an element of the same file with #id)"
+                    f"the SVG refers to '{target[:80]}': a {what} holds everything it shows "
+                    "(embed the image, or refer to an element of the same file with #id)",
+                    *where,
                 )
         styles = [*element.attrib.values(), *([element.text or ""] if tag == "style" else [])]
         if any(_STYLE_URL.search(style) for style in styles):
             raise Unreadable(
-                "the SVG's style refers to another file (url(…) or @import): a figure holds everything it shows"
+                f"the SVG's style refers to another file (url(…) or @import): a {what} holds everything it shows",
+                *where,
             )
 
 
-__all__ = ["MAX_PIXELS", "check_image"]
+def _positions(text: str) -> list[tuple[int, int]]:
+    """The line and column (1-based) of each element's start tag, in document order (as ElementTree iterates)."""
+    from xml.parsers import expat
+
+    parser = expat.ParserCreate()
+    out: list[tuple[int, int]] = []
+    parser.StartElementHandler = lambda _name, _attrs: out.append(
+        (parser.CurrentLineNumber, parser.CurrentColumnNumber + 1)
+    )
+    try:
+        parser.Parse(text, True)
+    except expat.ExpatError:
+        return []
+    return out
+
+
+__all__ = ["MAX_PIXELS", "check_image", "check_logo", "sniff"]

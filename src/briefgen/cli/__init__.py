@@ -12,6 +12,7 @@ import click
 
 from briefgen import __version__
 from briefgen.cli import distribution, pipeline, project
+from briefgen.cli.common import with_verbosity
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -37,6 +38,7 @@ for command in (
     pipeline.watch,
 ):
     main.add_command(command)
+with_verbosity(main)  # -q and -v on `briefgen` and on every command
 
 
 __all__ = ["main"]

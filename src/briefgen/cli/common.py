@@ -1,5 +1,5 @@
 """What the commands share: errors printed as `path:line:col: message` with their exit code, signals, logging on
-stderr, the options every command has, and the settings settled from the command line and the project file."""
+stderr, the options every command has (-q and -v are added to each in one place, `with_verbosity`), and the settings settled from the command line and the project file."""
 
 from __future__ import annotations
 
@@ -126,6 +126,57 @@ def debug_option(func: F) -> F:
     return click.option("--debug", is_flag=True, help="Show Python tracebacks.")(func)
 
 
+_VERBOSITY = (
+    "briefgen.verbosity"  # the counts of -q and -v, in the context's meta (shared by group and command)
+)
+
+
+def _count(ctx: click.Context, param: click.Parameter, value: int) -> int:
+    counts = ctx.meta.setdefault(_VERBOSITY, {"quiet": 0, "verbose": 0})
+    counts[str(param.name)] += value or 0
+    return value
+
+
+def with_verbosity(command: click.Command) -> None:
+    """-q and -v on `command`, and on every command of it when it is a group (`briefgen -q build` and `briefgen
+    build -q` alike), before its --debug. Commands read them with `quiet()` and `verbosity()`."""
+    if isinstance(command, click.Group):
+        for sub in command.commands.values():
+            with_verbosity(sub)
+    if any("--quiet" in param.opts for param in command.params):
+        return
+    options = [
+        click.Option(
+            ["-q", "--quiet"],
+            count=True,
+            expose_value=False,
+            callback=_count,
+            help="Print only errors: no progress, no line per file, no summary, no warning.",
+        ),
+        click.Option(
+            ["-v", "--verbose"],
+            count=True,
+            expose_value=False,
+            callback=_count,
+            help="Print each stage (load, validate, localise, render, engine, write) with its time; -vv adds "
+            "debug detail (the template files, the engine's command).",
+        ),
+    ]
+    at = next((i for i, param in enumerate(command.params) if "--debug" in param.opts), len(command.params))
+    command.params[at:at] = options
+
+
+def quiet() -> bool:
+    """-q was given, to the command or to `briefgen` before it."""
+    return bool(click.get_current_context().meta.get(_VERBOSITY, {}).get("quiet"))
+
+
+def verbosity() -> int:
+    """-1 under -q; else the number of -v (0 without)."""
+    counts = click.get_current_context().meta.get(_VERBOSITY, {})
+    return -1 if counts.get("quiet") else int(counts.get("verbose", 0))
+
+
 # -- the settings --------------------------------------------------------------------------------------------
 
 
@@ -190,9 +241,12 @@ __all__ = [
     "debug_option",
     "human",
     "plural",
+    "quiet",
     "reports_errors",
     "settings_model",
     "settled",
     "setup_logging",
     "targets",
+    "verbosity",
+    "with_verbosity",
 ]

@@ -13,9 +13,11 @@ from briefgen.cli.common import (
     debug_option,
     human,
     plural,
+    quiet,
     reports_errors,
     settled,
     setup_logging,
+    verbosity,
 )
 from briefgen.cli.options import SettingsCommand, Use
 
@@ -41,9 +43,11 @@ def bundle(paths: tuple[Path, ...], one: bool, config: Path | None, debug: bool,
     from briefgen.cli.common import targets
     from briefgen.distribution.bundle import bundle as make_bundles
 
+    setup_logging(verbosity())
     project, values = settled(config, {"out": out})
     for path in make_bundles(targets(paths, project), values["out"], one):
-        click.echo(str(path))
+        if not quiet():
+            click.echo(str(path))
 
 
 @click.command()
@@ -73,6 +77,7 @@ def inspect(pdf: Path, folder: Path | None, as_json: bool, debug: bool) -> None:
     """
     from briefgen.distribution import inspect as inspection
 
+    setup_logging(verbosity())
     found = inspection.inspect(pdf)
     written = inspection.extract(found, folder) if folder is not None else []
     command, why_not = inspection.rebuild(found, folder) if folder is not None else (None, "")
@@ -84,7 +89,7 @@ def inspect(pdf: Path, folder: Path | None, as_json: bool, debug: bool) -> None:
             data["no_rebuild"] = why_not or None
             data["put_back"] = inspection.put_back(found, folder)
         click.echo(inspection.dumps(data))
-    else:
+    elif not quiet():  # -q: the exit code alone says whether the checks pass
         click.echo(inspection.describe(found))
         if folder is not None:
             click.echo("\n".join(inspection.after_extract(found, folder, written)))
@@ -134,9 +139,11 @@ def publish(
     from briefgen.errors import display_path
 
     started = time.perf_counter()
-    setup_logging(0)
+    setup_logging(verbosity())
     project, values = settled(config, {"out": out, "langs": langs, "theme": theme})
     site = make_site(targets(paths, project), values["out"], directory, values["theme"], values["langs"])
+    if quiet():
+        return
     where = display_path(directory).rstrip("/")
     for briefing in (b for group in site.groups for b in group):
         size = human(site.files[briefing.html_name])
@@ -192,7 +199,7 @@ def mail(
     from briefgen.errors import InputError, display_path
     from briefgen.output import write_all
 
-    setup_logging(0)
+    setup_logging(verbosity())
     project, values = settled(config, {"out": out}, also=("mail",))
     options: MailOptions = values["mail"] or MailOptions()
     where = display_path(project.file) if project.file is not None else "briefgen.toml"
@@ -217,7 +224,7 @@ def mail(
     write_all([(folder / c.name, c.as_bytes()) for group in groups for c in group])
     deliveries = smtp.assign(groups, listed) if listed is not None else []
     shown = display_path(folder).rstrip("/")
-    for group in groups:
+    for group in groups if not quiet() else ():
         for composed in group:
             click.echo(f"{shown}/{composed.name}  {composed.subject}")
             for d in (d for d in deliveries if d.composed is composed):
@@ -225,6 +232,8 @@ def mail(
                 click.echo(f"  {d.reader.shown}{note}")
     count = sum(len(group) for group in groups)
     if not send:
+        if quiet():
+            return
         who = f" for {plural(len(listed.recipients), 'reader')}" if listed is not None else ""
         click.echo(
             f"{plural(count, 'message')} written in {shown}/{who}; a dry run: nothing sent (--send sends them)",
@@ -237,7 +246,7 @@ def mail(
         what = f"{d.composed.brief_id}.{d.composed.lang} to {d.reader.shown}"
         if outcome.status == "failed":
             click.echo(f"failed        {what}: {outcome.reason}")
-        else:
+        elif not quiet():
             click.echo(f"{outcome.status:<13} {what}  {outcome.message_id}")
 
     with locked(values["out"]):
@@ -245,7 +254,8 @@ def mail(
     tally = {
         status: sum(o.status == status for o in outcomes) for status in ("sent", "already sent", "failed")
     }
-    click.echo(", ".join(f"{n} {status}" for status, n in tally.items()), err=True)
+    if not quiet():
+        click.echo(", ".join(f"{n} {status}" for status, n in tally.items()), err=True)
     if tally["failed"]:
         sys.exit(1)
 

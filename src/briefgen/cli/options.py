@@ -20,6 +20,14 @@ if TYPE_CHECKING:
 
     from briefgen.settings import Kind, Settings
 
+    # click's types are generic for the type checker from click 8.5 (ParamType) and 8.2 (Choice); at run time
+    # the plain classes, so that click's lowest allowed version (pyproject.toml) runs too.
+    _SecondsBase = click.ParamType[float, Any]
+    _ChoiceBase = click.Choice[str]
+else:
+    _SecondsBase = click.ParamType
+    _ChoiceBase = click.Choice
+
 EVERY: Literal["every"] = "every"  # every setting of the model that has an option
 _MODEL = object()  # a Use's default: the model's
 
@@ -134,7 +142,7 @@ def _face(kind: Kind) -> dict[str, Any]:
     return {}  # text, checked where it is used (a theme's name or folder)
 
 
-class SecondsType(click.ParamType[float, Any]):
+class SecondsType(_SecondsBase):
     """A number of seconds as the settings model checks it: `inf`, `nan` and a year are refused, not a traceback."""
 
     name = "seconds"
@@ -156,7 +164,7 @@ class SecondsType(click.ParamType[float, Any]):
         return seconds
 
 
-class Registered(click.Choice[str]):
+class Registered(_ChoiceBase):
     """A choice among what a registry holds when the command runs, not when the command was declared: an
     engine added to briefgen.backends.BACKENDS is a choice of `--engine` and its source of `--format` at once."""
 

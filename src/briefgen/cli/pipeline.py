@@ -21,6 +21,7 @@ from briefgen.cli.common import (
     settled,
     setup_logging,
     targets,
+    verbosity,
 )
 from briefgen.cli.options import EVERY, SettingsCommand, Use
 from briefgen.errors import EXIT_INPUT, BriefgenError
@@ -28,16 +29,9 @@ from briefgen.errors import EXIT_INPUT, BriefgenError
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-def _verbosity(verbose_help: str, quiet_help: str = "Print only errors.") -> Callable[[F], F]:
-    """--config, -q, -v and --debug."""
-
-    def add(func: F) -> F:
-        func = debug_option(func)
-        func = click.option("-v", "--verbose", count=True, help=verbose_help)(func)
-        func = click.option("-q", "--quiet", count=True, help=quiet_help)(func)
-        return config_option(func)
-
-    return add
+def _options(func: F) -> F:
+    """--config and --debug (-q and -v come before --debug, as on every command: common.with_verbosity)."""
+    return config_option(debug_option(func))
 
 
 def _written_line(written: Any) -> str:
@@ -58,19 +52,11 @@ def _summary(count: int, fmt: str, out: Path, seconds: float, warnings: int, kep
     return line + (f", {plural(warnings, 'warning')}" if warnings else "")
 
 
-_BUILD_VERBOSE = (
-    "Print each stage (load, validate, localise, render, engine, write) with its time; -vv adds debug detail "
-    "(the template files, the engine's command)."
-)
-
-
 @click.command(cls=SettingsCommand, settings=EVERY)
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-@_verbosity(_BUILD_VERBOSE)
+@_options
 @reports_errors
-def build(
-    paths: tuple[Path, ...], config: Path | None, quiet: int, verbose: int, debug: bool, **flags: Any
-) -> None:
+def build(paths: tuple[Path, ...], config: Path | None, debug: bool, **flags: Any) -> None:
     """Build PDF briefings from briefs (files or folders; default: briefs/, or the project file's `briefs`).
 
     Every output is made before the first is written: when one build fails, nothing is written. Options not
@@ -83,12 +69,13 @@ def build(
     from briefgen.build import resolve
 
     started = time.perf_counter()
-    handler = setup_logging(-1 if quiet else verbose)
+    handler = setup_logging(verbosity())
+    quiet = verbosity() < 0
     # flags: every setting that has an option, by its name in the settings model
     project, values = settled(config, flags)
     settings = as_settings(values)
     written = kept = 0
-    for each in run_build(targets(paths, project), resolve(settings), progress=progress.live(quiet > 0)):
+    for each in run_build(targets(paths, project), resolve(settings), progress=progress.live(quiet)):
         kept += each.up_to_date
         written += not each.up_to_date
         if not quiet:
@@ -101,37 +88,50 @@ def build(
 
 @click.command(cls=SettingsCommand, settings=EVERY)
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-@_verbosity(_BUILD_VERBOSE)
+@_options
 @reports_errors
-def watch(
-    paths: tuple[Path, ...], config: Path | None, quiet: int, verbose: int, debug: bool, **flags: Any
-) -> None:
+def watch(paths: tuple[Path, ...], config: Path | None, debug: bool, **flags: Any) -> None:
     """Build, then rebuild as files change: a brief, its sources and figures (that brief), a catalog (the
     briefs in its language), a theme's manifest, templates, fonts or logo (every brief).
 
     Takes the options of `build`. Prints a line per file written and the problems of a bad edit, and goes on
     watching; Ctrl-C stops it.
     """
+    import time
+
     from briefgen import progress
     from briefgen.errors import display_path
     from briefgen.watch import Watch
 
-    setup_logging(-1 if quiet else verbose)
+    setup_logging(verbosity())
+    quiet = verbosity() < 0
     # flags: every setting that has an option, by its name in the settings model
     project, values = settled(config, flags)
-    watcher = Watch(targets(paths, project), as_settings(values), progress.live(quiet > 0))
+    watcher = Watch(targets(paths, project), as_settings(values), progress.live(quiet))
+
+    rounds = {"first": True}  # the first build is "built", the next ones "rebuilt"
+
+    def stamp(what: str, ok: bool = True) -> None:
+        """`[21:14:03] rebuilt kyutai-launch (2 files)`: a line when each build ends, saying what it did."""
+        if not quiet:
+            done = ("" if ok else "not ") + ("built" if rounds["first"] else "rebuilt")
+            click.echo(f"[{time.strftime('%H:%M:%S')}] {done} {what}", err=True)
 
     def built(written: list[Any]) -> None:
         if not quiet:
             for each in written:
                 click.echo(_written_line(each))
+        ids = sorted({each.task.loaded.brief.id for each in written})
+        stamp(f"{', '.join(ids)} ({plural(len(written), 'file')})")
 
     def failed(error: BriefgenError) -> None:
         if debug:
             traceback.print_exception(error)
         click.echo(error.format(), err=True)
+        stamp(f"({plural(len(error.problems), 'problem')})", ok=False)
 
     def ready(roots: list[Path]) -> None:
+        rounds["first"] = False
         if not quiet:
             folders = ", ".join(display_path(root) or "." for root in roots)
             click.echo(f"watching {plural(len(watcher.briefs), 'brief')} ({folders}); Ctrl-C stops", err=True)
@@ -154,17 +154,10 @@ def watch(
     show_default=True,
     help="The address to serve on; any but a loopback one lets other machines read the briefs.",
 )
-@_verbosity(_BUILD_VERBOSE)
+@_options
 @reports_errors
 def serve(
-    paths: tuple[Path, ...],
-    port: int,
-    host: str,
-    config: Path | None,
-    quiet: int,
-    verbose: int,
-    debug: bool,
-    **flags: Any,
+    paths: tuple[Path, ...], port: int, host: str, config: Path | None, debug: bool, **flags: Any
 ) -> None:
     """Preview briefs in a browser: each brief's HTML page and PDF side by side per language, rebuilt as
     `watch` rebuilds them and reloaded in the page; a bad edit's problems are shown on the page above the last
@@ -175,7 +168,8 @@ def serve(
     """
     from briefgen import serve as serving
 
-    setup_logging(-1 if quiet else verbose)
+    setup_logging(verbosity())
+    quiet = verbosity() < 0
     serving.require()
     # flags: the settings a preview takes, by their names in the settings model
     project, values = settled(config, flags)
@@ -214,14 +208,12 @@ def serve(
 )
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--strict", is_flag=True, help="Treat warnings as errors (exit 2).")
-@_verbosity("Print each stage (load, validate) with its time.", "Print only errors: no warning, no summary.")
+@_options
 @reports_errors
 def check(
     paths: tuple[Path, ...],
     strict: bool,
     config: Path | None,
-    quiet: int,
-    verbose: int,
     debug: bool,
     **flags: Any,
 ) -> None:
@@ -235,7 +227,8 @@ def check(
     from briefgen.language.parity import compare
     from briefgen.theme_check import check_all
 
-    setup_logging(-1 if quiet else verbose)
+    setup_logging(verbosity())
+    quiet = verbosity() < 0
     # flags: the theme and templates; the engine, the project file's or the default
     project, values = settled(config, flags, also=("engine",))
     paths_ = targets(paths, project)

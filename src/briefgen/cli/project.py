@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from briefgen.cli.common import config_option, debug_option, reports_errors
+from briefgen.cli.common import config_option, debug_option, quiet, reports_errors, setup_logging, verbosity
 from briefgen.cli.options import SettingsCommand, Use, split_langs
 
 
@@ -100,7 +100,7 @@ def doctor() -> None:
     """Say which engines and tools are installed, and how to install the missing ones."""
     from briefgen.doctor import report
 
-    lines, complete = report()
+    lines, complete = report(missing_only=quiet())  # -q: only what is missing
     for line in lines:
         click.echo(line)
     sys.exit(0 if complete else 1)
@@ -155,8 +155,11 @@ def new(
 
         briefs = load(config).get("briefs")
         folder = briefs if briefs is not None and briefs.is_dir() else None
+    setup_logging(verbosity())
     request = Request(name, langs or DEFAULT_LANGS, source, source_lang, folder)
     written = new_brief(request)
+    if quiet():
+        return
     for path in written:
         click.echo(str(path))
     brief = written[0]

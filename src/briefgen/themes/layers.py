@@ -13,8 +13,9 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from briefgen.brief.images import check_logo
 from briefgen.brief.problems import problem_from
-from briefgen.brief.read import Located, Path_, load_yaml
+from briefgen.brief.read import Located, Path_, Unreadable, load_yaml
 from briefgen.errors import BriefgenError, InputError, Problem, display_path
 from briefgen.themes import fonts as fontfiles
 from briefgen.themes.builtin import ALIASES, DEFAULT_THEME, MANIFEST, builtin_root, builtin_themes
@@ -234,6 +235,18 @@ def _asset(
     return file, None
 
 
+def _logo_image(layer: Layer, path: Path_, name: str, file: Path) -> list[Problem]:
+    """The logo under a figure's rules: its format from its bytes, the size and pixel limits, decoded whole, and an
+    SVG that refers to nothing outside itself (what an engine would drop or refuse)."""
+    try:
+        check_logo(file)
+    except Unreadable as exc:
+        if exc.line:  # inside an SVG: at its line
+            return [Problem(display_path(file), exc.line, exc.column, f"logo: {exc.reason}")]
+        return [_problem(layer, path, f"cannot show logo '{name}': {exc.reason}")]
+    return []
+
+
 def _fonts(
     manifest: Manifest, origin: dict[Path_, Layer], nearest: Layer
 ) -> tuple[tuple[fontfiles.Face, ...], list[Problem]]:
@@ -378,6 +391,8 @@ def load_theme(spec: str = DEFAULT_THEME, templates: Path | None = None) -> Them
         logo, problem = _asset(layer, where, manifest.page.logo.file, LOGO_SUFFIXES, "logo")
         if problem:
             problems.append(problem)
+        elif logo is not None:
+            problems += _logo_image(layer, where, manifest.page.logo.file, logo)
     if problems:
         raise InputError(problems)
     all_layers = layers
