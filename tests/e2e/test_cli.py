@@ -187,6 +187,7 @@ def test_the_wheel_ships_the_themes_and_catalogs(tmp_path: Path) -> None:
         "briefgen/scaffold/brief.yaml.j2",
         *(f"briefgen/language/catalogs/{lang}.yaml" for lang in ("en", "fr", "de", "es", "en-US", "en-GB")),
         "briefgen/docs/brief-format.md",
+        "briefgen/docs/themes.md",
         "briefgen/docs/brief.schema.json",
         "briefgen/docs/theme.schema.json",
     }
@@ -254,3 +255,13 @@ def test_a_timeout_that_is_no_usable_number_of_seconds_is_a_usage_error(tmp_path
     assert code == 2 and "Traceback" not in stderr
     assert "Invalid value for '--timeout'" in stderr
     assert not (tmp_path / "o").exists()
+
+
+def test_help_names_the_documents_and_they_are_there() -> None:
+    code, stdout, _stderr = run_cli("--help")
+    assert code == 0
+    named = re.findall(r"(\S+\.md)", " ".join(stdout.split()))
+    assert [Path(p).name for p in named] == ["brief-format.md", "themes.md"]
+    for path in map(Path, named):
+        assert path.is_absolute() and path.is_file(), path
+        assert path.read_text(encoding="utf-8").startswith("# "), path

@@ -8,6 +8,8 @@ engine and no model.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 
 from briefgen import __version__
@@ -15,7 +17,17 @@ from briefgen.cli import distribution, pipeline, project
 from briefgen.cli.common import with_verbosity
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def docs_folder() -> Path:
+    """The reference documents: inside the installed package, or the repository's docs/ folder."""
+    packaged = Path(__file__).resolve().parents[1] / "docs"
+    return packaged if packaged.is_dir() else Path(__file__).resolve().parents[3] / "docs"
+
+
+@click.group(
+    context_settings={"help_option_names": ["-h", "--help"]},
+    epilog=f"Documentation: the brief format in {docs_folder() / 'brief-format.md'}, themes in "
+    f"{docs_folder() / 'themes.md'}; `briefgen COMMAND --help` for a command's options.",
+)
 @click.version_option(__version__, "--version", prog_name="briefgen", message="%(prog)s %(version)s")
 def main() -> None:
     """Turn structured notes about an announcement into polished PDF briefings."""
