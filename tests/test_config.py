@@ -174,6 +174,41 @@ def test_a_wrong_type_is_located_at_its_value(project: Path) -> None:
     assert not (project / "pdfs").exists()
 
 
+TYPS = '"typs"'
+
+
+@pytest.mark.parametrize(
+    "table",
+    [
+        '[tool]\nbriefgen = { engine = "typs", jobs = 0, enginee = "x" }\n',
+        '[tool]\nbriefgen.engine = "typs"\nbriefgen . jobs = 0\n"briefgen".enginee = "x"\n',
+    ],
+    ids=["inline", "dotted"],
+)
+def test_the_pyproject_table_written_in_its_parent_is_located_at_each_key(project: Path, table: str) -> None:
+    """`[tool]` then `briefgen = {…}` or `briefgen.key = …`: each mistake at its key or value, not at 1:1."""
+    text = '[project]\nname = "x"\n\n' + table
+    (project / "pyproject.toml").write_text(text, encoding="utf-8")
+    code, _, stderr = run_cli("build", "minimal.yaml")
+    assert code == 2
+    lines = text.splitlines()
+    where = {
+        needle: f"pyproject.toml:{n}:{line.index(needle) + 1}"
+        for needle in (TYPS, "0", "enginee")
+        for n, line in enumerate(lines, 1)
+        if needle in line and line.startswith(("briefgen", '"briefgen"'))
+    }
+    assert sorted(stderr.splitlines()) == sorted(
+        [
+            f"{where['enginee']}: unknown key 'enginee' (did you mean 'engine'?)",
+            f"{where[TYPS]}: engine: unknown engine 'typs' (did you mean 'typst'? one of: weasyprint, typst, "
+            "latex)",
+            f"{where['0']}: jobs: must be at least 1, not 0",
+        ]
+    )
+    assert not (project / "out").exists()
+
+
 def test_bad_values_are_located_and_reported_together(project: Path) -> None:
     text = 'engine = "typs"\njobs = 0\ntimeout = -1\nbriefs = "nowhere"\nformat = "odt"\ntheme = "nope"\n'
     (project / "briefgen.toml").write_text(text, encoding="utf-8")

@@ -282,6 +282,9 @@ class Places:
         self.header = (0, 0)
         current: tuple[str, ...] = ()
         self.inside: list[int] = []  # indexes of the lines of the table (its keys, not its sub-tables)
+        self.parent: list[
+            int
+        ] = []  # indexes of the lines of the table's parent, where it may be written inline
         for index, line in enumerate(self.lines):
             found = self._HEADER.match(line)
             if found:
@@ -291,31 +294,47 @@ class Places:
                 continue
             if current == table:
                 self.inside.append(index)
+            elif table and current == table[:-1]:
+                self.parent.append(index)
 
-    def _find(self, key: str) -> tuple[int, re.Match[str]] | None:
-        pattern = re.compile(rf"^(\s*)(?:{re.escape(key)}|\"{re.escape(key)}\"|'{re.escape(key)}')\s*[=.]")
+    def _find(self, key: str) -> tuple[int, int, int] | None:
+        """The key's line index, the index of its first character and the index just after it."""
+        name = _quoted(key)
+        pattern = re.compile(rf"^(\s*){name}\s*[=.]")
         for index in self.inside:
             found = pattern.match(self.lines[index])
             if found:
-                return index, found
+                return index, len(found[1]), found.end() - 1
+        if not self.table:
+            return None
+        # the table written in its parent: `briefgen = { key = … }` (one line) or `briefgen.key = …`
+        table = _quoted(self.table[-1])
+        inline = re.compile(rf"^\s*{table}\s*=\s*\{{")
+        in_inline = re.compile(rf"(?<=[{{,])\s*({name})\s*=")
+        dotted = re.compile(rf"^\s*{table}\s*\.\s*({name})\s*[=.]")
+        for index in self.parent:
+            line = self.lines[index]
+            found = dotted.match(line) or (in_inline.search(line) if inline.match(line) else None)
+            if found:
+                return index, found.start(1), found.end(1)
         return None
 
     def key(self, key: str) -> tuple[int, int]:
         found = self._find(key)
         if found is None:
             return self._sub_table(key)
-        index, match = found
-        return index + 1, len(match[1]) + 1
+        index, start, _end = found
+        return index + 1, start + 1
 
     def value(self, key: str) -> tuple[int, int]:
         found = self._find(key)
         if found is None:
             return self._sub_table(key)
-        index, match = found
+        index, start, end = found
         line = self.lines[index]
-        equals = line.find("=", match.end() - 1)
+        equals = line.find("=", end)
         if equals < 0:
-            return index + 1, len(match[1]) + 1
+            return index + 1, start + 1
         column = equals + 1
         while column < len(line) and line[column] in " \t":
             column += 1
@@ -328,6 +347,11 @@ class Places:
             if found and tuple(p.strip().strip("\"'") for p in found[1].split(".")) == (*self.table, key):
                 return index + 1, line.index("[") + 1
         return self.header if self.header != (0, 0) else (1, 1)
+
+
+def _quoted(key: str) -> str:
+    """A pattern matching the TOML key `key`, bare or quoted (a group that captures nothing)."""
+    return rf"(?:{re.escape(key)}|\"{re.escape(key)}\"|'{re.escape(key)}')"
 
 
 __all__ = ["FILE", "Config", "find", "load", "settle"]
