@@ -74,6 +74,7 @@ def build(paths: tuple[Path, ...], config: Path | None, debug: bool, **flags: An
     # flags: every setting that has an option, by its name in the settings model
     project, values = settled(config, flags)
     settings = as_settings(values)
+    _warm_engine(settings)
     written = kept = 0
     for each in run_build(targets(paths, project), resolve(settings), progress=progress.live(quiet)):
         kept += each.up_to_date
