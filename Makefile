@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 
-.PHONY: all build test test-fast test-floors lint format pictures bench clean
+.PHONY: all build test test-fast test-floors lint format pictures bench bench-engines clean
 
 all: build
 
