@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 
-.PHONY: all build test test-fast test-floors lint format pictures bench clean
+.PHONY: all build test test-fast test-floors lint format pictures bench bench-engines clean
 
 all: build
 
@@ -63,9 +63,14 @@ format: $(TEST_STAMP)
 pictures: $(TEST_STAMP)
 	$(BIN)/python scripts/pictures.py
 
-# Each stage and engine; what each PDF standard costs; WeasyPrint's first build where only pip ran (no
-# libharfbuzz-subset) against a full install.
+# Whole processes as a user runs them, against the engines alone, each row with its goal (benchmarks/run.py;
+# BENCH="--runs 3 --rows typst,help" picks; BENCH=--quick is a smoke run).
 bench: $(TEST_STAMP)
+	$(BIN)/python benchmarks/run.py $(BENCH)
+
+# In one process: each stage and engine; what each PDF standard costs; WeasyPrint's first build where only pip
+# ran (no libharfbuzz-subset) against a full install.
+bench-engines: $(TEST_STAMP)
 	$(BIN)/python scripts/bench.py
 	$(BIN)/python scripts/bench.py --standards
 	$(BIN)/python -m tests.e2e.test_first_run

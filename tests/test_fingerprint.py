@@ -12,7 +12,7 @@ import briefgen
 from briefgen import fingerprint
 from briefgen.build import Setup, plan, resolve
 from briefgen.distribution import manifest
-from briefgen.settings import Settings
+from briefgen.settings import CORES, Settings
 from tests.conftest import FIXTURES, KYUTAI
 
 # A value other than the default for every setting: a setting added to the model without one here fails
@@ -29,7 +29,7 @@ OTHER: dict[str, object] = {
     "attach": "none",
     "strict": True,
     "force": True,
-    "jobs": 2,
+    "jobs": CORES + 1,  # not the default (the cores)
     "timeout": 5.0,
     "mail": {"host": "smtp.example.org"},
 }

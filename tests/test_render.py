@@ -100,3 +100,57 @@ def test_publish_renders_a_theme_in_the_sandbox(workdir: Path) -> None:
     assert code == 2 and "Traceback" not in stderr
     assert "sent-theme/html/title.html.j2:2:1: template error: access to attribute '__init__'" in stderr
     assert not (workdir / "site").exists()
+
+
+def _typst_source(brief: Path) -> str:
+    from briefgen.build import plan, prepare, resolve
+    from briefgen.settings import Settings
+
+    setup = resolve(Settings(engine="typst", format="typ"))
+    task = plan([brief], setup).tasks[0]
+    return prepare(task, setup).data.decode("utf-8")
+
+
+def test_compiled_templates_are_kept_for_the_next_run(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A run compiles the theme's templates once and keeps them under $XDG_CACHE_HOME/briefgen/jinja; the next
+    run (a fresh environment) compiles none of them and writes the same source."""
+    from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+    from briefgen import render
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    compiled: list[str] = []
+    compile_ = ImmutableSandboxedEnvironment.compile
+
+    def counting(
+        self: ImmutableSandboxedEnvironment, source: str, name: str | None = None, *a: object
+    ) -> object:
+        compiled.append(str(name))
+        return compile_(self, source, name, *a)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(ImmutableSandboxedEnvironment, "compile", counting)
+    render.environment.cache_clear()
+    first = _typst_source(FIXTURES / "minimal.yaml")
+    assert "brief.typ.j2" in compiled
+    assert list((tmp_path / "briefgen" / "jinja").glob("typst-*/__jinja2_*.cache"))
+    compiled.clear()
+    render.environment.cache_clear()
+    assert _typst_source(FIXTURES / "minimal.yaml") == first
+    assert compiled == []
+    render.environment.cache_clear()
+
+
+def test_a_cache_folder_that_cannot_be_made_only_costs_the_compile(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from briefgen import render
+
+    (tmp_path / "file").write_text("not a folder", encoding="utf-8")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "file"))
+    render.environment.cache_clear()
+    try:
+        assert "#" in _typst_source(FIXTURES / "minimal.yaml")
+    finally:
+        render.environment.cache_clear()

@@ -4,6 +4,7 @@ a key with nothing else changed, and the build gets its engine and theme as obje
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 from pathlib import Path
@@ -101,11 +102,16 @@ def test_defaults_and_help_are_the_models() -> None:
     assert f"[default: {fields['out'].default}]" in text
     assert f"[default: {fields['timeout'].default}]" in text
     assert f"[default: {fields['jobs'].default}; x>=1]" in text
-    assert "Builds run in parallel." in text and "--timeout SECONDS" in text
+    assert "Documents (a brief in one language) typeset in parallel" in text and "--timeout SECONDS" in text
+
     # the help names what the registry holds
     sources = ", ".join(f"{b.format} ({b.name})" for b in BACKENDS.values())
     assert f"pdf, or the engine's source: {sources}; picks that engine" in text
     assert "Or docx: a Word document made from the brief, whatever the engine." in text
+
+
+def test_jobs_default_to_the_cores_this_process_may_use() -> None:
+    assert Settings().jobs == len(os.sched_getaffinity(0))
 
 
 def test_a_command_gives_its_own_help_and_default_for_a_shared_setting() -> None:

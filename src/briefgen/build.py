@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from briefgen.backends import BACKENDS, DOCUMENT_FORMATS, Backend, Job, get_backend, workers
+from briefgen.backends import BACKENDS, DOCUMENT_FORMATS, Backend, Job, get_backend, warm_up, workers
 from briefgen.brief.discover import brief_files
 from briefgen.brief.read import load_yaml
 from briefgen.brief.validate import LoadedBrief, id_used_twice, load_brief
@@ -319,6 +319,8 @@ def make(planned: Build, progress: Progress | None = None) -> list[Output]:
         _log_templates(setup)
     for note in dict.fromkeys(note for task in tasks for note in task.standards.notes):
         log.warning("%s", note)
+    if tasks and not setup.source:  # the engine's worker imports it while the tasks are rendered
+        workers.pool().warm(warm_up, backend.name)
     prepared: list[Output] = []
     problems: list[Problem] = []
     warned: set[Problem] = set()

@@ -13,11 +13,15 @@ at the template's line.
 
 from __future__ import annotations
 
+import hashlib
+import logging
+import os
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 import jinja2
+from jinja2.bccache import Bucket, FileSystemBytecodeCache
 from jinja2.exceptions import SecurityError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup
@@ -33,6 +37,8 @@ from briefgen.themes.logo import alt_text
 from briefgen.themes.manifest import FIELD, Running, ems, points
 from briefgen.themes.tokens import tokens
 
+log = logging.getLogger(__name__)
+
 
 class _Finalize:
     """Escape every value a template prints, unless it is already markup of the engine."""
@@ -44,6 +50,42 @@ class _Finalize:
         if isinstance(value, Markup):
             return value
         return Markup(self.text(str(value)))
+
+
+class _Compiled(FileSystemBytecodeCache):
+    """Templates compiled once, kept for the next run in `$XDG_CACHE_HOME/briefgen/jinja` (`~/.cache`): Jinja
+    reuses one only while its template's text is the same. A folder per engine, briefgen and Jinja version, so
+    that no template is ever run as another Jinja environment compiled it. A folder that cannot be written to
+    only costs the compile."""
+
+    @classmethod
+    def for_backend(cls, backend: Backend) -> _Compiled | None:
+        from briefgen import __version__
+
+        base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "briefgen" / "jinja"
+        setup = repr(
+            (__version__, jinja2.__version__, backend.name, backend.autoescape, backend.syntax.delimiters)
+        )
+        folder = base / f"{backend.name}-{hashlib.sha256(setup.encode()).hexdigest()[:16]}"
+        try:
+            folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        except OSError as exc:
+            log.debug("compiled templates are not kept: %s", exc)
+            return None
+        return cls(str(folder))
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        try:
+            super().load_bytecode(bucket)
+        except (OSError, EOFError, ValueError) as exc:  # unreadable, or cut short: compiled again
+            log.debug("compiled template %s: %s", bucket.key, exc)
+            bucket.reset()
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        try:
+            super().dump_bytecode(bucket)
+        except OSError as exc:
+            log.debug("compiled template %s not kept: %s", bucket.key, exc)
 
 
 @cache
@@ -70,6 +112,7 @@ def environment(
         trim_blocks=True,
         lstrip_blocks=True,
         auto_reload=True,
+        bytecode_cache=_Compiled.for_backend(backend),
         **syntax.delimiters,
     )
     env.filters["inline"] = lambda nodes: Markup(syntax.inline(nodes))

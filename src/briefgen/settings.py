@@ -29,6 +29,17 @@ from briefgen.errors import display_path
 from briefgen.themes.builtin import ALIASES, DEFAULT_THEME, MANIFEST, builtin_themes
 
 
+def _cores() -> int:
+    """The cores this process may run on (its CPU affinity where the system says it), at least 1."""
+    try:
+        return len(os.sched_getaffinity(0)) or 1
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+CORES = _cores()  # the default of --jobs
+
+
 class MustBe(Exception):
     """A value of the wrong type; its message says what it must be: `an integer`."""
 
@@ -406,8 +417,11 @@ class Settings(BaseModel):
         int,
         Count(1),
         Option("--jobs", "-j"),
-        Field(description="Builds run in parallel."),
-    ] = 1
+        Field(
+            description="Documents (a brief in one language) typeset in parallel, each in an engine worker "
+            "started once; default: the cores this process may use."
+        ),
+    ] = CORES
     timeout: Annotated[
         float,
         Seconds(),

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from briefgen.brief import read
 from briefgen.brief.read import load_yaml
 from briefgen.brief.validate import load_brief
 from tests.conftest import FIXTURES, run_cli
@@ -92,3 +93,25 @@ def test_a_text_starting_with_a_star_must_be_quoted(tmp_path: Path) -> None:
 def test_value_on_money_suggests_amount(tmp_path: Path) -> None:
     lines = check_lines(tmp_path, "type: money, amount: 2500000", "type: money, value: 2500000")
     assert any("unknown key 'value' (did you mean 'amount'?)" in line for line in lines), lines
+
+
+REPO = Path(__file__).resolve().parents[2]
+SHIPPED = sorted(
+    [
+        *REPO.glob("briefs/*/brief.yaml"),
+        *REPO.glob("templates/**/*.yaml"),
+        *REPO.glob("src/briefgen/**/*.yaml"),
+    ]
+)
+
+
+@pytest.mark.parametrize("file", SHIPPED, ids=lambda f: str(f.relative_to(REPO)))
+def test_libyaml_and_pyyaml_read_the_same_values_at_the_same_places(file: Path) -> None:
+    """load_yaml reads with libyaml when it can: the values and their line:column are those PyYAML's parser
+    gives (a brief with French text, every theme manifest and catalog shipped)."""
+    text = file.read_text(encoding="utf-8")
+    fast = read._located(file, read._FastLoader(text))
+    slow = read._located(file, read._Loader(text))
+    assert fast.data == slow.data and fast.data
+    assert fast.values == slow.values
+    assert fast.problems == slow.problems

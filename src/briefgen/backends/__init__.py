@@ -72,6 +72,8 @@ class Typeset:
 
 
 class Engine(Protocol):
+    """An engine's ENGINE. It may also have `warm()`: import its library ahead of the first compile."""
+
     def compile(self, job: Job) -> Typeset: ...
 
 
@@ -142,6 +144,17 @@ class Backend:
         from briefgen.backends.workers import Call
 
         return Call(compile_here, (self.name, job), job.timeout, self.name)
+
+
+def warm_up(name: str) -> None:
+    """Import what typesetting with the engine `name` needs: the engine's module and library, and the modules a
+    job unpickles into. A worker runs it as soon as it starts, while its parent reads and renders the briefs."""
+    import briefgen.document.view  # noqa: F401  # a Job's document
+
+    engine = BACKENDS[name].engine
+    warm = getattr(engine, "warm", None)
+    if warm is not None:
+        warm()
 
 
 def compile_here(name: str, job: Job) -> Typeset:
@@ -230,4 +243,5 @@ __all__ = [
     "engine_free",
     "formats",
     "get_backend",
+    "warm_up",
 ]

@@ -54,6 +54,7 @@ class Worker:
         self.folder = scratch.folder() / f"worker-{number}"
         self.folder.mkdir(exist_ok=True)
         self.conn, child = multiprocessing.Pipe()
+        self.warming = 0  # replies to warm-up calls still to come, before the next call's
         self.process: multiprocessing.process.BaseProcess | subprocess.Popen[bytes]
         if _single_threaded():
             context = multiprocessing.get_context("fork")
@@ -92,6 +93,24 @@ class Worker:
         except OSError:
             cwd = ""
         self.conn.send((call.function, call.args, cwd, dict(os.environ)))
+
+    def warm(self, function: Callable[..., Any], *args: Any) -> None:
+        """Have the worker run `function(*args)` before its next call (imports, fonts): its reply is dropped."""
+        self.send(Call(function, args, 0, ""))
+        self.warming += 1
+
+    def warmed(self) -> bool:
+        """Read one reply to a warm-up call, if one is due (False: none is, or the worker died)."""
+        if not self.warming:
+            return False
+        try:
+            kind, value, _, _ = self.conn.recv()
+        except (EOFError, OSError):
+            return False
+        self.warming -= 1
+        if kind != "value":
+            log.debug("a worker's warm-up failed (its call will say why): %s", value)
+        return True
 
     def receive(self, call: Call) -> Any:
         """The call's value, or its error (raised): the worker's log records are logged here first."""
@@ -151,6 +170,13 @@ class Pool:
             self.started += 1
             self.idle.append(Worker(self.started))
 
+    def warm(self, function: Callable[..., Any], *args: Any, count: int = 1) -> None:
+        """Start `count` workers now and have each run `function(*args)` (import its engine, say) while this
+        process goes on: the next calls find them ready."""
+        self.start(count)
+        for worker in self.idle[:count]:
+            worker.warm(function, *args)
+
     def run(self, calls: list[Call], jobs: int = 1) -> Generator[tuple[int, Any, float], None, None]:
         """(index, value or error, seconds) of each call as it ends, `jobs` at a time. A call past its time
         limit gives EngineTimeout; a worker that died, EngineError. Closing the generator kills the workers
@@ -166,6 +192,8 @@ class Pool:
                     busy[worker.conn] = (worker, index, time.monotonic())
                 nearest = min(start + calls[index].timeout for _, index, start in busy.values())
                 for conn in wait(list(busy), timeout=max(nearest - time.monotonic(), 0)):
+                    if busy[conn][0].warmed():  # type: ignore[index]
+                        continue  # its warm-up done; the call's reply is still to come
                     worker, index, start = busy.pop(conn)  # type: ignore[call-overload]
                     outcome = self._outcome(worker, calls[index])
                     yield index, outcome, time.monotonic() - start

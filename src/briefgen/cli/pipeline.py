@@ -52,6 +52,19 @@ def _summary(count: int, fmt: str, out: Path, seconds: float, warnings: int, kep
     return line + (f", {plural(warnings, 'warning')}" if warnings else "")
 
 
+def _warm_engine(settings: Any) -> None:
+    """For PDFs into a folder that has none of briefgen's yet (or with --force), start the engine worker now,
+    before the briefs are read: it imports its engine while this process reads, validates and renders them.
+    Elsewhere `make` starts it once it knows that something is not up to date."""
+    from briefgen.backends import BACKENDS, warm_up, workers
+    from briefgen.distribution.manifest import NAME
+
+    backend = BACKENDS.get(settings.engine)
+    fresh = settings.force or not (Path(settings.out) / NAME).exists()
+    if settings.format == "pdf" and backend is not None and backend.pdf and fresh:
+        workers.pool().warm(warm_up, backend.name)
+
+
 @click.command(cls=SettingsCommand, settings=EVERY)
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @_options
@@ -74,6 +87,7 @@ def build(paths: tuple[Path, ...], config: Path | None, debug: bool, **flags: An
     # flags: every setting that has an option, by its name in the settings model
     project, values = settled(config, flags)
     settings = as_settings(values)
+    _warm_engine(settings)
     written = kept = 0
     for each in run_build(targets(paths, project), resolve(settings), progress=progress.live(quiet)):
         kept += each.up_to_date

@@ -329,10 +329,11 @@ def compiles(font_dir: Path) -> tuple[int, int, int]:
 
 
 def test_one_compiler_serves_every_language(tmp_path: Path) -> None:
-    """Typst runs in an engine worker that outlives a build: one compiler, fonts loaded once, for every PDF."""
+    """Typst runs in an engine worker that outlives a build: one compiler, fonts loaded once, for every PDF the
+    worker makes (one worker: --jobs 1)."""
     ask = workers.Call(compiles, (fonts.font_dir(),), 60, "typst")
     worker, compiler, before = workers.pool().call(ask)
-    code, _, stderr = run_cli("build", MINIMAL, "--engine", "typst", "--out", tmp_path)
+    code, _, stderr = run_cli("build", MINIMAL, "--engine", "typst", "--out", tmp_path, "--jobs", "1")
     assert code == 0, stderr
     assert workers.pool().call(ask) == (worker, compiler, before + 2)
     assert worker != os.getpid()

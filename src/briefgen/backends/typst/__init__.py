@@ -79,6 +79,11 @@ def compiler(font_dirs: tuple[Path, ...]) -> TypstCompiler:
 
 
 class TypstEngine:
+    def warm(self) -> None:
+        """Import Typst and what counts its pages (pypdf), ahead of the first compile."""
+        import pypdf  # noqa: F401
+        import typst  # noqa: F401
+
     def compile(self, job: Job) -> Typeset:
         import typst
 

@@ -39,6 +39,11 @@ def _confined_fetcher(roots: list[Path]) -> Any:
 
 
 class WeasyPrintEngine:
+    def warm(self) -> None:
+        """Import WeasyPrint, its PDF writer and its text layer, ahead of the first compile."""
+        import weasyprint
+        import weasyprint.text.fonts  # noqa: F401
+
     def compile(self, job: Job) -> Typeset:
         """The PDF of `job`. A font family the theme does not provide is an InputError, before and after layout."""
         import weasyprint
