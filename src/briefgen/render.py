@@ -88,6 +88,19 @@ class _Compiled(FileSystemBytecodeCache):
             log.debug("compiled template %s not kept: %s", bucket.key, exc)
 
 
+def own_templates(folder: Path, keep_trailing_newline: bool = True) -> ImmutableSandboxedEnvironment:
+    """The templates briefgen ships for a page of its own (the site, the preview, the e-mail) in `folder`: HTML
+    escaped, text as written, an undefined name an error; in Jinja's sandbox, as every template."""
+    return ImmutableSandboxedEnvironment(
+        loader=jinja2.FileSystemLoader(str(folder)),
+        autoescape=jinja2.select_autoescape(["html.j2"]),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=keep_trailing_newline,
+    )
+
+
 @cache
 def environment(
     backend: Backend, dirs: tuple[Path, ...], prefixed: tuple[tuple[str, tuple[Path, ...]], ...]

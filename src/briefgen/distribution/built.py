@@ -10,15 +10,24 @@ file of it, never through a link, and never more bytes than the manifest gives i
 from __future__ import annotations
 
 import hashlib
+import logging
 import shlex
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from briefgen.brief.discover import brief_files
 from briefgen.brief.read import load_yaml
 from briefgen.brief.validate import LoadedBrief, id_used_twice, load_brief
 from briefgen.distribution import confined, manifest, pdfinfo
 from briefgen.errors import BriefgenError, InputError, Problem, display_path
+
+if TYPE_CHECKING:
+    from briefgen.language.catalog import Catalog
+    from briefgen.themes.layers import Theme
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -163,4 +172,54 @@ def _checked(
     return Built(loaded, name, data, entry)
 
 
-__all__ = ["Built", "build_command", "built", "load_briefs"]
+def by_language(pdfs: list[Built]) -> list[Built]:
+    """A brief's PDFs in the order of its languages (one of a language the brief no longer declares, last)."""
+    order = pdfs[0].loaded.brief.languages
+    return sorted(pdfs, key=lambda p: order.index(p.lang) if p.lang in order else len(order))
+
+
+def theme_for(pdf: Built, out: Path, given: str | None, option: bool = True) -> str:
+    """The theme a page or message of `pdf` is made with: `given`, else the built-in theme the PDF was built with,
+    else the default theme. Warns when it is not the theme the manifest says the PDF was built with (with a
+    hint at --theme when the command has the `option`)."""
+    from briefgen.themes.builtin import ALIASES, DEFAULT_THEME, builtin_themes
+
+    recorded = pdf.entry.theme
+    if given is not None:
+        chosen = given
+    elif recorded in builtin_themes() or recorded in ALIASES:
+        chosen = recorded
+    else:
+        chosen = DEFAULT_THEME
+    if manifest.theme_name(chosen) != recorded and ALIASES.get(recorded) != chosen:
+        hint = " (give the theme to use with --theme)" if given is None and option else ""
+        log.warning(
+            "%s/%s: built with the theme '%s'; its page is made with the theme '%s'%s",
+            display_path(out).rstrip("/"),
+            pdf.name,
+            recorded,
+            manifest.theme_name(chosen),
+            hint,
+        )
+    return chosen
+
+
+def themed(
+    pdf: Built, out: Path, name: str, themes: dict[str, Theme], load: Callable[[str], Theme]
+) -> tuple[Theme, Catalog]:
+    """The theme `name` (loaded by `load` once per name, kept in `themes`) and the catalog of `pdf`'s language;
+    InputError located at the PDF when either does not load."""
+    from briefgen.language.catalog import load_catalog
+
+    try:
+        if name not in themes:
+            themes[name] = load(name)
+        return themes[name], load_catalog(pdf.lang, themes[name].catalog_dirs)
+    except BriefgenError as exc:
+        where = display_path(out / pdf.name)
+        raise InputError(
+            [Problem(where, 0, 0, f"its theme '{name}': {p.message}") for p in exc.problems]
+        ) from exc
+
+
+__all__ = ["Built", "build_command", "built", "by_language", "load_briefs", "theme_for", "themed"]

@@ -28,15 +28,9 @@ NO_STORE = {"Cache-Control": "no-store"}  # a preview is never to be shown from 
 @cache
 def templates() -> jinja2.Environment:
     """The preview's own templates: HTML escaped; in Jinja's sandbox, as every template."""
-    from jinja2.sandbox import ImmutableSandboxedEnvironment
+    from briefgen.render import own_templates
 
-    return ImmutableSandboxedEnvironment(
-        loader=jinja2.FileSystemLoader(str(Path(__file__).with_name("templates"))),
-        autoescape=jinja2.select_autoescape(["html.j2"]),
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
+    return own_templates(Path(__file__).with_name("templates"), keep_trailing_newline=False)
 
 
 def application(previews: Previews) -> Starlette:

@@ -36,16 +36,9 @@ def templates() -> jinja2.Environment:
     """The mail templates, in Jinja's sandbox as every template: HTML escaped, text as written."""
     from pathlib import Path
 
-    from jinja2.sandbox import ImmutableSandboxedEnvironment
+    from briefgen.render import own_templates
 
-    env = ImmutableSandboxedEnvironment(
-        loader=jinja2.FileSystemLoader(str(Path(__file__).with_name("templates"))),
-        autoescape=jinja2.select_autoescape(["html.j2"]),
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-    )
+    env = own_templates(Path(__file__).with_name("templates"))
     env.filters["html"] = html
     env.filters["text"] = text
     return env

@@ -22,10 +22,10 @@ from email.policy import SMTP
 from email.utils import format_datetime
 from pathlib import Path
 
-from briefgen.distribution.built import Built, built
+from briefgen.distribution.built import Built, built, by_language, theme_for, themed
 from briefgen.distribution.mail.body import bodies
 from briefgen.distribution.mail.options import SENDER, MailOptions
-from briefgen.errors import BriefgenError, InputError, Problem, display_path
+from briefgen.errors import InputError, Problem
 
 log = logging.getLogger(__name__)
 
@@ -64,28 +64,23 @@ def compose(paths: list[Path], out: Path, options: MailOptions) -> list[list[Com
     """The e-mail of every language of each brief of `paths`, from its PDF in `out` (each brief's in the order
     of its languages). Raises InputError with every problem, before anything is written: a brief that does not
     load, a language without its PDF, a PDF that is not the manifest's or is older than its brief."""
-    from briefgen.distribution.publish.site import theme_for
     from briefgen.document.view import build_document
-    from briefgen.language.catalog import load_catalog
     from briefgen.language.facts import format_day
-    from briefgen.themes.layers import load_theme
+    from briefgen.themes.layers import Theme, load_theme
 
     found = built(paths, out, every_language=True)
     if options.sender is None:
         log.warning("no sender ('from') in the mail settings: the messages say From: %s", SENDER)
     problems: list[Problem] = []
+    themes: dict[str, Theme] = {}
     groups: list[list[Composed]] = []
     for pdfs in found:
-        order = pdfs[0].loaded.brief.languages
         group = []
-        for pdf in sorted(pdfs, key=lambda p: order.index(p.lang) if p.lang in order else len(order)):
-            name = theme_for(pdf, out, None)
+        for pdf in by_language(pdfs):
             try:
-                theme = load_theme(name)
-                catalog = load_catalog(pdf.lang, theme.catalog_dirs)
-            except BriefgenError as exc:
-                where = display_path(out / pdf.name)
-                problems += [Problem(where, 0, 0, f"its theme '{name}': {p.message}") for p in exc.problems]
+                theme, catalog = themed(pdf, out, theme_for(pdf, out, None, option=False), themes, load_theme)
+            except InputError as exc:
+                problems += exc.problems
                 continue
             doc = build_document(pdf.loaded, pdf.lang, catalog)
             made = bodies(

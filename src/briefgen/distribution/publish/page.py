@@ -33,16 +33,9 @@ def templates() -> jinja2.Environment:
     """The site's own templates: HTML escaped, CSS as written; in Jinja's sandbox, as every template."""
     from pathlib import Path
 
-    from jinja2.sandbox import ImmutableSandboxedEnvironment
+    from briefgen.render import own_templates
 
-    return ImmutableSandboxedEnvironment(
-        loader=jinja2.FileSystemLoader(str(Path(__file__).with_name("templates"))),
-        autoescape=jinja2.select_autoescape(["html.j2"]),
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-    )
+    return own_templates(Path(__file__).with_name("templates"))
 
 
 def page(briefing: Briefing, others: list[Briefing]) -> bytes:

@@ -11,13 +11,12 @@ import logging
 from dataclasses import replace
 from pathlib import Path
 
-from briefgen.distribution.built import Built, built
+from briefgen.distribution.built import Built, built, by_language, theme_for, themed
 from briefgen.distribution.publish import folder
 from briefgen.distribution.publish.briefing import Briefing, Site
 from briefgen.distribution.publish.page import ENGINE
 from briefgen.distribution.publish.words import language_name, words_for
-from briefgen.errors import BriefgenError, InputError, Problem, display_path
-from briefgen.themes.builtin import ALIASES, DEFAULT_THEME, builtin_themes
+from briefgen.errors import InputError, Problem, display_path
 from briefgen.themes.layers import Theme
 
 log = logging.getLogger(__name__)
@@ -60,31 +59,6 @@ def make(
     return Site(site, groups, {name: len(data) for name, data in files.items()})
 
 
-def theme_for(pdf: Built, out: Path, given: str | None) -> str:
-    """The theme the page of `pdf` is made with: `given`, else the built-in theme the PDF was built with, else
-    the default theme. Warns when it is not the theme the manifest says the PDF was built with."""
-    from briefgen.distribution.manifest import theme_name
-
-    recorded = pdf.entry.theme
-    if given is not None:
-        chosen = given
-    elif recorded in builtin_themes() or recorded in ALIASES:
-        chosen = recorded
-    else:
-        chosen = DEFAULT_THEME
-    if theme_name(chosen) != recorded and ALIASES.get(recorded) != chosen:
-        hint = "" if given is not None else " (give the theme to use with --theme)"
-        log.warning(
-            "%s/%s: built with the theme '%s'; its page is made with the theme '%s'%s",
-            display_path(out).rstrip("/"),
-            pdf.name,
-            recorded,
-            theme_name(chosen),
-            hint,
-        )
-    return chosen
-
-
 def _briefings(
     found: list[list[Built]], out: Path, given: str | None, themes: dict[str, Theme]
 ) -> list[list[Briefing]]:
@@ -93,24 +67,20 @@ def _briefings(
     from briefgen.backends import get_backend
     from briefgen.build import checked_theme
     from briefgen.document.view import build_document
-    from briefgen.language.catalog import load_catalog
     from briefgen.language.facts import format_day
 
     problems: list[Problem] = []
     groups: list[list[Briefing]] = []
     for pdfs in found:
-        order = pdfs[0].loaded.brief.languages
         group: list[Briefing] = []
-        for pdf in sorted(pdfs, key=lambda p: order.index(p.lang) if p.lang in order else len(order)):
+        for pdf in by_language(pdfs):
             name = theme_for(pdf, out, given)
             try:
-                if name not in themes:
-                    themes[name] = checked_theme(name, get_backend(ENGINE))
-                theme = themes[name]
-                catalog = load_catalog(pdf.lang, theme.catalog_dirs)
-            except BriefgenError as exc:
-                where = display_path(out / pdf.name)
-                problems += [Problem(where, 0, 0, f"its theme '{name}': {p.message}") for p in exc.problems]
+                theme, catalog = themed(
+                    pdf, out, name, themes, lambda n: checked_theme(n, get_backend(ENGINE))
+                )
+            except InputError as exc:
+                problems += exc.problems
                 continue
             doc = build_document(pdf.loaded, pdf.lang, catalog)
             words = words_for(catalog)
