@@ -6,7 +6,7 @@ import re
 import shutil
 import subprocess
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -108,6 +108,9 @@ PROBES = [
 
 class InProcess:
     """A pool of workers that runs each call in this process, so that a test sees what the engine does."""
+
+    def warm(self, function: Callable[..., object], *args: object, count: int = 1) -> None:
+        """Nothing to start ahead: each call runs in this process."""
 
     def run(self, calls: list[workers.Call], jobs: int = 1) -> Iterator[tuple[int, object, float]]:
         for index, call in enumerate(calls):
