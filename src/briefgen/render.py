@@ -225,6 +225,7 @@ def render(backend: Backend, theme: Theme, doc: Document, catalog: Catalog, **ex
     }
     try:
         template = env.get_template(backend.syntax.entry)
+        doc.restart_notes()  # numbered as this template writes their marks: the order of its page
         return template.render(**context)
     except jinja2.TemplateSyntaxError as exc:
         where = display_path(exc.filename or exc.name or "template")

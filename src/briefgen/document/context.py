@@ -27,12 +27,33 @@ class ExcerptView:
     source: str
 
 
+class NoteNumbers:
+    """The numbers of one view's notes, each given when a template first asks for it: the order the template
+    writes the notes' marks in, which is the order of the page whatever order a theme puts the parts of the view in
+    (the key facts after the first section). `restart()` before each rendering."""
+
+    def __init__(self) -> None:
+        self._numbers: dict[int, int] = {}
+
+    def restart(self) -> None:
+        self._numbers.clear()
+
+    def of(self, index: int) -> int:
+        return self._numbers.setdefault(index, len(self._numbers) + 1)
+
+
 @dataclass(frozen=True)
 class NoteView:
     """The numbered note of a claim: the excerpts of the sources it rests on."""
 
-    number: int
+    index: int  # in the order the view made its notes
     excerpts: tuple[ExcerptView, ...]
+    numbers: NoteNumbers = field(default_factory=NoteNumbers, repr=False, compare=False)
+
+    @property
+    def number(self) -> int:
+        """The note's number: the order of the page (NoteNumbers)."""
+        return self.numbers.of(self.index)
 
 
 def source_name(source: model.Cites, catalog: Catalog) -> str:
@@ -63,13 +84,14 @@ def capitalised(nodes: Inline) -> Inline:
 
 @dataclass
 class Context:
-    """One brief in one language while its view is made: notes are numbered, and tables and figures counted,
-    in the order the parts of the view ask for them, which is the order of the page."""
+    """One brief in one language while its view is made: tables and figures are counted in the order the parts of
+    the view ask for them, which is the order of the page; notes are numbered as a template writes them."""
 
     loaded: LoadedBrief
     lang: str
     catalog: Catalog
     notes: list[NoteView] = field(default_factory=list)
+    note_numbers: NoteNumbers = field(default_factory=NoteNumbers)
     counts: dict[str, int] = field(default_factory=dict)
 
     @property
@@ -132,7 +154,7 @@ class Context:
         if not basis:
             return None
         excerpts = basis if isinstance(basis, list) else [basis]
-        note = NoteView(len(self.notes) + 1, tuple(self.excerpt(e) for e in excerpts))
+        note = NoteView(len(self.notes), tuple(self.excerpt(e) for e in excerpts), self.note_numbers)
         self.notes.append(note)
         return note
 
@@ -142,4 +164,4 @@ class Context:
         return self.counts[kind]
 
 
-__all__ = ["Context", "ExcerptView", "NoteView", "capitalised", "source_name"]
+__all__ = ["Context", "ExcerptView", "NoteNumbers", "NoteView", "capitalised", "source_name"]

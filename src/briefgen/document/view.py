@@ -12,7 +12,7 @@ from briefgen.brief import model
 from briefgen.brief.inline import Inline, Node, keep, plain
 from briefgen.brief.validate import LoadedBrief
 from briefgen.document.blocks import BlockView, FigureView, block_view
-from briefgen.document.context import Context, NoteView, source_name
+from briefgen.document.context import Context, NoteNumbers, NoteView, source_name
 from briefgen.language.catalog import Catalog, typography_for
 from briefgen.language.facts import format_day, format_event, format_fact, format_when, language_name
 from briefgen.language.typography import typeset_text
@@ -97,7 +97,8 @@ class Document:
     version: str
     page_budget: int
     sources: tuple[SourceView, ...] = ()
-    notes: tuple[NoteView, ...] = ()  # every note, in the order of the page
+    made_notes: tuple[NoteView, ...] = ()  # every note, in the order the view made them (notes: by number)
+    note_numbers: NoteNumbers = field(default_factory=NoteNumbers, repr=False, compare=False)
     who: tuple[EntryView, ...] = ()  # every person and organisation
     other_facts: tuple[EntryView, ...] = ()  # every other fact not among the key facts
     figures: tuple[FigureView, ...] = ()
@@ -107,6 +108,16 @@ class Document:
     status: str = "final"
     watermark: str = ""
     public: bool = True
+
+    @property
+    def notes(self) -> tuple[NoteView, ...]:
+        """Every note, in the order of its number: the order the template wrote their marks in, which is the order
+        of the page; a note whose mark a theme leaves out comes last."""
+        return tuple(sorted(self.made_notes, key=lambda note: note.number))
+
+    def restart_notes(self) -> None:
+        """Number the notes afresh, as the next rendering writes them (render calls it)."""
+        self.note_numbers.restart()
 
     def banner(self, setting: str) -> bool:
         """Whether the classification banner prints under a theme's `layout.banner`: `always`, `never`, or
@@ -149,7 +160,8 @@ def build_document(loaded: LoadedBrief, lang: str, catalog: Catalog) -> Document
         version=brief.version,
         page_budget=brief.page_budget,
         sources=sources,
-        notes=tuple(ctx.notes),
+        made_notes=tuple(ctx.notes),
+        note_numbers=ctx.note_numbers,
         who=who,
         other_facts=other_facts,
         figures=tuple(b.content for b in all_blocks(sections) if isinstance(b.content, FigureView)),

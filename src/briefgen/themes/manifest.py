@@ -312,8 +312,13 @@ def _degrees(value: object) -> bool:
     return isinstance(value, int) and not isinstance(value, bool) and -180 <= value <= 180
 
 
+def _columns(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= 4
+
+
 # Layout values of one form: what the value must be, and the test.
 LAYOUT_FORMS = {
+    "columns": ("a whole number of columns from 1 to 4", _columns),
     "watermark-opacity": ("a percentage from 0% to 100%", _percentage),
     "watermark-angle": ("a whole number of degrees from -180 to 180", _degrees),
 }
