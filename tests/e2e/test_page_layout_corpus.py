@@ -20,13 +20,11 @@ from tests.pagelayout import check, layout_of
 BRIEFS = {p.parent.name: p for p in sorted((ROOT / "briefs").glob("*/brief.yaml"))}
 # The layout kinds these tests hold to none.
 LAYOUT = ("short-page", "stranded-heading", "table-split", "footnote-page", "running-wrap")
-# What is left: Typst moves a footnote that does not fit to the next page without its call's line (it has no
-# footnote policy); WeasyPrint's `footnote-policy: line` does not move a line whose paragraph's widows and
-# orphans keep it on the page.
+# What is left: WeasyPrint's `footnote-policy: line` does not move a line whose paragraph's widows and orphans keep
+# it on the page.
 KNOWN: dict[tuple[str, str, str, str], list[str]] = {
-    ("typst", "dossier", "kyutai-launch", lang): ["p4 footnote-page 8", "p5 footnote-page 15"]
-    for lang in ("en", "fr")
-} | {("weasyprint", "dossier", "ai-alliance-launch", "fr"): ["p5 footnote-page 12"]}
+    ("weasyprint", "dossier", "ai-alliance-launch", "fr"): ["p5 footnote-page 12"]
+}
 
 CASES = [
     pytest.param(engine, theme, brief, lang, id=f"{engine}-{theme}-{brief}-{lang}")

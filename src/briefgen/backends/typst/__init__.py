@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import hashlib
+import json
 import logging
 import re
 import shutil
@@ -33,6 +34,16 @@ _OFFLINE = (
     "typst: {}: a string starting with @ names a Typst package, which Typst would download; "
     "briefgen builds offline: put what the template needs in the template itself"
 )
+# The input naming the footnotes whose call a template keeps on its note's page ("8,15"; templates/briefing/typst
+# style.typ's para), and how many compiles a document may take to get there: the first, then one per round of
+# notes that the previous compile set on the page after their call's.
+NOTES_AT_CALL = "briefgen-notes-at-call"
+MAX_COMPILES = 3
+# Each footnote of the document just compiled: its number, the page of its call and the page its note starts on.
+_FOOTNOTES = (
+    "query(footnote.entry).map(e => "
+    "(counter(footnote).at(e.note.location()).first(), e.note.location().page(), e.location().page()))"
+)
 
 
 class TypstCompiler:
@@ -56,13 +67,22 @@ class TypstCompiler:
         )
         self.compiles = 0
 
-    def compile(self, main: Path, date: dt.date, standards: list[str], tags: bool) -> tuple[bytes, list[Any]]:
-        """The PDF of `main` and Typst's warnings. Only files beside `main` can be read."""
+    def compile(
+        self,
+        main: Path,
+        date: dt.date,
+        standards: list[str],
+        tags: bool,
+        inputs: dict[str, str] | None = None,
+    ) -> tuple[bytes, list[Any]]:
+        """The PDF of `main` and Typst's warnings. Only files beside `main` can be read; `inputs` are the
+        document's `sys.inputs` (none unless given: Typst would keep the previous compile's)."""
         self.compiles += 1
         pdf, warnings = self.compiler.compile_with_warnings(
             input=main,
             root=main.parent,
             format="pdf",
+            sys_inputs=inputs or {},
             timestamp=dt.datetime(date.year, date.month, date.day, tzinfo=dt.UTC),
             pdf_standards=standards,  # type: ignore[arg-type]  # names decided by the standards plan
             pdf_tags=tags,
@@ -70,6 +90,12 @@ class TypstCompiler:
         if not isinstance(pdf, bytes):  # one PDF, not pages of an image format
             raise EngineError("typst: the compiler returned no PDF")
         return pdf, list(warnings)
+
+    def footnotes(self, main: Path) -> list[tuple[int, int, int]]:
+        """The footnotes of the document `main` just compiled: (number, page of the call, page of the note).
+        Typst answers from the layout it has just made, without a second one."""
+        answer = json.loads(self.compiler.eval(_FOOTNOTES, format="json", root=main.parent))
+        return [(int(n), int(call), int(note)) for n, call, note in answer]
 
 
 @cache
@@ -97,12 +123,7 @@ class TypstEngine:
                 shutil.copyfile(figure.path, Path(build) / figure.name)
             try:
                 font_dirs = tuple(sorted({f.file.parent for f in job.fonts})) or (job.font_dir,)
-                pdf, warnings = compiler(font_dirs).compile(
-                    main,
-                    date=job.doc.date,
-                    standards=list(job.plan.standards),  # Typst's names are briefgen's
-                    tags=True,
-                )
+                pdf, warnings = typeset(compiler(font_dirs), main, job)
             except typst.TypstError as exc:
                 found = diagnostics(exc.diagnostic or str(exc))
                 errors = [d for d in found if d.severity == "error"] or [Diagnostic("error", str(exc))]
@@ -120,6 +141,51 @@ class TypstEngine:
 
 
 ENGINE = TypstEngine()
+
+
+def typeset(typst: TypstCompiler, main: Path, job: Job) -> tuple[bytes, list[Any]]:
+    """The PDF of `main` and its warnings, every footnote on the page of its call where a template can keep it
+    there.
+
+    Typst sets a note that does not fit under its call's line on the next page, and leaves the line behind when
+    it is inside a block. After a compile, Typst is asked where each note and its call landed (no new layout);
+    when a note is on a later page than its call, the document is compiled again with the numbers of those
+    notes in `sys.inputs` (NOTES_AT_CALL), for the template to keep each call with its note. Only the documents
+    that need it take a second compile. A note still away from its call after MAX_COMPILES is said in a warning.
+    """
+    inputs: dict[str, str] = {}
+    moved: set[int] = set()
+    for attempt in range(1, MAX_COMPILES + 1):
+        pdf, warnings = typst.compile(
+            main,
+            date=job.doc.date,
+            standards=list(job.plan.standards),  # Typst's names are briefgen's
+            tags=True,
+            inputs=inputs,
+        )
+        away = [(n, call, note) for n, call, note in typst.footnotes(main) if note > call]
+        if not away or {n for n, _, _ in away} <= moved or attempt == MAX_COMPILES:
+            break
+        moved |= {n for n, _, _ in away}
+        log.info(
+            "typst: %s.%s: compiled again to keep %s with %s",
+            job.doc.id,
+            job.doc.lang,
+            ", ".join(f"note {n} (page {note})" for n, _, note in away),
+            "its call" if len(away) == 1 else "their calls",
+        )
+        inputs = {NOTES_AT_CALL: ",".join(str(n) for n in sorted(moved))}
+    for n, call, note in away:
+        log.warning(
+            "typst: %s.%s: note %d prints on page %d, its call on page %d: the template does not keep this call "
+            "with its note (a footnote called in a block that runs onto the next page)",
+            job.doc.id,
+            job.doc.lang,
+            n,
+            note,
+            call,
+        )
+    return pdf, warnings
 
 
 def _check_offline(job: Job) -> None:

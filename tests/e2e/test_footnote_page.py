@@ -1,0 +1,54 @@
+"""Every footnote prints on the page of its call in Typst: a note that would not fit under its call's line is set
+on the next page with that line, not left there alone (tests/fixtures/footnote-at-foot puts a call on the last
+line of a page, under which its note does not fit)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pdfplumber
+import pytest
+
+from tests.conftest import FIXTURES, run_cli
+from tests.pagelayout import check, layout_of
+
+BRIEF = FIXTURES / "footnote-at-foot" / "brief.yaml"
+CALL = "The board approved the plan."
+NOTE = "The board of the foundation approved the plan"
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    out = tmp_path_factory.mktemp("footnote-at-foot")
+    code, _stdout, stderr = run_cli(
+        "build", BRIEF, "--engine", "typst", "--theme", "dossier", "--out", out, "-v"
+    )
+    assert code == 0, stderr
+    return out / "foot-note.en.pdf", stderr
+
+
+def pages_holding(pdf: Path, words: str) -> list[int]:
+    with pdfplumber.open(pdf) as document:
+        return [
+            number
+            for number, page in enumerate(document.pages, 1)
+            if words in " ".join((page.extract_text() or "").split())
+        ]
+
+
+def test_a_note_that_does_not_fit_under_its_call_goes_to_the_next_page_with_it(
+    built: tuple[Path, str],
+) -> None:
+    pdf, stderr = built
+    call, note = pages_holding(pdf, CALL), pages_holding(pdf, NOTE)
+    assert call == note == [4], (call, note)
+    assert [str(f) for f in check(pdf, layout_of(BRIEF, "en", "dossier")) if f.kind == "footnote-page"] == []
+    # The brief does put the call where its note does not fit: Typst's first layout left the note behind.
+    assert "compiled again to keep note 1 (page 4) with its call" in stderr
+
+
+def test_moving_the_call_leaves_no_short_page_nor_a_stranded_heading(built: tuple[Path, str]) -> None:
+    pdf, stderr = built
+    kinds = ("short-page", "underfull-page", "stranded-heading")
+    assert [str(f) for f in check(pdf, layout_of(BRIEF, "en", "dossier")) if f.kind in kinds] == []
+    assert "prints on page" not in stderr  # no note left away from its call
