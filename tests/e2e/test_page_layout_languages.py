@@ -32,14 +32,12 @@ KINDS = (
     "date-break",
 )
 # What is left, and whose it is. A table of five rows keeps three on each side of a break or none: its second
-# table (the members' offers) splits 2 + 3 in German; Typst moves a footnote that does not fit to the next page
-# without its call's line (it has no footnote policy).
+# table (the members' offers) splits 2 + 3 in German.
 KNOWN: dict[tuple[str, str, str, str], list[str]] = {
     ("typst", "briefing", "ai-alliance-launch", "de"): ["p3 table-split Tabelle 2"],
     ("typst", "briefing", "ai-alliance-launch", "es"): ["p4 table-split Tabla 2"],
     ("weasyprint", "briefing", "ai-alliance-launch", "de"): ["p3 table-split Tabelle 2"],
     ("weasyprint", "briefing", "ai-alliance-launch", "es"): ["p4 table-split Tabla 2"],
-    ("typst", "dossier", "kyutai-launch", "de"): ["p5 footnote-page 14"],
 }
 
 CASES = [
