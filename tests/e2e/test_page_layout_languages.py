@@ -32,10 +32,8 @@ KINDS = (
     "date-break",
 )
 # What is left, and whose it is. A table of five rows keeps three on each side of a break or none: its second
-# table (the members' offers) splits 2 + 3 in German.
+# table (the members' offers) splits 2 + 3 in WeasyPrint.
 KNOWN: dict[tuple[str, str, str, str], list[str]] = {
-    ("typst", "briefing", "ai-alliance-launch", "de"): ["p3 table-split Tabelle 2"],
-    ("typst", "briefing", "ai-alliance-launch", "es"): ["p4 table-split Tabla 2"],
     ("weasyprint", "briefing", "ai-alliance-launch", "de"): ["p3 table-split Tabelle 2"],
     ("weasyprint", "briefing", "ai-alliance-launch", "es"): ["p4 table-split Tabla 2"],
 }
