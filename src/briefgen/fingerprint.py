@@ -100,9 +100,10 @@ def _package() -> dict[str, Any]:
 
 def options(setup: Setup) -> dict[str, Any]:
     """The build's options that shape its outputs: every setting but EXCLUDED, as JSON values."""
+    from briefgen.settings import dumped, fields
+
     settings = setup.settings
-    kept = [name for name in type(settings).model_fields if name not in EXCLUDED]
-    return settings.model_dump(mode="json", include=set(kept))
+    return dumped(settings, [name for name in fields(type(settings)) if name not in EXCLUDED])
 
 
 def basis(setup: Setup) -> dict[str, Any]:
