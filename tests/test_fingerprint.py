@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 import briefgen
-from briefgen import fingerprint
+from briefgen import digests, fingerprint
 from briefgen.build import Setup, plan, resolve
 from briefgen.distribution import manifest
 from briefgen.settings import CORES, Settings, fields
@@ -70,7 +70,7 @@ def test_versions_count(setup: Setup, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(briefgen, "__version__", "99.0.0")
     assert fingerprint.shared(setup) != before
     monkeypatch.undo()
-    monkeypatch.setattr(manifest, "engine_version", lambda backend: "99.0.0")
+    monkeypatch.setattr(digests, "engine_version", lambda backend: "99.0.0")
     assert fingerprint.shared(setup) != before
 
 

@@ -35,6 +35,7 @@ from briefgen.themes.overrides import check_layers
 
 if TYPE_CHECKING:  # what making an output needs is imported when one is made, not for one up to date
     from briefgen.document.view import Document
+    from briefgen.uptodate import Recorder
 
 log = logging.getLogger(__name__)
 
@@ -219,24 +220,33 @@ def run(task: Task, setup: Setup) -> Written:
     return make_and_write(Build(setup, [task]))[0]
 
 
-def build(paths: list[Path], setup: Setup, progress: Progress | None = None) -> Iterator[Written]:
+def build(
+    paths: list[Path], setup: Setup, progress: Progress | None = None, recorder: Recorder | None = None
+) -> Iterator[Written]:
     """Plan everything (raising on any invalid input before writing), make every output in memory, the engines
     `settings.jobs` at a time, then write them all: when any build fails, nothing is written. `progress` is
-    told how the engines go."""
-    yield from make_and_write(plan(paths, setup), progress)
+    told how the engines go; `recorder` (given the same `paths`) makes the folder's record of what the build
+    read (briefgen.uptodate)."""
+    yield from make_and_write(plan(paths, setup), progress, recorder)
 
 
-def make_and_write(planned: Build, progress: Progress | None = None) -> list[Written]:
+def make_and_write(
+    planned: Build, progress: Progress | None = None, recorder: Recorder | None = None
+) -> list[Written]:
     """Make every task's output, then write them all, or none. For PDFs, the folder's manifest is written in the
     same all-or-nothing batch, read, merged and written under the folder's lock, so that builds into one folder
     at the same time keep each other's entries. A PDF that is up to date (briefgen.fingerprint) is not made
-    again unless `--force`: when every one is, no engine starts and nothing is written."""
+    again unless `--force`: when every one is, no engine starts and nothing is written but the folder's record
+    of what the build read, when `recorder` is given and it changed (briefgen.uptodate)."""
     setup = planned.setup
     pdf, out = not setup.source, setup.settings.out
     kept: dict[int, Written] = {}
     prints: list[str | None] = [None] * len(planned.tasks)
+    recorder = recorder if pdf and planned.tasks else None
     if pdf and planned.tasks:
         described = manifest.read(out)  # a manifest that is not briefgen's is said before any engine runs
+        if recorder is not None:  # before the fingerprints: a file changed in between is found changed
+            recorder.reads(planned)
         prints, kept = _up_to_date(planned, described)
     todo = [i for i in range(len(planned.tasks)) if i not in kept]
     outputs = make(Build(setup, [planned.tasks[i] for i in todo]), progress)
@@ -249,8 +259,12 @@ def make_and_write(planned: Build, progress: Progress | None = None) -> list[Wri
             with manifest.locked(out):
                 described = manifest.read(out)
                 files = _manifest(outputs, setup, described)
+                left = None
                 if outputs or files != described:  # all up to date: written only to drop files gone
-                    batch.stage(out / manifest.NAME, manifest.dumps(files))
+                    left = manifest.dumps(files)
+                    batch.stage(out / manifest.NAME, left)
+                if recorder is not None:
+                    _record(recorder, planned, prints, files, left, batch)
                 batch.commit()
         else:
             batch.commit()
@@ -259,6 +273,36 @@ def make_and_write(planned: Build, progress: Progress | None = None) -> list[Wri
         stage(what, "write", time.perf_counter() - started)
     made = iter(Written(o.path, o.pages, len(o.data), o.seconds, o.task, o.stages) for o in outputs)
     return [kept[i] if i in kept else next(made) for i in range(len(planned.tasks))]
+
+
+def _record(
+    recorder: Recorder,
+    planned: Build,
+    prints: list[str | None],
+    files: dict[str, manifest.Entry],
+    left: bytes | None,
+    batch: Batch,
+) -> None:
+    """Stage the folder's record of this build (briefgen.uptodate), when each of its outputs is in the manifest
+    it leaves under the fingerprint this build computed (another build into the folder at the same time may have
+    replaced one)."""
+    from briefgen import uptodate
+    from briefgen.distribution import confined
+
+    out = planned.setup.settings.out
+    names = [output_path(task, planned.setup).name for task in planned.tasks]
+    entries = [files.get(name) for name in names]
+    if any(e is None or e.fingerprint != p for e, p in zip(entries, prints, strict=True)):
+        return
+    try:
+        left = left if left is not None else confined.read(out, manifest.NAME, manifest.MOST)
+    except (OSError, BriefgenError):
+        return
+    outputs = [(name, e.bytes, e.sha256) for name, e in zip(names, entries, strict=True) if e is not None]
+    before = uptodate.read(out)
+    record = recorder.record(before, left, outputs)
+    if record is not None and record != before:
+        batch.stage(out / uptodate.NAME, record)
 
 
 def _up_to_date(
