@@ -299,6 +299,11 @@ def _record(
     except (OSError, BriefgenError):
         return
     outputs = [(name, e.bytes, e.sha256) for name, e in zip(names, entries, strict=True) if e is not None]
+    place = out / uptodate.NAME
+    if (place.exists() or place.is_symlink()) and not confined.is_regular(out, uptodate.NAME):
+        where = f"{display_path(out).rstrip('/')}/{uptodate.NAME}"  # the place, not where a link leads
+        log.warning("%s: not a file briefgen wrote: no record of this build is kept", where)
+        return
     before = uptodate.read(out)
     record = recorder.record(before, left, outputs)
     if record is not None and record != before:

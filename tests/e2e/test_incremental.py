@@ -137,7 +137,12 @@ def test_an_unchanged_build_is_up_to_date_and_touches_nothing(
     before = {f: (f.read_bytes(), f.stat().st_mtime_ns, f.stat().st_ino) for f in files}
     assert_up_to_date()
     assert {f: (f.read_bytes(), f.stat().st_mtime_ns, f.stat().st_ino) for f in files} == before
-    assert sorted(p.name for p in out.iterdir()) == [".manifest.json.lock", uptodate.NAME, "manifest.json", EN]
+    assert sorted(p.name for p in out.iterdir()) == [
+        ".manifest.json.lock",
+        uptodate.NAME,
+        "manifest.json",
+        EN,
+    ]
 
 
 def test_without_its_record_an_unchanged_build_is_up_to_date(project: Path) -> None:
