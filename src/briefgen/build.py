@@ -573,10 +573,12 @@ def forget() -> None:
     """Forget what is loaded once per process (templates, catalogs, the engines' workers and their fonts):
     `watch` calls it when a theme or a catalog changed, and resolves its settings again."""
     from briefgen import render as rendering
+    from briefgen import theme_check
     from briefgen.language import catalog
 
     rendering.environment.cache_clear()
     catalog._load_catalog.cache_clear()
+    theme_check.forget()
     workers.shutdown()
 
 
