@@ -212,6 +212,7 @@ class Output:
     job: Job | None = None
     stages: dict[str, float] = field(default_factory=dict)
     inputs: str = ""  # the sha256 of the brief's files (manifest.inputs_of)
+    back: int | None = None  # the page the back matter starts on (Typeset.back)
     fingerprint: str | None = None  # the sha256 of everything that shapes it (briefgen.fingerprint)
 
 
@@ -433,6 +434,7 @@ def prepare(task: Task, setup: Setup, warned: set[Problem] | None = None) -> Out
         attachments=provenance.attachments(
             task.loaded, task.lang, engine, str(settings.theme), task.standards, inputs
         ),
+        back_matter=tuple(task.catalog(key) for key in BACK_MATTER),
     )
     return Output(task, output_path(task, setup), seconds=seconds, job=job, stages=stages, inputs=inputs)
 
@@ -492,7 +494,13 @@ def typeset(outputs: list[Output], setup: Setup, progress: Progress | None = Non
                 progress.typeset(name_of(output.task))
                 seconds = output.seconds + took
                 done[id(output)] = replace(
-                    output, data=result.pdf, pages=result.pages, seconds=seconds, job=None, stages=stages
+                    output,
+                    data=result.pdf,
+                    pages=result.pages,
+                    back=result.back,
+                    seconds=seconds,
+                    job=None,
+                    stages=stages,
                 )
                 if over := _page_budget(done[id(output)], setup):
                     over_budget.append(over)
@@ -526,13 +534,10 @@ def _page_budget(output: Output, setup: Setup) -> Problem | None:
     """Warn when the briefing runs over the brief's page budget, or (--strict) the problem to raise. The budget
     counts the pages from the title to the end of Sources: not the front pages a theme adds (cover, contents),
     nor the back matter (the annex and the endnotes), which starts a page of its own with its first heading."""
-    from briefgen.distribution.pdfinfo import first_page_of
-
     doc_budget = output.task.loaded.brief.page_budget
     layout = setup.theme.manifest.layout
     front = sum(bool(layout.get(key)) for key in ("cover", "toc"))  # pages the theme adds
-    catalog = output.task.catalog
-    back = first_page_of(output.data, [catalog(key) for key in BACK_MATTER]) if output.data else None
+    back = output.back  # found by the engine's worker, which reads the PDF it made
     pages = (back - 1 if back is not None else output.pages) - front
     if pages <= doc_budget:
         return None
