@@ -15,6 +15,8 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
+import tinycss2
+
 from briefgen.errors import Problem, display_path
 from briefgen.themes.layers import Theme
 from briefgen.themes.tokens import tokens
@@ -67,8 +69,6 @@ def _braces(path: str, css: str) -> list[Problem]:
 
 def _walk(nodes: list[Any], out: list[Any]) -> None:
     """Every node of a parsed stylesheet, the contents of rules and blocks included."""
-    import tinycss2  # only a theme's CSS needs it: not a build with another engine
-
     for node in nodes:
         out.append(node)
         content = getattr(node, "content", None)
@@ -83,8 +83,6 @@ def _walk(nodes: list[Any], out: list[Any]) -> None:
 
 
 def _parsed(css: str) -> list[Any]:
-    import tinycss2
-
     out: list[Any] = []
     _walk(tinycss2.parse_stylesheet(css), out)
     return out
