@@ -8,7 +8,8 @@ fresh folder, so that nothing is ever up to date. Peak memory is the largest res
 and of the workers it waited for (`wait4`). `--quick` is a smoke run: one round, no warm-up, small sizes; its
 figures mean nothing.
 
-Rows: weasyprint, typst (Kyutai fr against the engine alone on briefgen's `--format` output), languages (fr + en
+Rows: weasyprint, typst (Kyutai fr against the engine alone on briefgen's `--format` output), uptodate (Kyutai fr
++ en built again into a folder where both are up to date, against a cold build of Kyutai fr), languages (fr + en
 in one process against two), jobs (20 briefs × 2 languages, --jobs 2 against --jobs 1), help (`briefgen --help`
 against `import weasyprint`), pages (a brief of 10, 50 and 200 pages: time and peak memory), batch (100 briefs
 --jobs 2: cost per brief against 10 briefs), check (`check` on 100 briefs against 10).
@@ -36,7 +37,7 @@ ROOT = Path(__file__).resolve().parents[1]
 KYUTAI = ROOT / "briefs" / "kyutai-launch"
 PYTHON = sys.executable
 BRIEFGEN = str(Path(PYTHON).parent / "briefgen")
-ROWS = ("weasyprint", "typst", "languages", "jobs", "help", "pages", "batch", "check")
+ROWS = ("weasyprint", "typst", "uptodate", "languages", "jobs", "help", "pages", "batch", "check")
 
 
 @dataclass(frozen=True)
@@ -190,6 +191,27 @@ class Bench:
             got["briefgen"].median / got["engine"].median,
             Goal(True, 1.5),
         )
+
+    def uptodate(self) -> Iterator[Row]:
+        for engine in self.engines:
+            built = self.work / f"uptodate-{engine}"  # built once, not timed: then always up to date
+            if not built.exists():
+                run_once([[BRIEFGEN, "build", str(KYUTAI), "--engine", engine, "--out", str(built)]], ROOT)
+            got = self.measure(
+                {
+                    "again": lambda folder, engine=engine, built=built: [
+                        [BRIEFGEN, "build", str(KYUTAI), "--engine", engine, "--out", str(built), "-q"]
+                    ],
+                    "cold": build(KYUTAI, "--lang", "fr", "--engine", engine),
+                }
+            )
+            yield Row(
+                f"Kyutai fr + en built again, out/ up to date, {engine}",
+                seconds(got["again"]),
+                f"a cold build of Kyutai fr: {seconds(got['cold'])}",
+                got["again"].median / got["cold"].median,
+                Goal(True, 0.05),
+            )
 
     def languages(self) -> Iterator[Row]:
         for engine in self.engines:

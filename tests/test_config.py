@@ -22,8 +22,9 @@ def project(workdir: Path) -> Path:
 
 
 def names(folder: Path) -> list[str]:
-    """The files written in `folder`, its manifest and the manifest's lock aside (the build's record of its PDFs)."""
-    kept = ("manifest.json", ".manifest.json.lock")
+    """The files written in `folder`, its manifest, the manifest's lock and the record of what the build read
+    aside (the build's records of its PDFs)."""
+    kept = ("manifest.json", ".manifest.json.lock", ".uptodate.json")
     return sorted(p.name for p in folder.iterdir() if p.name not in kept) if folder.is_dir() else []
 
 

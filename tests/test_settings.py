@@ -7,13 +7,13 @@ from __future__ import annotations
 import os
 import re
 import shutil
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Any
 
 import click
 import pytest
 from click.testing import CliRunner
-from pydantic import Field
 
 from briefgen.backends import BACKENDS, formats
 from briefgen.build import plan, resolve
@@ -35,16 +35,18 @@ from briefgen.settings import (
     Standards,
     Switch,
     ThemeName,
+    fields,
     file_keys,
     kind,
     option,
+    setting,
 )
 from briefgen.themes.layers import Theme, builtin_themes
 from briefgen.watch import Rebuild, Watch
 from tests.conftest import FIXTURES, run_cli
 
 MINIMAL = FIXTURES / "minimal.yaml"
-WITH_OPTIONS = [name for name, field in Settings.model_fields.items() if option(field) is not None]
+WITH_OPTIONS = [name for name, field in fields().items() if option(field) is not None]
 
 
 def help_of(command: str) -> str:
@@ -77,7 +79,7 @@ def test_every_setting_with_an_option_is_an_option_of_build_and_watch(command: s
     """In the model's order, before the options that are not settings (--config, -q, -v, --debug)."""
     declared = []
     for name in WITH_OPTIONS:
-        flag = option(Settings.model_fields[name])
+        flag = option(fields()[name])
         assert flag is not None
         declared.append(next(n for n in flag.names if n.startswith("--")))
     assert declared[:3] == ["--lang", "--engine", "--out"]
@@ -90,18 +92,18 @@ def test_choices_are_the_registries() -> None:
     assert f"--format [{'|'.join(formats())}]" in text
     assert f"--attach [{'|'.join(standards.ATTACH)}]" in text
     for name in ("engine", "format", "attach"):
-        choice = kind(Settings.model_fields[name])
+        choice = kind(fields()[name])
         assert isinstance(choice, Choice)
-    assert kind(Settings.model_fields["engine"]).choices == tuple(BACKENDS)  # type: ignore[attr-defined]
+    assert kind(fields()["engine"]).choices == tuple(BACKENDS)  # type: ignore[attr-defined]
 
 
 def test_defaults_and_help_are_the_models() -> None:
     text = help_of("build")
-    fields = Settings.model_fields
-    assert f"[default: {fields['engine'].default}]" in text
-    assert f"[default: {fields['out'].default}]" in text
-    assert f"[default: {fields['timeout'].default}]" in text
-    assert f"[default: {fields['jobs'].default}; x>=1]" in text
+    declared = fields()
+    assert f"[default: {declared['engine'].default}]" in text
+    assert f"[default: {declared['out'].default}]" in text
+    assert f"[default: {declared['timeout'].default}]" in text
+    assert f"[default: {declared['jobs'].default}; x>=1]" in text
     assert "Documents (a brief in one language) typeset in parallel" in text and "--timeout SECONDS" in text
 
     # the help names what the registry holds
@@ -150,16 +152,16 @@ def sample(key: Kind, name: str) -> Any:
 
 def test_every_key_of_the_model_is_accepted_by_the_project_file(project: Path) -> None:
     keys = file_keys()
-    assert set(keys.values()) == set(Settings.model_fields) - {
+    assert set(keys.values()) == set(fields()) - {
         "templates",
         "force",
     }  # the command line's only
     lines = []
     for key, name in keys.items():
-        if isinstance(kind(Settings.model_fields[name]), MailTable):  # a table: TOML's inline form
+        if isinstance(kind(fields()[name]), MailTable):  # a table: TOML's inline form
             lines.append(f'{key} = {{host = "smtp.example.org", from = "Briefings <briefings@example.org>"}}')
             continue
-        value = sample(kind(Settings.model_fields[name]), name)
+        value = sample(kind(fields()[name]), name)
         lines.append(f"{key} = {value!r}".replace("'", '"').replace("True", "true"))
     (project / "briefgen.toml").write_text("\n".join(lines) + "\n", encoding="utf-8")
     code, stdout, stderr = run_cli("check")
@@ -201,15 +203,17 @@ def test_a_bad_choice_in_the_file_lists_the_registrys_choices(
 # -- a setting added to the model ----------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
 class WithPaper(Settings):
     """The settings and one more: nothing else is declared for it."""
 
-    paper: Annotated[
-        str,
+    paper: str = setting(
+        "a4",
         Choice("paper", lambda: ("a4", "letter")),
         Option("--paper"),
-        Field(alias="paper-size", description="The paper the briefing is printed on."),
-    ] = "a4"
+        key="paper-size",
+        help="The paper the briefing is printed on.",
+    )
 
 
 @click.command(cls=SettingsCommand, settings=EVERY, model=WithPaper)

@@ -35,6 +35,7 @@ from briefgen.themes.overrides import check_layers
 
 if TYPE_CHECKING:  # what making an output needs is imported when one is made, not for one up to date
     from briefgen.document.view import Document
+    from briefgen.uptodate import Recorder
 
 log = logging.getLogger(__name__)
 
@@ -211,6 +212,7 @@ class Output:
     job: Job | None = None
     stages: dict[str, float] = field(default_factory=dict)
     inputs: str = ""  # the sha256 of the brief's files (manifest.inputs_of)
+    back: int | None = None  # the page the back matter starts on (Typeset.back)
     fingerprint: str | None = None  # the sha256 of everything that shapes it (briefgen.fingerprint)
 
 
@@ -219,24 +221,33 @@ def run(task: Task, setup: Setup) -> Written:
     return make_and_write(Build(setup, [task]))[0]
 
 
-def build(paths: list[Path], setup: Setup, progress: Progress | None = None) -> Iterator[Written]:
+def build(
+    paths: list[Path], setup: Setup, progress: Progress | None = None, recorder: Recorder | None = None
+) -> Iterator[Written]:
     """Plan everything (raising on any invalid input before writing), make every output in memory, the engines
     `settings.jobs` at a time, then write them all: when any build fails, nothing is written. `progress` is
-    told how the engines go."""
-    yield from make_and_write(plan(paths, setup), progress)
+    told how the engines go; `recorder` (given the same `paths`) makes the folder's record of what the build
+    read (briefgen.uptodate)."""
+    yield from make_and_write(plan(paths, setup), progress, recorder)
 
 
-def make_and_write(planned: Build, progress: Progress | None = None) -> list[Written]:
+def make_and_write(
+    planned: Build, progress: Progress | None = None, recorder: Recorder | None = None
+) -> list[Written]:
     """Make every task's output, then write them all, or none. For PDFs, the folder's manifest is written in the
     same all-or-nothing batch, read, merged and written under the folder's lock, so that builds into one folder
     at the same time keep each other's entries. A PDF that is up to date (briefgen.fingerprint) is not made
-    again unless `--force`: when every one is, no engine starts and nothing is written."""
+    again unless `--force`: when every one is, no engine starts and nothing is written but the folder's record
+    of what the build read, when `recorder` is given and it changed (briefgen.uptodate)."""
     setup = planned.setup
     pdf, out = not setup.source, setup.settings.out
     kept: dict[int, Written] = {}
     prints: list[str | None] = [None] * len(planned.tasks)
+    recorder = recorder if pdf and planned.tasks else None
     if pdf and planned.tasks:
         described = manifest.read(out)  # a manifest that is not briefgen's is said before any engine runs
+        if recorder is not None:  # before the fingerprints: a file changed in between is found changed
+            recorder.reads(planned)
         prints, kept = _up_to_date(planned, described)
     todo = [i for i in range(len(planned.tasks)) if i not in kept]
     outputs = make(Build(setup, [planned.tasks[i] for i in todo]), progress)
@@ -249,8 +260,12 @@ def make_and_write(planned: Build, progress: Progress | None = None) -> list[Wri
             with manifest.locked(out):
                 described = manifest.read(out)
                 files = _manifest(outputs, setup, described)
+                left = None
                 if outputs or files != described:  # all up to date: written only to drop files gone
-                    batch.stage(out / manifest.NAME, manifest.dumps(files))
+                    left = manifest.dumps(files)
+                    batch.stage(out / manifest.NAME, left)
+                if recorder is not None:
+                    _record(recorder, planned, prints, files, left, batch)
                 batch.commit()
         else:
             batch.commit()
@@ -259,6 +274,41 @@ def make_and_write(planned: Build, progress: Progress | None = None) -> list[Wri
         stage(what, "write", time.perf_counter() - started)
     made = iter(Written(o.path, o.pages, len(o.data), o.seconds, o.task, o.stages) for o in outputs)
     return [kept[i] if i in kept else next(made) for i in range(len(planned.tasks))]
+
+
+def _record(
+    recorder: Recorder,
+    planned: Build,
+    prints: list[str | None],
+    files: dict[str, manifest.Entry],
+    left: bytes | None,
+    batch: Batch,
+) -> None:
+    """Stage the folder's record of this build (briefgen.uptodate), when each of its outputs is in the manifest
+    it leaves under the fingerprint this build computed (another build into the folder at the same time may have
+    replaced one)."""
+    from briefgen import uptodate
+    from briefgen.distribution import confined
+
+    out = planned.setup.settings.out
+    names = [output_path(task, planned.setup).name for task in planned.tasks]
+    entries = [files.get(name) for name in names]
+    if any(e is None or e.fingerprint != p for e, p in zip(entries, prints, strict=True)):
+        return
+    try:
+        left = left if left is not None else confined.read(out, manifest.NAME, manifest.MOST)
+    except (OSError, BriefgenError):
+        return
+    outputs = [(name, e.bytes, e.sha256) for name, e in zip(names, entries, strict=True) if e is not None]
+    place = out / uptodate.NAME
+    if (place.exists() or place.is_symlink()) and not confined.is_regular(out, uptodate.NAME):
+        where = f"{display_path(out).rstrip('/')}/{uptodate.NAME}"  # the place, not where a link leads
+        log.warning("%s: not a file briefgen wrote: no record of this build is kept", where)
+        return
+    before = uptodate.read(out)
+    record = recorder.record(before, left, outputs)
+    if record is not None and record != before:
+        batch.stage(out / uptodate.NAME, record)
 
 
 def _up_to_date(
@@ -384,6 +434,7 @@ def prepare(task: Task, setup: Setup, warned: set[Problem] | None = None) -> Out
         attachments=provenance.attachments(
             task.loaded, task.lang, engine, str(settings.theme), task.standards, inputs
         ),
+        back_matter=tuple(task.catalog(key) for key in BACK_MATTER),
     )
     return Output(task, output_path(task, setup), seconds=seconds, job=job, stages=stages, inputs=inputs)
 
@@ -443,7 +494,13 @@ def typeset(outputs: list[Output], setup: Setup, progress: Progress | None = Non
                 progress.typeset(name_of(output.task))
                 seconds = output.seconds + took
                 done[id(output)] = replace(
-                    output, data=result.pdf, pages=result.pages, seconds=seconds, job=None, stages=stages
+                    output,
+                    data=result.pdf,
+                    pages=result.pages,
+                    back=result.back,
+                    seconds=seconds,
+                    job=None,
+                    stages=stages,
                 )
                 if over := _page_budget(done[id(output)], setup):
                     over_budget.append(over)
@@ -477,13 +534,10 @@ def _page_budget(output: Output, setup: Setup) -> Problem | None:
     """Warn when the briefing runs over the brief's page budget, or (--strict) the problem to raise. The budget
     counts the pages from the title to the end of Sources: not the front pages a theme adds (cover, contents),
     nor the back matter (the annex and the endnotes), which starts a page of its own with its first heading."""
-    from briefgen.distribution.pdfinfo import first_page_of
-
     doc_budget = output.task.loaded.brief.page_budget
     layout = setup.theme.manifest.layout
     front = sum(bool(layout.get(key)) for key in ("cover", "toc"))  # pages the theme adds
-    catalog = output.task.catalog
-    back = first_page_of(output.data, [catalog(key) for key in BACK_MATTER]) if output.data else None
+    back = output.back  # found by the engine's worker, which reads the PDF it made
     pages = (back - 1 if back is not None else output.pages) - front
     if pages <= doc_budget:
         return None
@@ -524,10 +578,12 @@ def forget() -> None:
     """Forget what is loaded once per process (templates, catalogs, the engines' workers and their fonts):
     `watch` calls it when a theme or a catalog changed, and resolves its settings again."""
     from briefgen import render as rendering
+    from briefgen import theme_check
     from briefgen.language import catalog
 
     rendering.environment.cache_clear()
     catalog._load_catalog.cache_clear()
+    theme_check.forget()
     workers.shutdown()
 
 

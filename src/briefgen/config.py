@@ -19,10 +19,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pydantic import ValidationError
-
 from briefgen.errors import InputError, Problem, display_path
-from briefgen.settings import Settings, file_keys
+from briefgen.settings import Settings, file_keys, validate
 
 log = logging.getLogger(__name__)
 
@@ -160,8 +158,7 @@ def _check(
     base = _folder(file)
     where = Places(text, table)
     keys = file_keys(model)
-    known = {key: value for key, value in data.items() if key in keys}
-    settings, errors = _validate(model, known, base)
+    values, errors = validate(model, data, base)
     problems: list[Problem] = []
     for key in data:
         if key not in keys:
@@ -178,36 +175,11 @@ def _check(
                 line, column = where.value(key)
                 problems.append(Problem(display_path(file), line, column, f"{key}: {message}"))
     names = {name: key for key, name in keys.items()}
-    given = settings.model_fields_set
-    config = Config(
-        file,
-        {name: getattr(settings, name) for name in given},
-        {name: where.value(names[name]) for name in given},
-    )
+    config = Config(file, values, {name: where.value(names[name]) for name in values})
     problems += _pairing(config)
     if problems:
         raise InputError(problems)
     return config
-
-
-def _validate(
-    model: type[Settings], data: dict[str, Any], base: Path
-) -> tuple[Settings, dict[str, tuple[str, dict[str, str]]]]:
-    """The settings `data` gives (by their keys in the file), and the message of each key whose value the model
-    refuses, with the message of each of its own keys when it is a table; those keys are left out of the
-    settings."""
-    context = {"base": base}
-    try:
-        return model.model_validate(data, context=context), {}
-    except ValidationError as exc:
-        errors = {
-            str(error["loc"][0]): (error["msg"], dict((error.get("ctx") or {}).get("keys") or {}))
-            for error in exc.errors()
-            if error["loc"]
-        }
-    # each field is checked on its own: without the refused keys, the others validate
-    rest = {key: value for key, value in data.items() if key not in errors}
-    return model.model_validate(rest, context=context), errors
 
 
 def _pairing(config: Config) -> list[Problem]:

@@ -12,12 +12,14 @@ the time limit, the same PDF bytes) and writes nothing: where the bytes go is th
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
+import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from briefgen.build import Build, Setup, make, plan, resolve
-from briefgen.settings import Settings
+from briefgen.settings import Settings, dumped
 
 
 @dataclass(frozen=True)
@@ -62,8 +64,8 @@ def _bucket(job: DocumentJob, count: int) -> int:
 def build_one(job: DocumentJob) -> bytes:
     """The PDF of `job`, as `briefgen build` writes it (same bytes), written nowhere. Raises InputError for an
     invalid brief, EngineError when the engine fails or passes its time limit."""
-    settings = job.settings.model_copy(update={"langs": (job.lang,), "format": "pdf"})
-    key = settings.model_dump_json()
+    settings = dataclasses.replace(job.settings, langs=(job.lang,), format="pdf")
+    key = json.dumps(dumped(settings), sort_keys=True)
     setup = _SETUPS.get(key) or _SETUPS.setdefault(key, resolve(settings))
     (output,) = make(Build(setup, plan([job.brief], setup).tasks))
     return output.data

@@ -14,18 +14,14 @@ folder or another file, only ever means "build it again".
 
 from __future__ import annotations
 
-import functools
 import hashlib
-import importlib.metadata
 import json
-import os
-import re
-import sys
-from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import briefgen
+from briefgen import digests
+from briefgen.digests import file_digest, folder_files
 from briefgen.distribution import confined, manifest
 from briefgen.language.catalog import BUILTIN_CATALOGS
 
@@ -46,63 +42,12 @@ EXCLUDED: dict[str, str] = {
 }
 
 
-def _stamp(path: Path) -> tuple[int, ...]:
-    stat = path.stat()
-    return stat.st_mtime_ns, stat.st_ctime_ns, stat.st_size, stat.st_ino, stat.st_dev
-
-
-@functools.lru_cache(maxsize=4096)
-def _digest(path: Path, stamp: tuple[int, ...]) -> str:
-    """A file's sha256, read again when its stamp (times, size, inode) changes: `watch` runs for hours."""
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-def file_digest(path: Path) -> str:
-    """The sha256 of a file's bytes."""
-    return _digest(path, _stamp(path))
-
-
-def folder_files(root: Path, skip: Iterable[Path] = ()) -> list[tuple[str, str]]:
-    """Every regular file under `root` (links to folders not followed, `skip`'s folders left out), as
-    (path relative to root, sha256), in path order."""
-    skipped = {p.resolve() for p in skip}
-    found: list[tuple[str, str]] = []
-    for folder, dirs, files in os.walk(root):
-        here = Path(folder)
-        dirs[:] = sorted(d for d in dirs if d != "__pycache__" and (here / d).resolve() not in skipped)
-        for name in files:
-            file = here / name
-            if file.is_file():
-                found.append(((file.relative_to(root)).as_posix(), file_digest(file)))
-    return sorted(found)
-
-
-@functools.cache
-def _package() -> dict[str, Any]:
-    """briefgen, the Python running it and the libraries it depends on: once per process."""
-    root = Path(briefgen.__file__).parent
-    requires = importlib.metadata.requires("briefgen") or []
-    libraries = {}
-    for requirement in requires:
-        if "extra ==" in requirement:
-            continue
-        name = re.split(r"[\s;<>=!\[~(]", requirement, maxsplit=1)[0]
-        try:
-            libraries[name] = importlib.metadata.version(name)
-        except importlib.metadata.PackageNotFoundError:
-            libraries[name] = "missing"
-    return {
-        "files": hashlib.sha256(json.dumps(folder_files(root)).encode()).hexdigest(),
-        "python": sys.version,
-        "libraries": libraries,
-    }
-
-
 def options(setup: Setup) -> dict[str, Any]:
     """The build's options that shape its outputs: every setting but EXCLUDED, as JSON values."""
+    from briefgen.settings import dumped, fields
+
     settings = setup.settings
-    kept = [name for name in type(settings).model_fields if name not in EXCLUDED]
-    return settings.model_dump(mode="json", include=set(kept))
+    return dumped(settings, [name for name in fields(type(settings)) if name not in EXCLUDED])
 
 
 def basis(setup: Setup) -> dict[str, Any]:
@@ -115,9 +60,9 @@ def basis(setup: Setup) -> dict[str, Any]:
     catalogs = [folder_files(d) for d in (*theme.catalog_dirs, BUILTIN_CATALOGS) if d.is_dir()]
     return {
         "briefgen": briefgen.__version__,
-        "package": _package(),
+        "package": digests.package(),
         "engine": setup.backend.name,
-        "engine_version": manifest.engine_version(setup.backend),
+        "engine_version": digests.engine_version(setup.backend),
         "options": options(setup),
         "theme": manifest.theme_name(str(setup.settings.theme)),
         "layers": [[layer.name, layer.builtin, folder_files(layer.root, out)] for layer in theme.layers],

@@ -2,25 +2,23 @@
 key in the project file and its command-line option; give the settings a build runs with.
 
 `Settings` is the one declaration. Its other faces are made from it: the project file's checks (`briefgen.config`
-validates a file's table with this model and places each problem at its line), the options of `build`, `watch`,
+checks a file's table with `validate` and places each problem at its line), the options of `build`, `watch`,
 `check` and the commands that share a setting (`briefgen.cli.options`), and the build itself (`briefgen.build`
-reads a `Settings`). A field's `Field(alias=...)` is its key in the project file, its `description` the help of
-its option, and its metadata a `Kind` (how a value is checked, which the command line turns into a click type)
-and an `Option` (the option's names; none: the project file only).
+reads a `Settings`). Each field is declared by `setting(default, kind, option, key=, help=)`: its `Kind` (how a
+value is checked, which the command line turns into a click type), its `Option` (the option's names; none: the
+project file only), its key in the project file (its name unless given) and the help of its option. It is a plain
+dataclass: reading it (`briefgen build --help`, a build that is up to date) imports no validation library.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Any
-
-from pydantic import BaseModel, ConfigDict, Field, ValidationInfo
-from pydantic.fields import FieldInfo
-from pydantic_core import PydanticCustomError, core_schema
+from typing import Any
 
 from briefgen.backends import BACKENDS, DEFAULT, DOCUMENT_FORMATS, TIMEOUT, formats
 from briefgen.distribution import standards
@@ -78,28 +76,11 @@ def kind_of(value: Any) -> str:
 
 class Kind:
     """How a setting's value is checked, from the project file or from Python: `check` returns the value
-    (a path made relative to `base`, the project file's folder) or raises MustBe or Bad. pydantic runs it as the
-    field's validator; the command line makes an option of each kind (briefgen.cli.options)."""
+    (a path made relative to `base`, the project file's folder) or raises MustBe or Bad. `validate` runs it for
+    each key of the project file; the command line makes an option of each kind (briefgen.cli.options)."""
 
     def check(self, value: Any, base: Path) -> Any:
         raise NotImplementedError
-
-    def __get_pydantic_core_schema__(self, _source: Any, _handler: Any) -> core_schema.CoreSchema:
-        return core_schema.with_info_plain_validator_function(self._validate)
-
-    def _validate(self, value: Any, info: ValidationInfo) -> Any:
-        base = (info.context or {}).get("base", Path())
-        try:
-            return self.check(value, base)
-        except BadKeys as exc:
-            raise PydanticCustomError(
-                "briefgen_setting", "{message}", {"message": str(exc), "keys": exc.keys}
-            ) from None
-        except MustBe as exc:
-            message = f"must be {exc}, not {kind_of(value)}"
-        except Bad as exc:
-            message = str(exc)
-        raise PydanticCustomError("briefgen_setting", "{message}", {"message": message})
 
 
 def _string(value: Any) -> str:
@@ -313,145 +294,156 @@ def help_words() -> dict[str, str]:
 # -- the settings --------------------------------------------------------------------------------------------
 
 
-class Settings(BaseModel):
+@dataclass(frozen=True)
+class Setting:
+    """One setting as declared: its name and default, how its values are checked, its command-line option (none:
+    the project file only), its key in the project file and its help."""
+
+    name: str
+    default: Any
+    kind: Kind
+    option: Option | None
+    key: str
+    description: str
+
+
+def setting(
+    default: Any, kind: Kind, option: Option | None = None, *, key: str | None = None, help: str
+) -> Any:
+    """A field of a settings model: its default, and what `fields` reads of it."""
+    return dataclasses.field(
+        default=default, metadata={"kind": kind, "option": option, "key": key, "help": help}
+    )
+
+
+@dataclass(frozen=True)
+class Settings:
     """What a build is asked for, each setting declared once. Values come from the command line (checked by
-    its options), the project file (checked by this model) or these defaults; `briefgen.config.settle` decides
-    which wins."""
+    its options), the project file (checked by `validate`) or these defaults; `briefgen.config.settle` decides
+    which wins. A model with more settings is a subclass."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
-
-    briefs: Annotated[
-        Path | None,
+    briefs: Path | None = setting(
+        None,
         Existing(),
-        Field(description="The briefs built when no PATH is given: a brief file or a folder of briefs."),
-    ] = None
-    langs: Annotated[
-        tuple[str, ...] | None,
+        help="The briefs built when no PATH is given: a brief file or a folder of briefs.",
+    )
+    langs: tuple[str, ...] | None = setting(
+        None,
         Languages(),
         Option("--lang"),
-        Field(
-            alias="languages", description="Languages to build, e.g. fr,en (default: all the brief declares)."
-        ),
-    ] = None
-    engine: Annotated[
-        str,
+        key="languages",
+        help="Languages to build, e.g. fr,en (default: all the brief declares).",
+    )
+    engine: str = setting(
+        DEFAULT,
         Choice("engine", _engines),
         Option("--engine"),
-        Field(
-            description="The typesetting engine (briefgen doctor says which are installed); with --format "
-            "{sources}, the engine that writes it."
-        ),
-    ] = DEFAULT
-    out: Annotated[
-        Path,
+        help="The typesetting engine (briefgen doctor says which are installed); with --format {sources}, the "
+        "engine that writes it.",
+    )
+    out: Path = setting(
+        Path("out"),
         Folder(),
         Option("--out"),
-        Field(
-            description="The folder the PDFs are written to, made if needed; each file is replaced atomically."
-        ),
-    ] = Path("out")
-    theme: Annotated[
-        str,
+        help="The folder the PDFs are written to, made if needed; each file is replaced atomically.",
+    )
+    theme: str = setting(
+        DEFAULT_THEME,
         ThemeName(),
         Option("--theme"),
-        Field(description="A built-in theme (briefgen themes list) or a theme folder holding a theme.yaml."),
-    ] = DEFAULT_THEME
-    templates: Annotated[
-        Path | None,
+        help="A built-in theme (briefgen themes list) or a theme folder holding a theme.yaml.",
+    )
+    templates: Path | None = setting(
+        None,
         AnyPath(),
         Option("--templates", file=False),
-        Field(
-            description="Older form of a theme override: DIR/<theme>/<engine>/ and DIR/catalogs/ are searched "
-            "first."
-        ),
-    ] = None
-    format: Annotated[
-        str,
+        help="Older form of a theme override: DIR/<theme>/<engine>/ and DIR/catalogs/ are searched first.",
+    )
+    format: str = setting(
+        "pdf",
         Choice("format", formats),
         Option("--format"),
-        Field(
-            description="pdf, or the engine's source: {writers}; picks that engine when --engine is not given. "
-            "Or {documents}: a Word document made from the brief, whatever the engine."
-        ),
-    ] = "pdf"
-    standards: Annotated[
-        tuple[str, ...],
+        help="pdf, or the engine's source: {writers}; picks that engine when --engine is not given. Or "
+        "{documents}: a Word document made from the brief, whatever the engine.",
+    )
+    standards: tuple[str, ...] = setting(
+        (),
         Standards(),
         Option("--pdf-standard", metavar="STANDARDS"),
-        Field(
-            alias="pdf-standard",
-            description="The PDF standards to meet, comma-separated: ua-1 (tagged, accessible), a-2b or a-3b "
-            "(archival; a-3b carries the brief inside as associated files), e.g. ua-1,a-3b.",
-        ),
-    ] = ()
-    attach: Annotated[
-        str,
+        key="pdf-standard",
+        help="The PDF standards to meet, comma-separated: ua-1 (tagged, accessible), a-2b or a-3b (archival; "
+        "a-3b carries the brief inside as associated files), e.g. ua-1,a-3b.",
+    )
+    attach: str = setting(
+        "all",
         Choice("attach", lambda: standards.ATTACH),
         Option("--attach"),
-        Field(
-            description="What each PDF carries: every file that may be passed on — the brief, its figures, the "
-            "texts of the sources that allow it (redistribute: true; a press release by default) — and the build "
-            "record, which names each input by its sha256, withheld or not (all); the build record alone "
-            "(record); nothing (none)."
-        ),
-    ] = "all"
-    strict: Annotated[
-        bool,
+        help="What each PDF carries: every file that may be passed on — the brief, its figures, the texts of "
+        "the sources that allow it (redistribute: true; a press release by default) — and the build record, "
+        "which names each input by its sha256, withheld or not (all); the build record alone (record); nothing "
+        "(none).",
+    )
+    strict: bool = setting(
+        False,
         Switch(),
         Option("--strict"),
-        Field(
-            description="A briefing over its brief's page budget is an error (exit 2, nothing written), not a "
-            "warning."
-        ),
-    ] = False
-    force: Annotated[
-        bool,
+        help="A briefing over its brief's page budget is an error (exit 2, nothing written), not a warning.",
+    )
+    force: bool = setting(
+        False,
         Switch(),
         Option("--force", file=False),
-        Field(
-            description="Build every output again, even those up to date (whose inputs, theme, engine, options "
-            "and briefgen are those they were built from)."
-        ),
-    ] = False
-    jobs: Annotated[
-        int,
+        help="Build every output again, even those up to date (whose inputs, theme, engine, options and "
+        "briefgen are those they were built from).",
+    )
+    jobs: int = setting(
+        CORES,
         Count(1),
         Option("--jobs", "-j"),
-        Field(
-            description="Documents (a brief in one language) typeset in parallel, each in an engine worker "
-            "started once; default: the cores this process may use."
-        ),
-    ] = CORES
-    timeout: Annotated[
-        float,
+        help="Documents (a brief in one language) typeset in parallel, each in an engine worker started once; "
+        "default: the cores this process may use.",
+    )
+    timeout: float = setting(
+        TIMEOUT,
         Seconds(),
         Option("--timeout", metavar="SECONDS"),
-        Field(
-            description="Stop an engine that takes longer than this to typeset one document (exit 1); above 0, "
-            "at most 86400 (a day)."
-        ),
-    ] = TIMEOUT
-    mail: Annotated[
-        MailOptions | None,
+        help="Stop an engine that takes longer than this to typeset one document (exit 1); above 0, at most "
+        "86400 (a day).",
+    )
+    mail: MailOptions | None = setting(
+        None,
         MailTable(),
-        Field(
-            description="`briefgen mail`'s SMTP server (host, port, security: starttls, tls or none), its user, "
-            "the sender (from) and the Message-IDs' domain; never a password."
-        ),
-    ] = None
+        help="`briefgen mail`'s SMTP server (host, port, security: starttls, tls or none), its user, the "
+        "sender (from) and the Message-IDs' domain; never a password.",
+    )
 
 
-def kind(field: FieldInfo) -> Kind:
+def fields(model: type[Settings] = Settings) -> dict[str, Setting]:
+    """The settings `model` declares, by name, in its order."""
+    return {
+        each.name: Setting(
+            each.name,
+            each.default,
+            each.metadata["kind"],
+            each.metadata["option"],
+            each.metadata["key"] or each.name,
+            each.metadata["help"],
+        )
+        for each in dataclasses.fields(model)
+    }
+
+
+def kind(field: Setting) -> Kind:
     """How the field's values are checked."""
-    return next(m for m in field.metadata if isinstance(m, Kind))
+    return field.kind
 
 
-def option(field: FieldInfo) -> Option | None:
+def option(field: Setting) -> Option | None:
     """The field's command-line option, if it has one."""
-    return next((m for m in field.metadata if isinstance(m, Option)), None)
+    return field.option
 
 
-def help_of(field: FieldInfo) -> str:
+def help_of(field: Setting) -> str:
     """The field's help, with what it names of the registry filled in."""
     return (field.description or "").format(**help_words())
 
@@ -459,11 +451,54 @@ def help_of(field: FieldInfo) -> str:
 def file_keys(model: type[Settings] = Settings) -> dict[str, str]:
     """The name of each setting the project file may give, by its key there, in the model's order."""
     keys: dict[str, str] = {}
-    for name, field in model.model_fields.items():
+    for name, field in fields(model).items():
         flag = option(field)
         if flag is None or flag.file:
-            keys[field.alias or name] = name
+            keys[field.key] = name
     return keys
+
+
+def validate(
+    model: type[Settings], data: Mapping[str, Any], base: Path
+) -> tuple[dict[str, Any], dict[str, tuple[str, dict[str, str]]]]:
+    """The values of `data` (a project file's table, by its keys), each checked by its setting's kind, by the
+    settings' names; and the message of each key whose value is refused, with the message of each of its own
+    keys when it is a table. Unknown keys are left out (the caller says them); paths are made relative to
+    `base`."""
+    by_key = {field.key: field for field in fields(model).values()}
+    values: dict[str, Any] = {}
+    errors: dict[str, tuple[str, dict[str, str]]] = {}
+    for key, value in data.items():
+        field = by_key.get(key)
+        if field is None:
+            continue
+        try:
+            values[field.name] = field.kind.check(value, base)
+        except BadKeys as exc:
+            errors[key] = (str(exc), dict(exc.keys))
+        except MustBe as exc:
+            errors[key] = (f"must be {exc}, not {kind_of(value)}", {})
+        except Bad as exc:
+            errors[key] = (str(exc), {})
+    return values, errors
+
+
+def _json(value: Any) -> Any:
+    if isinstance(value, Path):
+        return str(value)
+    if isinstance(value, list | tuple):
+        return [_json(each) for each in value]
+    if isinstance(value, dict):
+        return {str(key): _json(each) for key, each in value.items()}
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return _json(dataclasses.asdict(value))
+    return value
+
+
+def dumped(settings: Settings, names: Iterable[str] | None = None) -> dict[str, Any]:
+    """The settings' values (those of `names`, else all) as JSON values: paths as text, tuples as lists."""
+    kept = list(fields(type(settings))) if names is None else list(names)
+    return {name: _json(getattr(settings, name)) for name in kept}
 
 
 __all__ = [
@@ -480,12 +515,17 @@ __all__ = [
     "MustBe",
     "Option",
     "Seconds",
+    "Setting",
     "Settings",
     "Standards",
     "Switch",
     "ThemeName",
+    "dumped",
+    "fields",
     "file_keys",
     "help_of",
     "kind",
     "option",
+    "setting",
+    "validate",
 ]

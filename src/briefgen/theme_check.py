@@ -1,7 +1,9 @@
 """Check a theme's Jinja templates for one engine before any engine runs: each parses, and each block an
 overriding template defines is a block of the template it extends (a misspelt block replaces nothing).
 
-The same checks run for a build, `check --theme` and `themes show`.
+The same checks run for a build, `check --theme` and `themes show`: once per theme (as resolved, the object
+`load_theme` gives) and engine in a process, so that `check`, which resolves the build's engine and then checks
+every engine's templates, checks none twice; `forget` drops them (`watch`, when a theme changes).
 """
 
 from __future__ import annotations
@@ -58,9 +60,29 @@ def _parent(tree: nodes.Template) -> str | None:
     return None
 
 
+# The problems of the last themes checked in this process, by engine; each theme kept so that its id is not
+# reused while it is there.
+KEPT = 8
+_CHECKED: dict[int, tuple[Theme, dict[str, list[Problem]]]] = {}
+
+
 def check_templates(theme: Theme, backend: Backend) -> list[Problem]:
     """Every `.j2` template of the theme for `backend`, parsed: a syntax error at its line; a block an extending
     template defines that the template it extends (or that one's parents) lacks, with a "did you mean"."""
+    if id(theme) not in _CHECKED and len(_CHECKED) >= KEPT:
+        del _CHECKED[next(iter(_CHECKED))]  # the theme checked first
+    _theme, done = _CHECKED.setdefault(id(theme), (theme, {}))
+    if backend.name not in done:
+        done[backend.name] = _check(theme, backend)
+    return list(done[backend.name])
+
+
+def forget() -> None:
+    """Check every theme again when it is next asked for."""
+    _CHECKED.clear()
+
+
+def _check(theme: Theme, backend: Backend) -> list[Problem]:
     env = _environment(backend, theme)
     problems: list[Problem] = []
     parsed: dict[str, tuple[nodes.Template | None, str]] = {}
@@ -147,4 +169,4 @@ def check_all(theme: Theme) -> list[Problem]:
     return [p for backend in folders.values() for p in check_templates(theme, backend)]
 
 
-__all__ = ["check_all", "check_templates"]
+__all__ = ["check_all", "check_templates", "forget"]

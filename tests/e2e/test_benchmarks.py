@@ -16,7 +16,7 @@ def test_the_harness_prints_each_row_with_its_goal() -> None:
         "benchmarks/run.py",
         "--quick",
         "--rows",
-        "typst,help,check",
+        "typst,uptodate,help,check",
         "--engines",
         "typst",
     ]
@@ -27,6 +27,7 @@ def test_the_harness_prints_each_row_with_its_goal() -> None:
     rows = {line.split(" | ")[0].lstrip("| "): line.split(" | ") for line in lines[1:]}
     assert set(rows) == {
         "Kyutai fr, Typst",
+        "Kyutai fr + en built again, out/ up to date, typst",
         "`briefgen --help`",
         "`briefgen build --help`",
         "`check` on 4 briefs: cost per brief",
@@ -36,6 +37,8 @@ def test_the_harness_prints_each_row_with_its_goal() -> None:
     assert float(typst[3]) > 0
     assert typst[4] == "≤ 1.5" and typst[5].rstrip(" |") in ("yes", "**no**")
     assert rows["`briefgen --help`"][4] == "≤ 0.15"
+    again = rows["Kyutai fr + en built again, out/ up to date, typst"]
+    assert again[2].startswith("a cold build of Kyutai fr: ") and again[4] == "≤ 0.05"
 
 
 def test_an_unknown_row_is_a_usage_error() -> None:

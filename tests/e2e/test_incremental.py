@@ -1,7 +1,10 @@
 """Incremental builds, as a user runs them: an output whose inputs are unchanged is "up to date" and left as it
 is; a change to any input it is made from (brief, source, figure, theme template, theme value, font, catalog,
 engine, option, briefgen's version, the engine's version) builds it again; so do `--force`, a PDF deleted or
-edited in out/, and a manifest record that is missing, corrupt or hostile."""
+edited in out/, and a manifest record that is missing, corrupt or hostile.
+
+Each test starts from a project whose folder holds the record of its last build (briefgen.uptodate), so that a
+build asked again is answered from that record first: every change below is one the record must see."""
 
 from __future__ import annotations
 
@@ -9,6 +12,7 @@ import json
 import os
 import re
 import shutil
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -16,6 +20,8 @@ import pytest
 from pypdf import PdfReader
 
 import briefgen
+from briefgen import build as pipeline
+from briefgen import digests, uptodate
 from briefgen.backends import workers
 from briefgen.distribution import manifest
 from tests.conftest import FIXTURES, ROOT, run_cli
@@ -63,12 +69,22 @@ def built_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root
 
 
+def settle() -> None:
+    """Wait until the files just written are older than a build about to start by more than the margin its
+    record keeps for a file changed as it read it (briefgen.uptodate.SETTLE_NS): that build is recorded."""
+    time.sleep(2 * uptodate.SETTLE_NS / 1e9)
+
+
 @pytest.fixture
 def project(built_project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A copy of the built project, made current: its PDF up to date."""
+    """A copy of the built project, made current: its PDF up to date, and the record of that build in out/."""
     copy = tmp_path / "project"
     shutil.copytree(built_project, copy, symlinks=True)
     monkeypatch.chdir(copy)
+    (copy / "out" / uptodate.NAME).unlink(missing_ok=True)
+    settle()
+    build()
+    assert (copy / "out" / uptodate.NAME).is_file()
     return copy
 
 
@@ -111,13 +127,31 @@ def test_an_unchanged_build_is_up_to_date_and_touches_nothing(
     def no_engine() -> None:
         raise AssertionError("an engine worker was asked for")
 
+    def no_plan(*_args: object) -> None:
+        raise AssertionError("the briefs were read: the record alone tells that the build is up to date")
+
     monkeypatch.setattr(workers, "pool", no_engine)
+    monkeypatch.setattr(pipeline, "plan", no_plan)
     out = project / "out"
-    pdf, record = out / EN, out / "manifest.json"
-    before = {f: (f.read_bytes(), f.stat().st_mtime_ns, f.stat().st_ino) for f in (pdf, record)}
+    files = (out / EN, out / "manifest.json", out / uptodate.NAME)
+    before = {f: (f.read_bytes(), f.stat().st_mtime_ns, f.stat().st_ino) for f in files}
     assert_up_to_date()
-    assert {f: (f.read_bytes(), f.stat().st_mtime_ns, f.stat().st_ino) for f in (pdf, record)} == before
-    assert sorted(p.name for p in out.iterdir()) == [".manifest.json.lock", "manifest.json", EN]
+    assert {f: (f.read_bytes(), f.stat().st_mtime_ns, f.stat().st_ino) for f in files} == before
+    assert sorted(p.name for p in out.iterdir()) == [
+        ".manifest.json.lock",
+        uptodate.NAME,
+        "manifest.json",
+        EN,
+    ]
+
+
+def test_without_its_record_an_unchanged_build_is_up_to_date(project: Path) -> None:
+    """The full build decides (each output's fingerprint) and leaves the record for the next one."""
+    record = project / "out" / uptodate.NAME
+    kept = record.read_bytes()
+    record.unlink()
+    assert_up_to_date()
+    assert record.read_bytes() == kept
 
 
 def test_touching_an_input_without_changing_it_is_up_to_date(project: Path) -> None:
@@ -166,6 +200,7 @@ def test_a_changed_input_is_built_again(project: Path, change: str) -> None:
     edit, shown = CHANGES[change]
     before = fingerprint(project / "out")
     edit(project)
+    pipeline.forget()  # as a new process: this one loaded the catalogs for the build before the edit
     text = assert_rebuilt(project, before)
     if shown is not None:
         assert shown in text
@@ -192,7 +227,7 @@ def test_another_briefgen_version_builds_again(project: Path, monkeypatch: pytes
 
 
 def test_another_engine_version_builds_again(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(manifest, "engine_version", lambda backend: "99.0.0")
+    monkeypatch.setattr(digests, "engine_version", lambda backend: "99.0.0")
     assert_rebuilt(project, fingerprint(project / "out"))
     assert manifest.read(project / "out")[EN].engine_version == "99.0.0"
 

@@ -4,6 +4,7 @@ designer makes is a located error with the fix, never a build that drops the cha
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -230,3 +231,22 @@ def test_an_html_element_never_closed_is_a_warning_at_its_line(tmp_path: Path) -
     assert code == 0 and f"warning: {file}:3:3: {warning}" in stderr, stderr
     code, _, stderr = run_cli("check", MINIMAL, "--theme", mine, "--strict")
     assert code == 2 and f"{file}:3:3: warning: {warning}" in stderr, stderr
+
+
+def test_check_reads_each_engines_templates_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`check` resolves the build's engine (its templates checked) and then checks every engine's: none twice."""
+    from briefgen import theme_check
+    from briefgen.backends import BACKENDS
+
+    checked: list[str] = []
+    environment = theme_check._environment
+
+    def counted(backend: Any, theme: Any) -> Any:
+        checked.append(backend.name)
+        return environment(backend, theme)
+
+    monkeypatch.setattr(theme_check, "_environment", counted)
+    code, stdout, stderr = run_cli("check", MINIMAL)
+    assert code == 0, stderr
+    assert stdout.strip() == "1 brief checked: 0 error(s), 0 warning(s)"
+    assert sorted(checked) == sorted(BACKENDS)

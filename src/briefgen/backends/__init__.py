@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
@@ -59,6 +59,9 @@ class Job:
     plan: StandardsPlan = NONE
     # Files to carry inside the PDF: the brief, its sources and figures, and the build's JSON (provenance).
     attachments: tuple[Attachment, ...] = ()
+    # The headings that open the back matter (as the catalog says them): the page of the first is found where
+    # the PDF is made (Typeset.back), so that the process asking for it need not read PDFs.
+    back_matter: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if self.attachments and not self.plan.attaches:
@@ -69,6 +72,7 @@ class Job:
 class Typeset:
     pdf: bytes
     pages: int
+    back: int | None = None  # the page (from 1) of the first heading of Job.back_matter, if found
 
 
 class Engine(Protocol):
@@ -149,6 +153,8 @@ class Backend:
 def warm_up(name: str) -> None:
     """Import what typesetting with the engine `name` needs: the engine's module and library, and the modules a
     job unpickles into. A worker runs it as soon as it starts, while its parent reads and renders the briefs."""
+    import pypdf  # noqa: F401  # what finds the back matter's page in the PDF made (compile_here)
+
     import briefgen.document.view  # noqa: F401  # a Job's document
 
     engine = BACKENDS[name].engine
@@ -164,7 +170,12 @@ def compile_here(name: str, job: Job) -> Typeset:
     for standard in job.plan.standards:
         if (reason := backend.refusal(standard)) is not None:
             raise EngineError(f"{name}: cannot write {standard}: {reason}")
-    return backend.engine.compile(job)
+    typeset = backend.engine.compile(job)
+    if job.back_matter and typeset.back is None:
+        from briefgen.distribution.pdfinfo import first_page_of
+
+        typeset = replace(typeset, back=first_page_of(typeset.pdf, job.back_matter))
+    return typeset
 
 
 BACKENDS: dict[str, Backend] = {

@@ -56,19 +56,23 @@ class Worker:
         self.conn, child = multiprocessing.Pipe()
         self.warming = 0  # replies to warm-up calls still to come, before the next call's
         self.process: multiprocessing.process.BaseProcess | subprocess.Popen[bytes]
-        if _single_threaded():
-            context = multiprocessing.get_context("fork")
-            self.process = context.Process(
-                target=serve, args=(child, str(self.folder)), name=f"briefgen-worker-{number}", daemon=True
-            )
-            self.process.start()
-        else:
-            self.process = subprocess.Popen(
-                [sys.executable, "-m", __name__, str(child.fileno()), str(self.folder)],
-                pass_fds=[child.fileno()],
-                stdin=subprocess.DEVNULL,
-                env={**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)},
-            )
+        with _signals_held():
+            if _single_threaded():
+                context = multiprocessing.get_context("fork")
+                self.process = context.Process(
+                    target=serve,
+                    args=(child, str(self.folder)),
+                    name=f"briefgen-worker-{number}",
+                    daemon=True,
+                )
+                self.process.start()
+            else:
+                self.process = subprocess.Popen(
+                    [sys.executable, "-m", __name__, str(child.fileno()), str(self.folder)],
+                    pass_fds=[child.fileno()],
+                    stdin=subprocess.DEVNULL,
+                    env={**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)},
+                )
         child.close()
 
     @property
@@ -274,12 +278,27 @@ class _Records(logging.Handler):
         self.records.append((record.name, record.levelno, record.getMessage()))
 
 
+@contextlib.contextmanager
+def _signals_held() -> Generator[None]:
+    """SIGINT and SIGTERM held back while a worker starts, and delivered after. Arriving during a fork, the
+    exception the parent's handler raises would be in one of the fork's own callbacks (logging's lock), where
+    Python prints it and goes on: the build would neither stop nor hear a second signal. The worker, which
+    inherits the mask (across exec too), lets them through again once its handlers are set."""
+    held = {signal.SIGINT, signal.SIGTERM}
+    before = signal.pthread_sigmask(signal.SIG_BLOCK, held)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, before)
+
+
 def serve(conn: Connection, folder: str) -> None:
     """A worker's loop: run each call received, send back its value or its error and the log records."""
     _die_with_parent()
     os.setpgid(0, 0)  # its own group: the terminal's Ctrl-C goes to the parent, which stops the workers
     signal.signal(signal.SIGINT, signal.SIG_DFL)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT, signal.SIGTERM})  # held while it started
     sys.stdout, sys.stderr = sys.__stdout__, sys.__stderr__  # not a stream the parent has replaced since
     scratch.adopt(Path(folder))
     records = _Records()

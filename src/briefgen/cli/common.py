@@ -193,7 +193,10 @@ def settled(
     ctx = click.get_current_context()
     model = settings_model(ctx)
     project = load(config, model=model)
-    defaults = {name: model.model_fields[name].default for name in also}
+    from briefgen.settings import fields
+
+    declared = fields(model)
+    defaults = {name: declared[name].default for name in also}
     given = {
         name
         for name in flags
@@ -214,7 +217,7 @@ def settings_model(ctx: click.Context) -> type[Settings]:
 def as_settings(values: dict[str, Any]) -> Settings:
     """The settled values as the model's settings (each value checked already, by its option or by the
     project file's validation); the settings not among them, their defaults."""
-    return settings_model(click.get_current_context()).model_construct(**values)
+    return settings_model(click.get_current_context())(**values)
 
 
 def targets(paths: tuple[Path, ...], project: Config) -> list[Path]:

@@ -3,7 +3,7 @@ and help, read from `briefgen.settings.Settings` the first time a command parses
 
 A command that takes settings is a `SettingsCommand`: `settings=EVERY` for every setting with an option (`build`,
 `watch`: a setting added to the model is an option of both), or the `Use`s it takes, with the help or default
-that differ for it. The model is imported only then, so that `briefgen --help` imports no pydantic.
+that differ for it. The model is imported only then, so that `briefgen --help` reads no settings.
 """
 
 from __future__ import annotations
@@ -16,9 +16,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import click
 
 if TYPE_CHECKING:
-    from pydantic.fields import FieldInfo
-
-    from briefgen.settings import Kind, Settings
+    from briefgen.settings import Kind, Setting, Settings
 
     # click's types are generic for the type checker from click 8.5 (ParamType) and 8.2 (Choice); at run time
     # the plain classes, so that click's lowest allowed version (pyproject.toml) runs too.
@@ -81,14 +79,15 @@ class SettingsCommand(click.Command):
 
 def options(uses: Sequence[Use] | Literal["every"], model: type[Settings]) -> list[click.Option]:
     """The click options of `uses` (EVERY: each setting of `model` that has an option, in its order)."""
-    from briefgen.settings import option
+    from briefgen.settings import fields, option
 
+    declared = fields(model)
     if uses == EVERY:
-        uses = [Use(name) for name, field in model.model_fields.items() if option(field) is not None]
-    return [_option(use, model.model_fields[use.name]) for use in uses]
+        uses = [Use(name) for name, field in declared.items() if option(field) is not None]
+    return [_option(use, declared[use.name]) for use in uses]
 
 
-def _option(use: Use, field: FieldInfo) -> click.Option:
+def _option(use: Use, field: Setting) -> click.Option:
     from briefgen.settings import help_of, kind, option
 
     flag = option(field)

@@ -3,9 +3,11 @@ preview in the browser) and `check` (validate only); their options are the setti
 
 from __future__ import annotations
 
+import contextlib
 import sys
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -57,12 +59,52 @@ def _warm_engine(settings: Any) -> None:
     before the briefs are read: it imports its engine while this process reads, validates and renders them.
     Elsewhere `make` starts it once it knows that something is not up to date."""
     from briefgen.backends import BACKENDS, warm_up, workers
-    from briefgen.distribution.manifest import NAME
+    from briefgen.uptodate import MANIFEST as NAME
 
     backend = BACKENDS.get(settings.engine)
     fresh = settings.force or not (Path(settings.out) / NAME).exists()
     if settings.format == "pdf" and backend is not None and backend.pdf and fresh:
         workers.pool().warm(warm_up, backend.name)
+
+
+@dataclass(frozen=True)
+class _Kept:
+    """An output found up to date by the folder's record, as `_written_line` prints it."""
+
+    path: Path
+    up_to_date: bool = True
+
+
+def _known(briefs: list[Path], settings: Any, quiet: bool) -> list[_Kept]:
+    """The outputs of a PDF build when the folder's record shows every one up to date (briefgen.uptodate),
+    its warnings given again; none when the full build must decide (and under -v, which shows its stages)."""
+    import logging
+
+    from briefgen import uptodate
+
+    if settings.format != "pdf" or settings.force or verbosity() > 0:
+        return []
+    found = uptodate.known(briefs, settings)
+    if found is None or (found.warnings is None and not quiet):
+        return []
+    for warning in found.warnings or []:
+        logging.getLogger("briefgen.build").warning("%s", warning)
+    return [_Kept(path) for path in found.outputs]
+
+
+def _full_build(briefs: list[Path], settings: Any, quiet: bool) -> Iterator[Any]:
+    """Resolve the settings, plan and build, recording what a PDF build read for the next one."""
+    from briefgen import progress, uptodate
+    from briefgen.build import build as run_build
+    from briefgen.build import resolve
+
+    _warm_engine(settings)
+    if settings.format != "pdf":
+        yield from run_build(briefs, resolve(settings), progress=progress.live(quiet))
+        return
+    with contextlib.closing(uptodate.Recorder(briefs, settings, heard=not quiet).listen()) as recorder:
+        setup = resolve(settings)
+        yield from run_build(briefs, setup, progress=progress.live(quiet), recorder=recorder)
 
 
 @click.command(cls=SettingsCommand, settings=EVERY)
@@ -77,19 +119,15 @@ def build(paths: tuple[Path, ...], config: Path | None, debug: bool, **flags: An
     """
     import time
 
-    from briefgen import progress
-    from briefgen.build import build as run_build
-    from briefgen.build import resolve
-
     started = time.perf_counter()
     handler = setup_logging(verbosity())
     quiet = verbosity() < 0
     # flags: every setting that has an option, by its name in the settings model
     project, values = settled(config, flags)
     settings = as_settings(values)
-    _warm_engine(settings)
+    briefs = targets(paths, project)
     written = kept = 0
-    for each in run_build(targets(paths, project), resolve(settings), progress=progress.live(quiet)):
+    for each in _known(briefs, settings, quiet) or _full_build(briefs, settings, quiet):
         kept += each.up_to_date
         written += not each.up_to_date
         if not quiet:

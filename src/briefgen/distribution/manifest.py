@@ -18,14 +18,13 @@ import hashlib
 import json
 import os
 import re
-import subprocess
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, field_validator
 
-from briefgen import __version__
+from briefgen import __version__, digests
 from briefgen.backends import ENGINES, Backend
 from briefgen.brief import model
 from briefgen.brief.read import Unreadable
@@ -80,26 +79,6 @@ def inputs_of(loaded: LoadedBrief) -> str:
 def identifier(inputs: str, lang: str) -> str:
     """The PDF file identifier of one language of a brief: 16 bytes (32 hex digits) from its inputs."""
     return hashlib.sha256(f"{inputs} {lang}".encode()).hexdigest()[:32]
-
-
-@functools.cache
-def engine_version(backend: Backend) -> str:
-    """The engine's version: its Python library's, or the first line its program prints."""
-    import importlib.metadata
-
-    if backend.library:
-        try:
-            return importlib.metadata.version(backend.library)
-        except importlib.metadata.PackageNotFoundError:
-            return "unknown"
-    try:
-        done = subprocess.run(
-            [backend.program, "--version"], capture_output=True, text=True, timeout=30, check=False
-        )
-    except (OSError, subprocess.SubprocessError):
-        return "unknown"
-    lines = (done.stdout or done.stderr).strip().splitlines()
-    return lines[0].strip() if lines else "unknown"
 
 
 def theme_name(theme: str) -> str:
@@ -208,7 +187,7 @@ def entry(
         source=Path(os.path.relpath(loaded.file)).as_posix(),
         language=lang,
         engine=backend.name,
-        engine_version=engine_version(backend),
+        engine_version=digests.engine_version(backend),
         theme=theme_name(theme),
         standards=list(standards),
         attached=attached,  # type: ignore[arg-type]

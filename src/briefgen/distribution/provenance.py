@@ -23,7 +23,7 @@ import json
 import os
 from pathlib import Path
 
-from briefgen import __version__
+from briefgen import __version__, digests
 from briefgen.backends import Attachment, Backend
 from briefgen.brief.model import Cites
 from briefgen.brief.validate import LoadedBrief
@@ -112,7 +112,7 @@ def build_record(
         "brief_file": Path(loaded.file.name).as_posix(),
         "language": lang,
         "engine": backend.name,
-        "engine_version": manifest.engine_version(backend),
+        "engine_version": digests.engine_version(backend),
         "theme": manifest.theme_name(theme),
         "standards": list(plan.standards),
         "inputs": inputs,

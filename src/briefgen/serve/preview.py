@@ -11,6 +11,7 @@ server's event stream sends to the pages that show it.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import json
 import logging
 import re
@@ -132,7 +133,7 @@ class Preview(Watch):
     `folder`/site/<slug>."""
 
     def __init__(self, paths: list[Path], settings: Settings, folder: Path) -> None:
-        super().__init__(paths, settings.model_copy(update={"out": folder / "out", "format": "pdf"}))
+        super().__init__(paths, dataclasses.replace(settings, out=folder / "out", format="pdf"))
         self.theme = settings.theme
         self.previews = Previews(folder / "site")
         for key, brief in self.briefs.items():

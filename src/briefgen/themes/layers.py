@@ -398,11 +398,11 @@ def load_theme(spec: str = DEFAULT_THEME, templates: Path | None = None) -> Them
     all_layers = layers
     if templates is not None:
         all_layers = [_legacy_layer(templates, layers), *layers]
-    catalogs = tuple(c for c in (_catalogs(layer) for layer in all_layers) if c.is_dir())
+    catalogs = tuple(c for c in (catalogs_of(layer) for layer in all_layers) if c.is_dir())
     return Theme(manifest.name, tuple(all_layers), manifest, origin, faces, logo, catalogs)
 
 
-def _catalogs(layer: Layer) -> Path:
+def catalogs_of(layer: Layer) -> Path:
     """A layer's catalogs folder: beside its engine folders, or `--templates DIR/catalogs`."""
     return layer.root.parent / "catalogs" if layer.legacy else layer.root / "catalogs"
 
@@ -420,4 +420,4 @@ def _legacy_layer(templates: Path, layers: list[Layer]) -> Layer:
     return Layer(f"--templates {display_path(templates)}", templates / names[0], None, False, legacy=True)
 
 
-__all__ = ["DEFAULT_THEME", "Layer", "Theme", "builtin_root", "builtin_themes", "load_theme"]
+__all__ = ["DEFAULT_THEME", "Layer", "Theme", "builtin_root", "builtin_themes", "catalogs_of", "load_theme"]
