@@ -132,7 +132,9 @@ def _streams(pdf: bytes) -> tuple[set[int], set[int]]:
     the forms they draw), found from the page tree by pypdf."""
     from pypdf import PdfReader
 
-    reader = PdfReader(io.BytesIO(pdf))
+    reader = PdfReader(
+        io.BytesIO(pdf), strict=True
+    )  # strict: the table is believed, not checked object by object
     maps: set[int] = set()
     contents: set[int] = set()
     todo: list[Any] = []
