@@ -167,7 +167,11 @@ def test_every_hyphen_of_the_brief_reads_back_as_a_hyphen(built, engine: str, la
         assert not missing, f"not read back with U+002D: {missing}"
         # A line broken inside a word, at a hyphenation point or at one of the brief's soft hyphens, ends with
         # `-` in every engine (Typst writes U+00AD there, which briefgen makes `-`: backends/typst/hyphens.py).
-        assert SHY not in text
+        assert f"{SHY}\n" not in text
+        if engine == "typst":  # Typst keeps the brief's own soft hyphens where no line breaks (invisible)
+            assert text.count(SHY) <= sum(t.count(SHY) for t in brief_texts(WORDS, lang))
+        else:
+            assert SHY not in text
 
 
 @pytest.mark.parametrize("lang", LANGS)

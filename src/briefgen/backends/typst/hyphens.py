@@ -12,11 +12,12 @@ and a search for "multi-modal" fails.
 A glyph drawn on a page is a hyphen shown (a soft hyphen shows nothing where no line breaks at it), so its
 text is made U+002D in both places: each entry of U+00AD alone in a font's map, and each /ActualText of U+00AD
 alone in the pages' content (and the forms they draw). Every hyphen then reads as `-` in every reader, as in
-WeasyPrint's and LaTeX's PDFs. Each stream changed is written again with Flate as Typst writes it (zlib's
-level 6: as small as Typst's); the objects after it move, and their offsets in the cross-reference table and
-`startxref` are written again. The same PDF gives the same bytes; a PDF with no such text is returned as it
-is. A PDF laid out otherwise than Typst 0.15 writes it (a cross-reference stream, an update section, a map by
-ranges) is returned as it is, with a warning.
+WeasyPrint's and LaTeX's PDFs. (A soft hyphen of the text where no line breaks stays in the /ActualText of the
+glyph before it, `A` U+00AD, left as it is.) Each stream changed is written again with Flate as Typst writes
+it (zlib's level 6: as small as Typst's); the objects after it move, and their offsets in the cross-reference
+table and `startxref` are written again. The same PDF gives the same bytes; a PDF with no such text is
+returned as it is. A PDF laid out otherwise than Typst 0.15 writes it (a cross-reference stream, an update
+section, a map by ranges) is returned as it is, with a warning.
 """
 
 from __future__ import annotations
