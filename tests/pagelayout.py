@@ -668,17 +668,53 @@ def _has_name(words: list[str], name: list[str], at: int) -> bool:
     return any(folded[i : i + n] == target for i in range(max(0, at - n + 1), at + 1))
 
 
+QUOTE_MARKS = "“”«»‘’‚„‹›\"'"
+
+
 def _in_excerpt(left: list[str], right: list[str], excerpts: list[str]) -> bool:
-    """Whether the words around a hyphenated break, joined, are a passage of a quoted excerpt."""
-    if not excerpts:
+    """Whether the hyphenated word, joined, is a word of a quoted excerpt where the two lines print it: the words
+    around it on both lines agree with the excerpt's until the lines end or the excerpt does, at a quotation
+    mark, over 4 words at least. Prose that shares a few words with an excerpt ("un laboratoire de recherche"
+    then "en" where the excerpt goes on with "pionnier"), or all of a short one with no quotation marks ("claims
+    over 50 founding members and collaborators and lists"), is not the excerpt."""
+    printed = [*left[:-1], left[-1][:-1] + right[0], *right[1:]]
+    words: list[str] = []
+    owner: list[int] = []  # the printed word each of `words` is from
+    for i, word in enumerate(printed):
+        for w in norm(word).split():
+            words.append(w)
+            owner.append(i)
+    hyphenated = [k for k, i in enumerate(owner) if i == len(left) - 1]
+    if not hyphenated:
         return False
-    word = left[-1][:-1] + right[0]
-    before, after = left[:-1], right[1:]
-    windows = [[*before[-k:], word, *after[: 3 - k]] if k else [word, *after[:3]] for k in range(4)]
-    for words in windows:
-        window = norm(" ".join(words))
-        if len(window.split()) >= 4 and any(f" {window} " in f" {e} " for e in excerpts):
-            return True
+    at, n = hyphenated[0], len(hyphenated)
+
+    def opens(k: int) -> bool:  # the printed words before words[k] end, or words[k]'s opens, a quotation
+        before = printed[owner[k] - 1].rstrip() if owner[k] else ""
+        return printed[owner[k]][:1] in QUOTE_MARKS or (before[-1:] in QUOTE_MARKS and before[-1:] != "")
+
+    def closes(k: int) -> bool:  # words[k]'s printed word, or the next, closes a quotation
+        word = printed[owner[k]].rstrip(".,;:!?…0123456789")
+        after = printed[owner[k] + 1] if owner[k] + 1 < len(printed) else ""
+        return word[-1:] in QUOTE_MARKS or after[:1] in QUOTE_MARKS
+
+    for excerpt in excerpts:
+        quoted = excerpt.split()
+        for j in range(len(quoted) - n + 1):
+            if quoted[j : j + n] != words[at : at + n]:
+                continue
+            back = 0  # words before the hyphenated one that agree
+            while back < min(at, j) and words[at - 1 - back] == quoted[j - 1 - back]:
+                back += 1
+            room = min(len(words) - at - n, len(quoted) - j - n)
+            ahead = 0  # words after it that agree
+            while ahead < room and words[at + n + ahead] == quoted[j + n + ahead]:
+                ahead += 1
+            first, last = at - back, at + n + ahead - 1
+            starts = first == 0 or (back == j and opens(first))
+            ends = last == len(words) - 1 or (ahead == len(quoted) - j - n and closes(last))
+            if starts and ends and back + n + ahead >= 4:
+                return True
     return False
 
 

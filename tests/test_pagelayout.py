@@ -160,6 +160,16 @@ def test_a_break_inside_a_name_an_amount_a_date_or_an_excerpt(
     assert shown in findings[0].text
 
 
+def test_prose_sharing_words_with_an_excerpt_is_not_the_excerpt(tmp_path: Path) -> None:
+    """The brief's own words may meet an excerpt's for a few words ("a new laboratory of"): a word hyphenated
+    there is hyphenated prose, as the words around it, which part from the excerpt's, show."""
+    text = "They say Kyutai is a new labo-\\\nratory of research in Paris."
+    layout = Layout(
+        margin_top=60, margin_bottom=60, excerpts=("It unveiled Kyutai, a new laboratory of science.",)
+    )
+    assert check(pdf(tmp_path, lines(1, 6) + text), layout) == []
+
+
 def test_hyphenation_that_extracts_as_a_soft_hyphen(tmp_path: Path) -> None:
     body = lines(1, 6) + "#block(width: 70pt, text(hyphenate: true)[internationalisation])\n"
     findings = check(pdf(tmp_path, body), LAYOUT)

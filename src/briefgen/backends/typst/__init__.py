@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from briefgen.backends import Attachment, Job, Typeset, scratch, sourcemap
+from briefgen.backends.typst.hyphens import plain_hyphens
 from briefgen.backends.typst.markup import logo_name, typst_string
 from briefgen.errors import EngineError, InputError, Problem, display_path
 
@@ -137,7 +138,8 @@ class TypstEngine:
         _warn([d for d in found if d not in fonts], job)
         if fonts:
             _fail([_font_problem(d, job) for d in fonts], fonts=True)
-        return Typeset(identified(pdf, job.identifier), page_count(pdf))
+        pdf = identified(plain_hyphens(pdf), job.identifier)  # hyphens that read as `-` in every reader
+        return Typeset(pdf, page_count(pdf))
 
 
 ENGINE = TypstEngine()
