@@ -27,6 +27,7 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup
 
 from briefgen.backends import Backend
+from briefgen.brief.inline import loosen
 from briefgen.document.view import Document
 from briefgen.errors import InputError, Problem, display_path
 from briefgen.language.catalog import Catalog
@@ -130,6 +131,7 @@ def environment(
     )
     env.filters["inline"] = lambda nodes: Markup(syntax.inline(nodes))
     env.filters["text"] = lambda value: Markup(syntax.text(str(value))) if syntax.text else value
+    env.filters["loose"] = loosen
     env.filters.update(syntax.filters)
     return env
 

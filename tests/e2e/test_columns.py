@@ -80,6 +80,57 @@ def test_two_columns_with_tables_build_in_every_engine(built, engine: str) -> No
         across = [w["text"] for w in body if w["x0"] < middle < w["x1"]]
         assert len(left) > 40 and len(right) > 40, (len(left), len(right))
         assert not across, across
+        # On every page set in columns (the title block's first page and the back matter span the page), no word
+        # runs across the gap or past the text's right edge (a table wider than its column), and no two glyphs
+        # overlap (a cell's text running over the next cell).
+        first = document.pages[0].extract_words()
+        left_edge, right_edge = min(w["x0"] for w in first), max(w["x1"] for w in first)
+        for number, page in enumerate(document.pages[1:], 2):
+            if not _in_columns(page):
+                continue
+            body = [w for w in page.extract_words(x_tolerance=1) if w["bottom"] < page.height * 0.9]
+            assert not _across(body, page.width / 2, left_edge), number
+            assert not [w["text"] for w in body if w["x1"] > right_edge + 1], number
+            assert not _overlapping(page), (number, _overlapping(page))
+
+
+def _in_columns(page: pdfplumber.page.Page) -> bool:
+    """Whether the page's body is set in two columns: lines on both sides of the middle, none across it."""
+    middle = page.width / 2
+    lines = page.extract_text_lines()
+    body = [line for line in lines if page.height * 0.1 < line["top"] < page.height * 0.9]
+    return (
+        bool(body)
+        and sum(line["x1"] < middle for line in body) > 5
+        and sum(line["x0"] > middle for line in body) > 5
+    )
+
+
+def _across(words: list[dict], middle: float, left_edge: float) -> list[str]:
+    """The words across the middle that are not on a line spanning the page (one that starts at the text's left
+    edge or just inside it, as the caveats after the columns do)."""
+    return [
+        w["text"]
+        for w in words
+        if w["x0"] < middle < w["x1"]
+        and min(o["x0"] for o in words if o["top"] < w["bottom"] and w["top"] < o["bottom"]) > left_edge + 24
+    ]
+
+
+def _overlapping(page: pdfplumber.page.Page) -> list[tuple[str, str]]:
+    """Pairs of letters or digits whose boxes overlap by more than a third of the narrower one's width (kerned
+    punctuation, as a quote mark over a full stop, does not count)."""
+    chars = sorted((c for c in page.chars if c["text"].isalnum()), key=lambda c: c["x0"])
+    pairs = []
+    for i, a in enumerate(chars):
+        for b in chars[i + 1 :]:
+            if b["x0"] >= a["x1"]:
+                break
+            share = min(a["x1"], b["x1"]) - b["x0"]
+            tall = min(a["bottom"], b["bottom"]) - max(a["top"], b["top"])
+            if share > min(a["width"], b["width"]) / 3 and tall > min(a["height"], b["height"]) / 2:
+                pairs.append((a["text"], b["text"]))
+    return pairs
 
 
 @pytest.mark.parametrize("value", ["0", "5", "two", "true"])

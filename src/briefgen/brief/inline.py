@@ -179,6 +179,20 @@ def keep(text: str, name: bool = False) -> Node:
     return Node("keep", children=(Node("text", unbroken(text, limit)),), name=name)
 
 
+def loosen(nodes: Inline) -> Inline:
+    """The tree with the no-break spaces of its `keep` nodes made spaces: their words may go to separate lines
+    (in a cell of a table set in a narrow column, where a name held on one line would run over the next cell),
+    still never hyphenated."""
+    return tuple(
+        replace(node, children=map_text(node.children, lambda text: text.replace("\u00a0", " ")))
+        if node.kind == "keep"
+        else node
+        if node.kind in ("text", "code")
+        else replace(node, children=loosen(node.children))
+        for node in nodes
+    )
+
+
 def split_text(nodes: Inline, pattern: re.Pattern[str], make: Callable[[re.Match[str]], Node]) -> Inline:
     """The tree with each match of `pattern` in its text nodes replaced by the node `make` returns."""
     out: list[Node] = []

@@ -25,6 +25,10 @@ class ColumnView:
     align: str  # left, right, center
 
 
+# The fewest body rows a table split across pages leaves on either side of the break.
+KEEP_ROWS = 3
+
+
 @dataclass(frozen=True)
 class TableView:
     number: int
@@ -32,6 +36,19 @@ class TableView:
     caption: Inline | None
     columns: tuple[ColumnView, ...]
     rows: tuple[tuple[Inline, ...], ...]
+
+    @property
+    def breaks(self) -> tuple[bool, ...]:
+        """For each body row, whether a page (or column) may break before it: a split table keeps at least
+        KEEP_ROWS rows on each side, so a table of fewer than 2 × KEEP_ROWS rows does not split at all."""
+        count = len(self.rows)
+        return tuple(KEEP_ROWS <= i <= count - KEEP_ROWS for i in range(count))
+
+    @property
+    def first_rows(self) -> int:
+        """How many body rows the page that holds the caption and the header must hold too: up to the first place a
+        break may come, or all of them when none may."""
+        return next((i for i, may in enumerate(self.breaks) if may), len(self.rows))
 
 
 @dataclass(frozen=True)
