@@ -52,8 +52,7 @@ ALLOWED: dict[str, set[str]] = {
     # break (the annex), a page left under 70 % by a block that cannot split (a figure, the key-facts panel), a
     # table's first or last 1–2 rows split off
     "typst": {"short-page", "stranded-heading", "underfull-page", "table-split"},
-    # the same, and WeasyPrint's `footnote-policy: line` keeps a footnote's line on its page at widows' cost
-    "weasyprint": {"short-page", "stranded-heading", "underfull-page", "table-split", "footnote-page"},
+    "weasyprint": {"short-page", "stranded-heading", "underfull-page", "table-split"},
     "latex": {"short-page", "stranded-heading", "underfull-page", "table-split"},
 }
 
