@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 
-.PHONY: all build test test-fast test-floors lint format pictures bench bench-engines clean
+.PHONY: all build test test-corpus test-fast test-floors lint format pictures bench bench-engines clean
 
 all: build
 
@@ -30,9 +30,14 @@ test: $(TEST_STAMP)
 	$(BIN)/mypy
 	$(BIN)/python -m pytest -n 2
 
+# The page-layout checker over 200 generated briefs an engine (benchmarks/varied.py), in every engine: the
+# `corpus` mark, which `make test` deselects (it runs 30 an engine).
+test-corpus: $(TEST_STAMP)
+	$(BIN)/python -m pytest -q -n 2 -m corpus
+
 # The edit loop: everything but the LaTeX engine's tests and the slow ones, on two processes.
 test-fast: $(TEST_STAMP)
-	$(BIN)/python -m pytest -q -n 2 -m "not latex and not slow"
+	$(BIN)/python -m pytest -q -n 2 -m "not latex and not slow and not corpus"
 
 # The dependency floors: the lowest version of each direct dependency pyproject.toml allows (uv's lowest-direct
 # resolution, uv itself from PyPI), in a venv of their own with the serve extra, then the fast tests of what the
@@ -52,7 +57,7 @@ $(FLOORS)/bin/uv:
 
 test-floors: pyproject.toml | $(FLOORS)/bin/uv
 	$(FLOORS)/bin/uv pip install --quiet --python $(FLOORS)/bin/python --resolution lowest-direct -e '.[test,serve]'
-	$(FLOORS)/bin/python -m pytest -q -n 2 -p no:cacheprovider -m "not latex and not slow" $(FLOOR_SKIPS) $(FLOOR_TESTS)
+	$(FLOORS)/bin/python -m pytest -q -n 2 -p no:cacheprovider -m "not latex and not slow and not corpus" $(FLOOR_SKIPS) $(FLOOR_TESTS)
 
 lint: $(TEST_STAMP)
 	$(BIN)/ruff check src tests scripts

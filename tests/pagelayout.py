@@ -643,7 +643,9 @@ def _breaks(pages: list[Page], layout: Layout) -> Iterator[Finding]:
             ):
                 yield Finding("name-break", a.page, shown, f"a line break inside the name {' '.join(name)}")
                 break
-        why = _amount(lt, rt)
+        why = (
+            "" if re.search(r"[.;!?]$", left[-1]) else _amount(lt, rt)
+        )  # a sentence ends: no amount spans it
         if why:
             yield Finding("amount-break", a.page, shown, why)
         why = _date(lt, rt, months)

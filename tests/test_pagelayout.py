@@ -170,6 +170,11 @@ def test_prose_sharing_words_with_an_excerpt_is_not_the_excerpt(tmp_path: Path) 
     assert check(pdf(tmp_path, lines(1, 6) + text), layout) == []
 
 
+def test_a_break_after_a_sentence_that_ends_with_a_currency_is_no_amount_break(tmp_path: Path) -> None:
+    text = "The first gave 20 British pounds.\\\n€270 million came from the second."
+    assert check(pdf(tmp_path, lines(1, 6) + text), Layout(margin_top=60, margin_bottom=60)) == []
+
+
 def test_hyphenation_that_extracts_as_a_soft_hyphen(tmp_path: Path) -> None:
     body = lines(1, 6) + "#block(width: 70pt, text(hyphenate: true)[internationalisation])\n"
     findings = check(pdf(tmp_path, body), LAYOUT)

@@ -13,6 +13,7 @@ from briefgen.brief.inline import plain
 from briefgen.brief.validate import load_brief
 from briefgen.document.blocks import content_of
 from briefgen.document.context import Context
+from briefgen.document.view import key_facts_view, other_facts_view
 from briefgen.language.catalog import load_catalog
 from briefgen.themes.layers import builtin_themes, load_theme
 from tests.conftest import FIXTURES, ROOT
@@ -89,3 +90,26 @@ def test_a_name_written_without_its_acronym_is_kept_whole_in_an_excerpt() -> Non
     assert [plain(n.children) for n in excerpt.text if n.kind == "keep"] == [
         "National\u00a0Science\u00a0Foundation"
     ]
+
+
+def test_a_group_in_the_annex_keeps_each_name_whole(tmp_path: Path) -> None:
+    """The annex's line is the text's width: a group's names are chunked as names (UNBROKEN_NAME), not as a
+    value, whose chunks may end inside a name ("Iliad et Anne-Sophie ⏎ Papadopoulos"). The key-facts panel's
+    narrow cards keep chunking the whole value (UNBROKEN): a name's chunk would be wider than a card."""
+    text = (FIXTURES / "minimal.yaml").read_text(encoding="utf-8")
+    text = text.replace(
+        "key_facts: [budget, staff, opening]",
+        "  iliad: {type: organisation, name: Iliad}\n"
+        "  anne: {type: person, name: Anne-Sophie Papadopoulos}\n"
+        "  signed: {type: group, members: [iliad, anne], label: {fr: Signataires, en: Signatories}}\n"
+        "key_facts: [budget]",
+    )
+    (tmp_path / "brief.yaml").write_text(text, encoding="utf-8")
+    ctx = Context(load_brief(tmp_path / "brief.yaml"), "fr", load_catalog("fr"))
+    (annex,) = [plain(e.description or ()) for e in other_facts_view(ctx) if plain(e.term) == "Signataires"]
+    assert annex == "Iliad\u00a0et Anne-Sophie\u00a0Papadopoulos"
+    text = text.replace("key_facts: [budget]", "key_facts: [budget, signed]")
+    (tmp_path / "brief.yaml").write_text(text, encoding="utf-8")
+    ctx = Context(load_brief(tmp_path / "brief.yaml"), "fr", load_catalog("fr"))
+    (panel,) = [plain(k.value) for k in key_facts_view(ctx) if k.id == "signed"]
+    assert panel == "Iliad\u00a0et\u00a0Anne-Sophie Papadopoulos"

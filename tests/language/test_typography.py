@@ -155,6 +155,9 @@ def test_a_quote_inside_a_quote_takes_the_other_marks(lang: str, text: str, expe
             UNBROKEN,
             f"42,5{NB}millions{NB}de dollars{NB}des États-Unis",
         ),
+        # a sign joins the chunk before it, past the limit: no break between an amount and its currency
+        (f"391{NN}133{NN}000{NN}000{NN}000 €", UNBROKEN, f"391{NN}133{NN}000{NN}000{NN}000{NB}€"),
+        (f"de 391{NN}133{NN}000{NN}000{NN}000 €", UNBROKEN, f"de 391{NN}133{NN}000{NN}000{NN}000{NB}€"),
     ],
 )
 def test_a_kept_run_is_never_broken_between_its_words_unless_long(

@@ -162,10 +162,12 @@ def unbroken(text: str, limit: int = UNBROKEN) -> str:
 
 def _chunked(run: str, limit: int) -> str:
     """The words of `run` joined by no-break spaces into chunks of at most `limit` characters, from the left
-    (a single longer word is a chunk of its own): a break may fall only between chunks."""
+    (a single longer word is a chunk of its own): a break may fall only between chunks. A sign (€, %) joins the
+    chunk before it whatever its length: "391 133 000 000 000 €" never breaks before its currency."""
     chunks: list[str] = []
     for word in run.split(" "):
-        if chunks and len(chunks[-1]) + 1 + len(word) <= limit:
+        sign = bool(word) and not any(ch.isalnum() for ch in word)
+        if chunks and (sign or len(chunks[-1]) + 1 + len(word) <= limit):
             chunks[-1] += "\u00a0" + word
         else:
             chunks.append(word)

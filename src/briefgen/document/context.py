@@ -110,17 +110,22 @@ class Context:
         """A fact's value as a reference shows it; a name, kept whole (UNBROKEN_NAME)."""
         fact = self.brief.facts[fact_id]
         names = model.Person | model.Organisation | model.Place | model.Event
-        if isinstance(fact, model.Group):  # its names held whole: "Iliad, CMA CGM and Schmidt Futures"
-            members = [self.brief.facts[m] for m in fact.members]
-            shown = [
-                unbroken(m.name, UNBROKEN_NAME)
-                if isinstance(m, names)
-                else format_fact(m, self.catalog, style, self.brief.facts)
-                for m in members
-            ]
-            return format_list(shown, locale=self.catalog.locale)
+        if isinstance(fact, model.Group):
+            return self.group_text(fact, style)
         text = format_fact(fact, self.catalog, style, self.brief.facts)
         return keep(text, name=True) if isinstance(fact, names) and text == fact.name else text
+
+    def group_text(self, group: model.Group, style: str = "") -> str:
+        """A group's members as a list, each name held whole (UNBROKEN_NAME): "Iliad, CMA CGM and Schmidt
+        Futures" may break after a comma or around "and", never inside a name."""
+        names = model.Person | model.Organisation | model.Place | model.Event
+        shown = [
+            unbroken(m.name, UNBROKEN_NAME)
+            if isinstance(m, names)
+            else format_fact(m, self.catalog, style, self.brief.facts)
+            for m in (self.brief.facts[member] for member in group.members)
+        ]
+        return format_list(shown, locale=self.catalog.locale)
 
     def prose(self, text: model.Localised | str) -> Inline:
         """A text of the brief in this language: its markup parsed, its facts filled in, typeset."""

@@ -176,9 +176,15 @@ def all_blocks(sections: tuple[SectionView, ...]) -> list[BlockView]:
     return [b for s in sections for part in (s, *s.subsections) for b in part.blocks]
 
 
-def _value(ctx: Context, fact: model.Fact) -> Inline:
-    """A fact's value as one unbreakable run: never hyphenated."""
-    return (keep(typeset_text(fact_value(fact, ctx.catalog, ctx.brief.facts), ctx.catalog.typography)),)
+def _value(ctx: Context, fact: model.Fact, wide: bool = False) -> Inline:
+    """A fact's value as one unbreakable run: never hyphenated. `wide`: on a line of the text's width (the
+    annex), a group's names are each held whole (UNBROKEN_NAME); the key-facts panel's narrow cards chunk them
+    as any value (UNBROKEN), so that no chunk is wider than a card."""
+    if wide and isinstance(fact, model.Group):
+        value = ctx.group_text(fact)
+    else:
+        value = fact_value(fact, ctx.catalog, ctx.brief.facts)
+    return (keep(typeset_text(value, ctx.catalog.typography)),)
 
 
 def key_facts_view(ctx: Context) -> tuple[KeyFact, ...]:
@@ -238,7 +244,7 @@ def other_facts_view(ctx: Context) -> tuple[EntryView, ...]:
         if isinstance(fact, model.Person | model.Organisation) or fact_id in ctx.brief.key_facts:
             continue
         label = getattr(fact, "label", None)
-        value = _value(ctx, fact)
+        value = _value(ctx, fact, wide=True)
         out.append(
             EntryView(
                 ctx.prose(label) if label else value,
