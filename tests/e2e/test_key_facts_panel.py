@@ -69,14 +69,62 @@ def panel_pages(pdf: Path, brief: Path) -> list[int]:
 @pytest.mark.parametrize("engine", ENGINES)
 def test_a_tall_panel_breaks_between_rows_and_leaves_page_1_full(built, engine: str) -> None:
     pdf = built(PANEL, engine)
-    where = panel_pages(pdf, PANEL)
-    rows = [where[i : i + COLUMNS] for i in range(0, len(where), COLUMNS)]
-    assert all(len(set(row)) == 1 for row in rows), f"a row split across pages: {rows}"
-    by_row = [row[0] for row in rows]
+    by_row = rows_by_page(pdf, PANEL)
     # The panel starts on page 1 and goes on on page 2, two rows at least on each.
     assert by_row[0] == 1 and by_row[-1] == 2, f"the rows on pages {by_row}"
-    assert 2 <= by_row.count(1) <= len(rows) - 2, f"the rows on pages {by_row}"
+    assert 2 <= by_row.count(1) <= len(by_row) - 2, f"the rows on pages {by_row}"
     heading = load_catalog("en")("key_facts").casefold()
     assert heading in pages_text(pdf)[0][1].casefold()
     findings = [str(f) for f in check(pdf, layout_of(PANEL, "en")) if f.kind in KINDS]
     assert findings == []
+
+
+# A summary of this sentence said 16 times leaves room on page 1 for three rows of cards; said 20 times, for two.
+SENTENCE = "The network opens its depots in stages over the year, each with its own staff, fleet and local partner."
+ROOM = {3: 16, 2: 20}
+
+
+@pytest.fixture(scope="session")
+def variant(tmp_path_factory: pytest.TempPathFactory):
+    """`variant(facts, sentences)` → the panel brief with its first `facts` key facts and a summary of `sentences`
+    sentences, written once per run."""
+    made: dict[tuple[int, int], Path] = {}
+
+    def write(facts: int, sentences: int) -> Path:
+        if (facts, sentences) not in made:
+            data = yaml.safe_load(PANEL.read_text(encoding="utf-8"))
+            data["key_facts"] = data["key_facts"][:facts]
+            data["summary"] = {"en": " ".join([SENTENCE] * sentences)}
+            folder = tmp_path_factory.mktemp(f"panel-{facts}-{sentences}")
+            (folder / "brief.yaml").write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+            made[facts, sentences] = folder / "brief.yaml"
+        return made[facts, sentences]
+
+    return write
+
+
+def rows_by_page(pdf: Path, brief: Path) -> list[int]:
+    where = panel_pages(pdf, brief)
+    rows = [where[i : i + COLUMNS] for i in range(0, len(where), COLUMNS)]
+    assert all(len(set(row)) == 1 for row in rows), f"a row split across pages: {rows}"
+    return [row[0] for row in rows]
+
+
+@pytest.mark.parametrize("engine", ["typst", "weasyprint"])
+@pytest.mark.parametrize(
+    ("room", "facts", "pages"),
+    [
+        pytest.param(3, 12, [1, 1, 2, 2], id="4-rows-room-for-3"),
+        pytest.param(2, 9, [2, 2, 2], id="3-rows-room-for-2"),
+    ],
+)
+def test_a_short_panel_keeps_two_rows_on_each_side_of_a_break_or_moves_whole(
+    built, variant, engine: str, room: int, facts: int, pages: list[int]
+) -> None:
+    """Where page 1 has room for three rows, a panel of four breaks 2 + 2, not 3 + 1; where it has room for two, a
+    panel of three moves whole to page 2, not 2 + 1. The room is measured: the 24 facts' panel under the same
+    summary puts that many rows on page 1."""
+    tall = variant(24, ROOM[room])
+    assert rows_by_page(built(tall, engine), tall).count(1) == room
+    brief = variant(facts, ROOM[room])
+    assert rows_by_page(built(brief, engine), brief) == pages
