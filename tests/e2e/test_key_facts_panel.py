@@ -80,7 +80,9 @@ def test_a_tall_panel_breaks_between_rows_and_leaves_page_1_full(built, engine: 
 
 
 # A summary of this sentence said 16 times leaves room on page 1 for three rows of cards; said 20 times, for two.
-SENTENCE = "The network opens its depots in stages over the year, each with its own staff, fleet and local partner."
+SENTENCE = (
+    "The network opens its depots in stages over the year, each with its own staff, fleet and local partner."
+)
 ROOM = {3: 16, 2: 20}
 
 
