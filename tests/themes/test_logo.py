@@ -275,7 +275,7 @@ def test_a_new_logo_file_does_not_take_the_alt_text_of_the_parents_logo(tmp_path
 
 def test_themes_show_says_what_the_logo_says(tmp_path: Path) -> None:
     code, stdout, _ = run_cli("themes", "show", "dossier")
-    assert code == 0 and "logo: templates/dossier/logo.svg  (alt text in en, fr, de)" in stdout.replace(
+    assert code == 0 and "logo: templates/dossier/logo.svg  (alt text in en, fr, de, es)" in stdout.replace(
         str(ROOT) + "/", ""
     )
     mine = theme(tmp_path / "mine", "{file: logo.png, decorative: true}")
