@@ -34,8 +34,17 @@ KINDS = (
 # Nothing is left: each finding of these kinds fails.
 KNOWN: dict[tuple[str, str, str, str], list[str]] = {}
 
+# WeasyPrint's dossier (four PDFs the checker reads in about a minute) runs in `make test-corpus` only, for the
+# suite's time; Typst's dossier, whose notes move between pages, and both engines' briefing run in `make test`.
 CASES = [
-    pytest.param(engine, theme, brief, lang, id=f"{engine}-{theme}-{brief}-{lang}")
+    pytest.param(
+        engine,
+        theme,
+        brief,
+        lang,
+        id=f"{engine}-{theme}-{brief}-{lang}",
+        marks=[pytest.mark.corpus] if (engine, theme) == ("weasyprint", "dossier") else [],
+    )
     for engine in ("typst", "weasyprint")
     for theme in ("briefing", "dossier")
     for brief in BRIEFS
