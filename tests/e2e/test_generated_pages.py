@@ -7,7 +7,7 @@ language (French for an even seed, English for an odd one) and one theme (altern
 from one engine to the next), so that each brief's text goes through both themes across the engines.
 
 What the checker still finds is allowed by kind and engine (ALLOWED): a finding of another kind fails the test,
-and so does an allowance the corpus no longer needs (then take it out). `make test` builds 30 briefs an engine (6 with LaTeX);
+and so does an allowance the corpus no longer needs (then take it out). `make test` builds 30 briefs with Typst and with WeasyPrint;
 `make test-corpus` builds 200 (the `corpus` mark, deselected otherwise).
 """
 
@@ -62,9 +62,7 @@ ALLOWED: dict[str, set[str]] = {
 }
 
 SMALL, LARGE = 30, 200  # briefs an engine: `make test`, `make test-corpus`
-LATEX_SMALL = (
-    6  # LuaLaTeX takes seconds a PDF: six in `make test` keep the suite in its time; 200 in test-corpus
-)
+LATEX_SMALL = 6  # LuaLaTeX takes seconds a PDF: six, run by `make test-corpus` beside its 200
 
 
 def theme_of(seed: int, engine: str) -> str:
@@ -148,7 +146,9 @@ def assert_pages(engine: str, built: list[tuple[Path, Path, str, str]]) -> None:
 
 
 @pytest.mark.parametrize(
-    "engine", [pytest.param(e, marks=pytest.mark.latex) if e == "latex" else e for e in ENGINES]
+    "engine",
+    # LaTeX's six run in `make test-corpus` with its 200, for the suite's time (LuaLaTeX takes seconds a PDF)
+    [pytest.param(e, marks=[pytest.mark.latex, pytest.mark.corpus]) if e == "latex" else e for e in ENGINES],
 )
 def test_generated_briefs_break_their_pages_only_as_allowed(
     tmp_path_factory: pytest.TempPathFactory, engine: str

@@ -1027,7 +1027,7 @@ def as_yaml(text: str, raw: bool) -> str:
     )
 
 
-EXAMPLES = int(os.environ.get("BRIEFGEN_EXAMPLES", "150"))  # more for a longer search: BRIEFGEN_EXAMPLES=5000
+EXAMPLES = int(os.environ.get("BRIEFGEN_EXAMPLES", "100"))  # more for a longer search: BRIEFGEN_EXAMPLES=5000
 
 
 @pytest.mark.slow  # a property search over many texts

@@ -58,7 +58,7 @@ CASES += [
         "ai-alliance-launch",
         lang,
         id=f"latex-briefing-ai-alliance-launch-{lang}",
-        marks=pytest.mark.latex,
+        marks=[pytest.mark.latex, pytest.mark.corpus],  # in `make test-corpus`, for the suite's time
     )
     for lang in LANGS
 ]
