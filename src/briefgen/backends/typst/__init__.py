@@ -139,6 +139,7 @@ class TypstEngine:
         if fonts:
             _fail([_font_problem(d, job) for d in fonts], fonts=True)
         pdf = identified(plain_hyphens(pdf), job.identifier)  # hyphens that read as `-` in every reader
+        pdf = unsuspected(pdf)
         return Typeset(pdf, page_count(pdf))
 
 
@@ -349,6 +350,17 @@ def identified(pdf: bytes, identifier: str) -> bytes:
     for old, new in ((found.group(1), first), (found.group(2), second)):
         pdf = pdf.replace(old, base64.b64encode(new))
     return pdf
+
+
+# The catalog's MarkInfo as Typst writes it. `/Suspects false` is the default PDF/UA asks for, but poppler 22
+# reports it as a "Syntax Error" on every pdfinfo and pdftotext a user runs.
+_SUSPECTS = re.compile(rb"(/MarkInfo<</Marked true)(/Suspects false)(>>)")
+
+
+def unsuspected(pdf: bytes) -> bytes:
+    """The PDF without MarkInfo's `/Suspects false` (absent means false), blanked with spaces to keep the
+    cross-reference offsets right."""
+    return _SUSPECTS.sub(lambda m: m[1] + b" " * len(m[2]) + m[3], pdf, count=1)
 
 
 def page_count(pdf: bytes) -> int:
