@@ -95,49 +95,11 @@ def covered(files: tuple[Path, ...]) -> frozenset[int]:
     return frozenset(points)
 
 
-CMAPS = 1  # the format of the files kept in the cache: another one is read again from the font
+def _mapped(file: Path) -> frozenset[int]:
+    """The code points the font file maps (its best cmap, as briefgen.themes.fonts keeps it)."""
+    from briefgen.themes.fonts import facts
 
-
-def _mapped(file: Path) -> set[int]:
-    """The code points the font file maps (fontTools' best cmap), kept for the next run in
-    `$XDG_CACHE_HOME/briefgen/cmaps` (`~/.cache`) under the sha256 of the font's bytes and fontTools' version:
-    reading a cmap imports fontTools and its glyph list, and parses the table, each run. A kept file that does
-    not read as one this function wrote is read again from the font; a folder that cannot be written to only
-    costs the reading."""
-    import hashlib
-    import json
-    import os
-
-    from briefgen import digests
-
-    font = digests.file_digest(file)
-    key = hashlib.sha256(f"{CMAPS} {font} {digests.version('fonttools')}".encode()).hexdigest()
-    folder = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "briefgen" / "cmaps"
-    kept = folder / f"{key}.json"
-    try:
-        data = json.loads(kept.read_text(encoding="utf-8"))
-        if data["font"] == font and all(isinstance(n, int) for pair in data["ranges"] for n in pair):
-            return {point for first, last in data["ranges"] for point in range(first, last + 1)}
-    except (OSError, ValueError, TypeError, KeyError, AttributeError):
-        pass
-    from fontTools.ttLib import TTFont
-
-    with TTFont(file, lazy=True) as opened:
-        points = set(opened.getBestCmap() or {})
-    ranges: list[list[int]] = []
-    for point in sorted(points):
-        if ranges and ranges[-1][1] == point - 1:
-            ranges[-1][1] = point
-        else:
-            ranges.append([point, point])
-    try:
-        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-        part = folder / f"{key}.{os.getpid()}.part"
-        part.write_text(json.dumps({"font": font, "ranges": ranges}), encoding="utf-8")
-        os.replace(part, kept)
-    except OSError:
-        pass
-    return points
+    return facts(file).mapped
 
 
 # -- where the character is -------------------------------------------------------------------------------
