@@ -9,18 +9,19 @@ The keys, their types and their allowed values are the settings model's (briefge
 
 from __future__ import annotations
 
-import difflib
 import logging
 import os
 import re
-import tomllib
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from briefgen.errors import InputError, Problem, display_path
 from briefgen.settings import Settings, file_keys, validate
+
+if TYPE_CHECKING:
+    import tomllib
 
 log = logging.getLogger(__name__)
 
@@ -82,6 +83,8 @@ def load(file: Path | None = None, start: Path | None = None, model: type[Settin
         text = file.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise InputError(Problem(display_path(file), 0, 0, f"cannot read: {exc}")) from None
+    import tomllib  # only when there is a file
+
     try:
         data: Any = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -108,6 +111,8 @@ def _mentions_table(pyproject: Path) -> bool:
         return False
     if "briefgen" not in text:
         return False
+    import tomllib
+
     try:
         tool = tomllib.loads(text).get("tool")
     except (tomllib.TOMLDecodeError, RecursionError):
@@ -162,6 +167,8 @@ def _check(
     problems: list[Problem] = []
     for key in data:
         if key not in keys:
+            import difflib
+
             close = difflib.get_close_matches(key, keys, n=1, cutoff=0.6)
             hint = f"did you mean '{close[0]}'?" if close else f"known keys: {', '.join(keys)}"
             line, column = where.key(key)

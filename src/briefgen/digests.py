@@ -10,7 +10,6 @@ import hashlib
 import json
 import os
 import re
-import subprocess
 import sys
 from collections.abc import Iterable
 from pathlib import Path
@@ -144,6 +143,8 @@ def engine_version(backend: Backend) -> str:
     """The engine's version: its Python library's, or the first line its program prints."""
     if backend.library:
         return version(backend.library) or "unknown"
+    import subprocess
+
     try:
         done = subprocess.run(
             [backend.program, "--version"], capture_output=True, text=True, timeout=30, check=False

@@ -7,24 +7,26 @@ checks a file's table with `validate` and places each problem at its line), the 
 reads a `Settings`). Each field is declared by `setting(default, kind, option, key=, help=)`: its `Kind` (how a
 value is checked, which the command line turns into a click type), its `Option` (the option's names; none: the
 project file only), its key in the project file (its name unless given) and the help of its option. It is a plain
-dataclass: reading it (`briefgen build --help`, a build that is up to date) imports no validation library.
+dataclass: reading it (`briefgen build --help`, a build that is up to date) imports no validation library, and
+what it is made of (the kinds, the options) are plain classes, cheaper to make than dataclasses.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import difflib
 import os
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from briefgen.backends import BACKENDS, DEFAULT, DOCUMENT_FORMATS, TIMEOUT, formats
 from briefgen.distribution import standards
-from briefgen.distribution.mail.options import MailOptions
 from briefgen.errors import display_path
 from briefgen.themes.builtin import ALIASES, DEFAULT_THEME, MANIFEST, builtin_themes
+
+if TYPE_CHECKING:
+    from briefgen.distribution.mail.options import MailOptions
 
 
 def _cores() -> int:
@@ -97,12 +99,12 @@ def _path(value: Any, base: Path) -> Path:
     return path if path.is_absolute() else base / path
 
 
-@dataclass(frozen=True)
 class Choice(Kind):
     """One of the names a registry holds when the value is checked (an engine added to the registry is one)."""
 
-    what: str  # how a message names one: "engine"
-    read: Callable[[], Iterable[str]]
+    def __init__(self, what: str, read: Callable[[], Iterable[str]]) -> None:
+        self.what = what  # how a message names one: "engine"
+        self.read = read
 
     @property
     def choices(self) -> tuple[str, ...]:
@@ -112,13 +114,14 @@ class Choice(Kind):
         text = _string(value)
         choices = self.choices
         if text not in choices:
+            import difflib
+
             close = difflib.get_close_matches(text, choices, n=1, cutoff=0.6)
             hint = f"did you mean '{close[0]}'? " if close else ""
             raise Bad(f"unknown {self.what} '{text}' ({hint}one of: {', '.join(choices)})")
         return text
 
 
-@dataclass(frozen=True)
 class ThemeName(Kind):
     """A built-in theme's name as is; else a theme folder, relative to `base`."""
 
@@ -135,7 +138,6 @@ class ThemeName(Kind):
         return str(folder)
 
 
-@dataclass(frozen=True)
 class Languages(Kind):
     """Language codes: an array in the file, `fr,en` on the command line."""
 
@@ -153,7 +155,6 @@ class Languages(Kind):
         return langs
 
 
-@dataclass(frozen=True)
 class Folder(Kind):
     """A folder, made if needed: not a file."""
 
@@ -164,7 +165,6 @@ class Folder(Kind):
         return path
 
 
-@dataclass(frozen=True)
 class Existing(Kind):
     """A file or folder that exists."""
 
@@ -175,7 +175,6 @@ class Existing(Kind):
         return path
 
 
-@dataclass(frozen=True)
 class AnyPath(Kind):
     """A path, or none."""
 
@@ -183,11 +182,11 @@ class AnyPath(Kind):
         return None if value is None else _path(value, base)
 
 
-@dataclass(frozen=True)
 class Count(Kind):
     """An integer of at least `least`."""
 
-    least: int
+    def __init__(self, least: int) -> None:
+        self.least = least
 
     def check(self, value: Any, _base: Path) -> int:
         if isinstance(value, bool) or not isinstance(value, int):
@@ -200,7 +199,6 @@ class Count(Kind):
 MAX_SECONDS = 86_400.0  # a day: longer is no timeout, and past what the clocks of the workers can wait
 
 
-@dataclass(frozen=True)
 class Seconds(Kind):
     """A number of seconds above 0, at most MAX_SECONDS."""
 
@@ -214,7 +212,6 @@ class Seconds(Kind):
         return float(value)
 
 
-@dataclass(frozen=True)
 class Standards(Kind):
     """PDF standards of briefgen.distribution.standards: `"ua-1,a-3b"` or `["ua-1", "a-3b"]`, in its order."""
 
@@ -231,7 +228,6 @@ class Standards(Kind):
             raise Bad(str(exc)) from None
 
 
-@dataclass(frozen=True)
 class Switch(Kind):
     """True or false: a flag on the command line."""
 
@@ -241,7 +237,6 @@ class Switch(Kind):
         return value
 
 
-@dataclass(frozen=True)
 class MailTable(Kind):
     """The mail table: `[tool.briefgen.mail]` (briefgen.distribution.mail.options checks its keys)."""
 
@@ -256,19 +251,14 @@ class MailTable(Kind):
             raise BadKeys(exc.keys) from None
 
 
-@dataclass(frozen=True, init=False)
 class Option:
     """A setting's command-line option: its names (`--jobs`, `-j`) and the word its help shows for the value.
     `file=False`: the command line's only, not a key of the project file."""
 
-    names: tuple[str, ...]
-    metavar: str | None
-    file: bool
-
     def __init__(self, *names: str, metavar: str | None = None, file: bool = True) -> None:
-        object.__setattr__(self, "names", names)
-        object.__setattr__(self, "metavar", metavar)
-        object.__setattr__(self, "file", file)
+        self.names = names
+        self.metavar = metavar
+        self.file = file
 
 
 def _engines() -> Iterable[str]:
@@ -294,17 +284,19 @@ def help_words() -> dict[str, str]:
 # -- the settings --------------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
 class Setting:
     """One setting as declared: its name and default, how its values are checked, its command-line option (none:
     the project file only), its key in the project file and its help."""
 
-    name: str
-    default: Any
-    kind: Kind
-    option: Option | None
-    key: str
-    description: str
+    def __init__(
+        self, name: str, default: Any, kind: Kind, option: Option | None, key: str, description: str
+    ) -> None:
+        self.name = name
+        self.default = default
+        self.kind = kind
+        self.option = option
+        self.key = key
+        self.description = description
 
 
 def setting(

@@ -89,13 +89,17 @@ def texts(value: Any) -> Iterator[str]:
 @cache
 def covered(files: tuple[Path, ...]) -> frozenset[int]:
     """The code points some font file of `files` maps to a glyph."""
-    from fontTools.ttLib import TTFont
-
     points: set[int] = set()
     for file in files:
-        with TTFont(file, lazy=True) as font:
-            points.update(font.getBestCmap() or {})
+        points.update(_mapped(file))
     return frozenset(points)
+
+
+def _mapped(file: Path) -> frozenset[int]:
+    """The code points the font file maps (its best cmap, as briefgen.themes.fonts keeps it)."""
+    from briefgen.themes.fonts import facts
+
+    return facts(file).mapped
 
 
 # -- where the character is -------------------------------------------------------------------------------

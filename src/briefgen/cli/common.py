@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from briefgen.errors import EXIT_SIGNAL, BriefgenError, Interrupted
+from briefgen.quick import plural
 
 if TYPE_CHECKING:
     from briefgen.config import Config
@@ -228,10 +229,6 @@ def targets(paths: tuple[Path, ...], project: Config) -> list[Path]:
 
 
 # -- what the commands print ---------------------------------------------------------------------------------
-
-
-def plural(count: int, noun: str) -> str:
-    return f"{count} {noun}{'s' if count != 1 else ''}"
 
 
 def human(size: int) -> str:

@@ -27,6 +27,7 @@ from briefgen.cli.common import (
 )
 from briefgen.cli.options import EVERY, SettingsCommand, Use
 from briefgen.errors import EXIT_INPUT, BriefgenError
+from briefgen.quick import summary as _summary
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -41,17 +42,6 @@ def _written_line(written: Any) -> str:
         return f"{written.path}  up to date"
     pages = f"{plural(written.pages, 'page')}  " if written.pages else ""
     return f"{written.path}  {pages}{human(written.size)}  {written.seconds:.2f} s"
-
-
-def _summary(count: int, fmt: str, out: Path, seconds: float, warnings: int, kept: int = 0) -> str:
-    """`2 PDFs written in out/ in 1.3 s` (`, 1 warning`); `1 PDF written, 1 up to date in out/ in 1.3 s`."""
-    from briefgen.errors import display_path
-
-    noun = "PDF" if fmt == "pdf" else f".{fmt} file"
-    took = f"{seconds:.1f} s" if seconds >= 1 else f"{seconds:.2f} s"
-    fresh = f", {kept} up to date" if kept else ""
-    line = f"{plural(count, noun)} written{fresh} in {display_path(out).rstrip('/')}/ in {took}"
-    return line + (f", {plural(warnings, 'warning')}" if warnings else "")
 
 
 def _warm_engine(settings: Any) -> None:

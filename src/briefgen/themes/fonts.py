@@ -93,23 +93,102 @@ def faces_of(family: str, files: dict[str, Path]) -> tuple[Face, ...]:
 @cache
 def metrics(file: Path) -> Metrics:
     """Ascent and descent of a font file (its hhea table), in ems."""
-    from fontTools.ttLib import TTFont
+    read = facts(file)
+    return Metrics(read.ascent / read.units, -read.descent / read.units)
 
-    with TTFont(file, lazy=True) as font:
-        units = font["head"].unitsPerEm
-        hhea = font["hhea"]
-        return Metrics(hhea.ascent / units, -hhea.descent / units)
+
+def _advances(file: Path) -> tuple[dict[int, int], float]:
+    """Each character's advance width in font units, and the face's units per em."""
+    read = facts(file)
+    return read.advances, float(read.units)
+
+
+@dataclass(frozen=True)
+class Facts:
+    """What briefgen reads of a font file, in font units: its units per em, its ascent and descent (hhea), the
+    code points its best cmap maps, and the advance width of each of them that has one (hmtx)."""
+
+    units: int
+    ascent: int
+    descent: int
+    mapped: frozenset[int]
+    advances: dict[int, int]
+
+
+FACTS = 1  # the format of the files kept in the cache: another one is read again from the font
 
 
 @cache
-def _advances(file: Path) -> tuple[dict[int, int], float]:
-    """Each character's advance width in font units, and the face's units per em."""
+def facts(file: Path) -> Facts:
+    """The font file's facts, kept for the next run in `$XDG_CACHE_HOME/briefgen/fonts` (`~/.cache`) under the
+    sha256 of its bytes and fontTools' version: reading them imports fontTools and its glyph list and parses
+    the cmap, in every run that renders or checks a document. A kept file that does not read as one this
+    function wrote is read again from the font; a folder that cannot be written to only costs the reading."""
+    import hashlib
+    import os
+
+    from briefgen import digests
+
+    font = digests.file_digest(file)
+    key = hashlib.sha256(f"{FACTS} {font} {digests.version('fonttools')}".encode()).hexdigest()
+    folder = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "briefgen" / "fonts"
+    kept = folder / f"{key}.json"
+    try:
+        return _kept(json.loads(kept.read_text(encoding="utf-8")), font)
+    except (OSError, ValueError, TypeError, KeyError, AttributeError):
+        pass
     from fontTools.ttLib import TTFont
 
-    with TTFont(file, lazy=True) as font:
-        widths = font["hmtx"].metrics
-        cmap = font.getBestCmap() or {}
-        return {c: widths[g][0] for c, g in cmap.items() if g in widths}, float(font["head"].unitsPerEm)
+    with TTFont(file, lazy=True) as opened:
+        widths = opened["hmtx"].metrics
+        cmap = opened.getBestCmap() or {}
+        hhea = opened["hhea"]
+        read = Facts(
+            int(opened["head"].unitsPerEm),
+            int(hhea.ascent),
+            int(hhea.descent),
+            frozenset(cmap),
+            {c: int(widths[g][0]) for c, g in cmap.items() if g in widths},
+        )
+    ranges: list[list[int]] = []
+    for point in sorted(read.mapped):
+        if ranges and ranges[-1][1] == point - 1:
+            ranges[-1][1] = point
+        else:
+            ranges.append([point, point])
+    written = {
+        "font": font,
+        "units": read.units,
+        "ascent": read.ascent,
+        "descent": read.descent,
+        "mapped": ranges,
+        "advances": sorted(read.advances.items()),
+    }
+    try:
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        part = folder / f"{key}.{os.getpid()}.part"
+        part.write_text(json.dumps(written), encoding="utf-8")
+        os.replace(part, kept)
+    except OSError:
+        pass
+    return read
+
+
+def _kept(data: dict[str, object], font: str) -> Facts:
+    """The facts of a kept file for the font whose sha256 is `font`; ValueError when it is not one `facts`
+    wrote."""
+    numbers = [data["units"], data["ascent"], data["descent"]]
+    ranges, advances = data["mapped"], data["advances"]
+    if data["font"] != font or not isinstance(ranges, list) or not isinstance(advances, list):
+        raise ValueError("not a kept font")
+    pairs = [*ranges, *advances]
+    if not all(isinstance(n, int) for n in numbers) or not all(
+        isinstance(pair, list) and len(pair) == 2 and all(isinstance(n, int) for n in pair) for pair in pairs
+    ):
+        raise ValueError("not a kept font")
+    units, ascent, descent = (int(n) for n in numbers)  # type: ignore[call-overload]
+    mapped = frozenset(point for first, last in ranges for point in range(first, last + 1))
+    return Facts(units, ascent, descent, mapped, {code: width for code, width in advances})
 
 
 def text_width(text: str, file: Path, size: float, tracking: float = 0.0) -> float:
