@@ -67,7 +67,8 @@ def two_pages(path: Path, first: bytes = FIRST) -> Path:
         3: b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] %s /Contents 7 0 R >>" % resources,
         4: FONT,
         5: FORM,
-        6: b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] %s /Contents 8 0 R >>" % resources,
+        # a media box away from the origin: pdfplumber shifts what pdfminer gives
+        6: b"<< /Type /Page /Parent 2 0 R /MediaBox [5 10 205 210] %s /Contents 8 0 R >>" % resources,
         7: handmade.stream(first),
         8: handmade.stream(SECOND),
     }
