@@ -63,16 +63,27 @@ def require_tool(name: str, why: str) -> None:
         pytest.skip(f"{name} is not installed ({why})")
 
 
+def build_pdf(
+    factory: pytest.TempPathFactory, brief: Path, engine: str, theme: str | Path, lang: str
+) -> Path:
+    """One PDF, built once for the whole run (build_once): a brief named by its folder or by its brief.yaml is one
+    build, so that every test asking for the same PDF reads the same file."""
+    brief = Path(brief)
+    if brief.is_dir():
+        brief = brief / "brief.yaml"
+    if engine == "latex":
+        require_tool("lualatex", "the LaTeX engine")
+    out = build_once(factory, brief, "--engine", engine, "--theme", theme, "--lang", lang)
+    return next(out.glob(f"*.{lang}.pdf"))
+
+
 @pytest.fixture(scope="session")
 def kyutai_pdfs(tmp_path_factory: pytest.TempPathFactory):
-    """Build the Kyutai brief with an engine once per run (build_once): `kyutai_pdfs(engine)` → {lang: pdf path}."""
-    built: dict[str, dict[str, Path]] = {}
+    """The Kyutai brief built with an engine once per run: `kyutai_pdfs(engine)` → {lang: pdf path}, the PDFs
+    `built(KYUTAI, engine, "briefing", lang)` gives."""
 
     def build(engine: str = "weasyprint") -> dict[str, Path]:
-        if engine not in built:
-            out = build_once(tmp_path_factory, KYUTAI, "--engine", engine)
-            built[engine] = {p.name.split(".")[-2]: p for p in sorted(out.glob("*.pdf"))}
-        return built[engine]
+        return {lang: build_pdf(tmp_path_factory, KYUTAI, engine, "briefing", lang) for lang in ("en", "fr")}
 
     return build
 
@@ -136,17 +147,10 @@ UNMARKED = "this test runs lualatex but is not marked latex: parametrise it with
 
 @pytest.fixture(scope="session")
 def built(tmp_path_factory: pytest.TempPathFactory):
-    """`built(brief, engine, theme, lang)` → the PDF, built once per run for each combination (build_once)."""
-    cache: dict[tuple[str, str, str, str], Path] = {}
+    """`built(brief, engine, theme, lang)` → the PDF, built once per run for each combination (build_pdf)."""
 
     def build(brief: Path, engine: str, theme: str | Path = "briefing", lang: str = "en") -> Path:
-        key = (str(brief), engine, str(theme), lang)
-        if key not in cache:
-            if engine == "latex":
-                require_tool("lualatex", "the LaTeX engine")
-            out = build_once(tmp_path_factory, brief, "--engine", engine, "--theme", theme, "--lang", lang)
-            cache[key] = next(out.glob(f"*.{lang}.pdf"))
-        return cache[key]
+        return build_pdf(tmp_path_factory, brief, engine, theme, lang)
 
     return build
 

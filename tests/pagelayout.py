@@ -26,6 +26,8 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
+from tests import pdfpages
+
 # The kinds of finding, in the order of the issue's rules.
 KINDS = (
     "short-page",  # a page whose body holds fewer than 5 lines
@@ -171,32 +173,28 @@ class Page:
 
 
 def read(pdf: Path, layout: Layout) -> list[Page]:
-    import pdfplumber
-
+    """The pages of `pdf` as pdfplumber reads them (tests/pdfpages.py: faster, and once per file), in lines and
+    zones by `layout`'s margins."""
     pages = []
-    with pdfplumber.open(str(pdf)) as document:
-        for number, page in enumerate(document.pages, 1):
-            words = [
-                Word(w["text"], w["x0"], w["x1"], w["top"], w["bottom"], float(w["size"]))
-                for w in page.extract_words(
-                    x_tolerance=1, x_tolerance_ratio=0.12, keep_blank_chars=False, extra_attrs=["size"]
-                )
-                if w.get("upright", True) and w["text"].strip()
-            ]
-            lines = _lines(number, words)
-            body_top, body_bottom = layout.margin_top, page.height - layout.margin_bottom
-            for line in lines:
-                middle = (line.top + line.bottom) / 2
-                line.zone = "header" if middle < body_top else "footer" if middle > body_bottom else "body"
-            boxes = [
-                (float(o["top"]), float(o["bottom"]))
-                for o in (*page.images, *page.rects, *page.curves, *page.lines)
-                if o["bottom"] > body_top
-                and o["top"] < body_bottom
-                and (o["x1"] - o["x0"]) * (o["bottom"] - o["top"]) < 0.8 * page.width * page.height
-            ]
-            chars = [c["text"] for c in page.chars]
-            pages.append(Page(number, float(page.width), float(page.height), lines, boxes, chars))
+    for raw in pdfpages.read(pdf):
+        words = [
+            Word(text, x0, x1, top, bottom, size)
+            for text, x0, x1, top, bottom, size, upright in raw.words
+            if upright and text.strip()
+        ]
+        lines = _lines(raw.number, words)
+        body_top, body_bottom = layout.margin_top, raw.height - layout.margin_bottom
+        for line in lines:
+            middle = (line.top + line.bottom) / 2
+            line.zone = "header" if middle < body_top else "footer" if middle > body_bottom else "body"
+        boxes = [
+            (top, bottom)
+            for x0, x1, top, bottom in raw.graphics
+            if bottom > body_top
+            and top < body_bottom
+            and (x1 - x0) * (bottom - top) < 0.8 * raw.width * raw.height
+        ]
+        pages.append(Page(raw.number, raw.width, raw.height, lines, boxes, list(raw.chars)))
     return pages
 
 
