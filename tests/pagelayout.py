@@ -414,7 +414,14 @@ def _caption_lines(body: list[Line], i: int) -> list[Line]:
 
 
 def _stranded(pages: list[Page], layout: Layout, located: list[_Located]) -> Iterator[Finding]:
-    heading_lines = {id(line) for loc in located for line in loc.lines}
+    # The lines that are a heading, label or caption and nothing else: a caveat's label sharing its line with the
+    # quote it flags is a line of what follows the heading above it.
+    heading_lines = {
+        id(line)
+        for loc in located
+        for line in loc.lines
+        if not (loc.kind == "label" and key(line.text) != key(loc.text))
+    }
     for loc in located:
         last = loc.lines[-1]
         page = pages[last.page - 1]
@@ -424,6 +431,8 @@ def _stranded(pages: list[Page], layout: Layout, located: list[_Located]) -> Ite
             for line in page.zone("body")
             if line.top > last.bottom - 0.5 and id(line) not in heading_lines
         }
+        if len(after) + shared < MIN_AFTER_HEADING and _drawn_after(page, layout, last):
+            after |= {-1, -2}  # a figure at least two lines tall follows it on its page
         if len(after) + shared < MIN_AFTER_HEADING:
             what = {"heading": "heading", "label": "caveat label", "caption": "table caption"}[loc.kind]
             follows = len(after) + shared
@@ -444,6 +453,16 @@ def _stranded(pages: list[Page], layout: Layout, located: list[_Located]) -> Ite
         yield Finding(
             "unlocated", 1, text, "a heading, label or caption the layout names is on no line of its own"
         )
+
+
+def _drawn_after(page: Page, layout: Layout, heading: Line) -> bool:
+    """Whether an image or a drawing at least MIN_AFTER_HEADING lines tall (a figure) starts below `heading` on
+    its page: what follows the heading, though it holds no text. A rule under the heading is a hairline."""
+    bottom = page.height - layout.margin_bottom
+    tall = MIN_AFTER_HEADING * 1.2 * heading.size
+    return any(
+        top > heading.bottom - 0.5 and min(end, bottom) - top >= tall for top, end in page.boxes
+    )
 
 
 def _tables(pages: list[Page], layout: Layout) -> Iterator[Finding]:

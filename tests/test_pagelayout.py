@@ -76,6 +76,35 @@ def test_a_heading_at_the_foot_of_a_page(tmp_path: Path) -> None:
     assert "0 lines" in findings[0].why
 
 
+def test_a_heading_at_a_page_foot_with_a_figure_under_it_is_not_stranded(tmp_path: Path) -> None:
+    """A figure (a drawing with no text) at least two lines tall is what follows a heading; a rule is not."""
+    layout = Layout(margin_top=60, margin_bottom=60, headings=("Next part",))
+    figure = lines(1, 20) + "*Next part*\\\n#rect(width: 60pt, height: 30pt, fill: gray)\n" + lines(21, 30)
+    assert check(pdf(tmp_path, figure), layout) == []
+    rule = lines(1, 21) + "*Next part*\\\n#line(length: 100%)\n#pagebreak()\n" + lines(22, 30)
+    findings = check(pdf(tmp_path, rule), layout)
+    assert found(findings) == [("stranded-heading", 1)]
+    assert findings[0].text == "Next part"
+
+
+@pytest.mark.parametrize(
+    ("label", "stranded"),
+    [
+        ("#strong[Unverified] “The quote this caveat flags.”", []),
+        ("#strong[Unverified]", ["Caveats", "Unverified"]),
+    ],
+)
+def test_a_caveat_label_sharing_its_line_with_its_quote_is_a_line_under_the_heading(
+    tmp_path: Path, label: str, stranded: list[str]
+) -> None:
+    """A heading, then a caveat's label and quote on one line and its note on the next, end a page: two lines
+    follow the heading and the label. A label alone on its line has one, and the heading one too."""
+    body = lines(1, 21) + f"*Caveats*\\\n{label}\\\nThe note on it.\n#pagebreak()\n" + lines(22, 30)
+    layout = Layout(margin_top=60, margin_bottom=60, headings=("Caveats",), labels=("Unverified",))
+    findings = check(pdf(tmp_path, body), layout)
+    assert [(f.kind, f.page, f.text) for f in findings] == [("stranded-heading", 1, s) for s in stranded]
+
+
 def test_a_table_split_leaving_two_rows(tmp_path: Path) -> None:
     rows = ", ".join(f"[Row{i}], [{i}]" for i in range(1, 7))
     body = lines(1, 18) + f"Table 1 Example rows\n#table(columns: 2, inset: 3pt, {rows})\n" + lines(19, 23)

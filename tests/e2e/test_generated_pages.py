@@ -51,12 +51,7 @@ ALLOWED: dict[str, set[str]] = {
     # a heading or caveat label kept with one line only, a short last part before a forced break (Sources'
     # "not stated" list before the annex), a page left under 70 % by a block that cannot split (the key-facts
     # panel, a figure)
-    "typst": {
-        "short-page",
-        "stranded-heading",
-        "underfull-page",
-        "table-split",
-    },  # and a long table's 1–2 rows
+    "typst": set(),
     "weasyprint": {"short-page", "stranded-heading", "underfull-page"},
     "latex": {"short-page", "stranded-heading", "underfull-page"},
 }
