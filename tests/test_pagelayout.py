@@ -105,6 +105,30 @@ def test_a_caveat_label_sharing_its_line_with_its_quote_is_a_line_under_the_head
     assert [(f.kind, f.page, f.text) for f in findings] == [("stranded-heading", 1, s) for s in stranded]
 
 
+PARAGRAPH = (
+    "The partners "
+    + "say the laboratory will share its findings with the research community in Europe and beyond, " * 4
+    + "they add."
+)
+
+
+@pytest.mark.parametrize(
+    ("before", "page", "text"),
+    [
+        (17, 2, "Europe and beyond, they add."),  # a widow: the last line at the head of page 2
+        (23, 1, "The partners say the laboratory will share its findings"),  # an orphan: the first at a foot
+    ],
+)
+def test_a_paragraph_leaving_one_line_on_a_page(tmp_path: Path, before: int, page: int, text: str) -> None:
+    """A justified paragraph of five lines, after `before` lines, across a page break: with Typst's widow and
+    orphan rules off, one of its lines is alone on a page; with them on (their default), none is."""
+    body = lines(1, before) + "\n" + PARAGRAPH + "\n\n" + lines(100, 104)
+    rules = "#set par(justify: true, spacing: 12pt)\n"
+    findings = check(pdf(tmp_path, rules + "#set text(costs: (widow: 0%, orphan: 0%))\n" + body), LAYOUT)
+    assert [(f.kind, f.page, f.text) for f in findings] == [("widow", page, text)]
+    assert check(pdf(tmp_path, rules + body), LAYOUT) == []
+
+
 def test_a_table_split_leaving_two_rows(tmp_path: Path) -> None:
     rows = ", ".join(f"[Row{i}], [{i}]" for i in range(1, 7))
     body = lines(1, 18) + f"Table 1 Example rows\n#table(columns: 2, inset: 3pt, {rows})\n" + lines(19, 23)

@@ -46,12 +46,15 @@ KINDS = (
     "amount-break",
     "date-break",
 )
+# A paragraph's lone line at a page's head or foot (widow): held in Typst and WeasyPrint; LaTeX's corpus is not
+# yet read for it.
+WIDOWS = ("typst", "weasyprint")
 # What is left, by engine and kind, each being fixed apart from this corpus:
 ALLOWED: dict[str, set[str]] = {
     # a heading or caveat label kept with one line only, a short last part before a forced break (Sources'
     # "not stated" list before the annex), a page left under 70 % by a block that cannot split (the key-facts
     # panel, a figure)
-    "typst": set(),
+    "typst": set(),  # none: Typst's pages are held to every kind
     "weasyprint": {"short-page", "stranded-heading", "underfull-page"},
     "latex": {"short-page", "stranded-heading", "underfull-page"},
 }
@@ -120,17 +123,18 @@ def corpus(factory: pytest.TempPathFactory, engine: str, count: int) -> list[tup
     return made
 
 
-def findings(pdf: Path, brief: Path, lang: str, theme: str) -> list[Finding]:
+def findings(pdf: Path, brief: Path, lang: str, theme: str, engine: str = "typst") -> list[Finding]:
     boundaries = chunk_boundaries(brief, lang)
     found = check(pdf, layout_of(brief, lang, theme))
-    return [f for f in found if f.kind in KINDS and not by_design(f, boundaries)]
+    kinds = KINDS + (("widow",) if engine in WIDOWS else ())
+    return [f for f in found if f.kind in kinds and not by_design(f, boundaries)]
 
 
 def assert_pages(engine: str, built: list[tuple[Path, Path, str, str]]) -> None:
     """No finding of a kind the engine's allowances lack; with 30 briefs or more, no allowance left unused."""
     unexpected, kinds = [], Counter[str]()
     for pdf, brief, lang, theme in built:
-        for f in findings(pdf, brief, lang, theme):
+        for f in findings(pdf, brief, lang, theme, engine):
             kinds[f.kind] += 1
             if f.kind not in ALLOWED[engine]:
                 unexpected.append(f"{pdf.name} ({theme}) {f}")
