@@ -45,6 +45,7 @@ KINDS = (
 )
 
 MIN_LINES = 5  # lines of body a page holds at least
+LINE = 14.0  # points: the height a figure counts as a line of body text, for MIN_LINES
 MIN_AFTER_HEADING = 2  # lines of what follows a heading on its page
 MIN_TABLE_ROWS = 3  # body rows of a split table on each side
 MIN_FILL = 0.70  # how full a page other than the last is
@@ -329,6 +330,8 @@ def _short_pages(pages: list[Page], forced: set[int], layout: Layout) -> Iterato
         rows = page.rows("body") + page.rows("footnotes")
         if len(rows) >= MIN_LINES or page.number <= layout.forced_pages or last == 1:
             continue
+        if _figures_height(page) >= (MIN_LINES - len(rows)) * LINE:
+            continue  # a figure fills the page with its lines
         text = " / ".join(" ".join(line.text for line in row) for row in rows)
         ends = page.number == last or page.number in forced
         if not ends or page.number - 1 in forced or page.number == 1:
@@ -344,6 +347,22 @@ def _short_pages(pages: list[Page], forced: set[int], layout: Layout) -> Iterato
                 else f"page {before.number} is full ({free:.0f} pt free, {need:.0f} pt needed)"
             )
         yield Finding("short-page", page.number, text, why)
+
+
+def _figures_height(page: Page) -> float:
+    """How tall the page's figures are, together: its images and drawings with no line of text beside or over
+    them (a panel's or a caveat's drawing has its text), their overlaps counted once."""
+    spans = sorted(
+        (top, bottom)
+        for top, bottom in page.boxes
+        if not any(line.bottom > top and line.top < bottom for line in page.lines if line.zone == "body")
+    )
+    height, end = 0.0, float("-inf")
+    for top, bottom in spans:
+        if bottom > end:
+            height += bottom - max(top, end)
+            end = bottom
+    return height
 
 
 def _free_at_foot(page: Page, layout: Layout) -> float:

@@ -68,6 +68,14 @@ def test_a_last_page_of_three_lines(tmp_path: Path) -> None:
     assert "page 1 is full" in findings[0].why
 
 
+def test_a_last_page_of_a_figure_and_two_lines_is_no_short_page(tmp_path: Path) -> None:
+    """A figure (a drawing with no text beside it) counts as the lines it is as tall as; a rule does not."""
+    figure = lines(1, 24) + "#rect(width: 60pt, height: 120pt, fill: gray)\n" + lines(25, 26)
+    assert check(pdf(tmp_path, figure), LAYOUT) == []
+    rule = lines(1, 24) + "#line(length: 100%)\n" + lines(25, 26)
+    assert found(check(pdf(tmp_path, rule), LAYOUT)) == [("short-page", 2)]
+
+
 def test_a_heading_at_the_foot_of_a_page(tmp_path: Path) -> None:
     body = lines(1, 23) + "*Next part*\\\n" + lines(24, 34)
     findings = check(pdf(tmp_path, body), Layout(margin_top=60, margin_bottom=60, headings=("Next part",)))
