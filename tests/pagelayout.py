@@ -42,10 +42,12 @@ KINDS = (
     "name-hyphen",  # a name hyphenated across lines
     "excerpt-hyphen",  # a word of a quoted excerpt hyphenated across lines
     "hyphen-char",  # hyphenation (or a glyph) that extracts as anything but `-`
+    "widow",  # a paragraph's last line alone at the head of a page, or its first alone at the foot of one
     "unlocated",  # something the layout names that the checker could not find on the pages
 )
 
 MIN_LINES = 5  # lines of body a page holds at least
+LINE = 14.0  # points: the height a figure counts as a line of body text, for MIN_LINES
 MIN_AFTER_HEADING = 2  # lines of what follows a heading on its page
 MIN_TABLE_ROWS = 3  # body rows of a split table on each side
 MIN_FILL = 0.70  # how full a page other than the last is
@@ -275,6 +277,7 @@ def check(pdf: Path, layout: Layout) -> list[Finding]:
     found += _running(pages)
     found += _breaks(pages, layout)
     found += _hyphen_chars(pdf, pages)
+    found += _widows(pages, forced | set(range(1, layout.forced_pages + 1)), headings)
     return sorted(found, key=lambda f: (f.page, KINDS.index(f.kind), f.text))
 
 
@@ -325,6 +328,8 @@ def _short_pages(pages: list[Page], forced: set[int], layout: Layout) -> Iterato
         rows = page.rows("body") + page.rows("footnotes")
         if len(rows) >= MIN_LINES or page.number <= layout.forced_pages or last == 1:
             continue
+        if _figures_height(page) >= (MIN_LINES - len(rows)) * LINE:
+            continue  # a figure fills the page with its lines
         text = " / ".join(" ".join(line.text for line in row) for row in rows)
         ends = page.number == last or page.number in forced
         if not ends or page.number - 1 in forced or page.number == 1:
@@ -340,6 +345,22 @@ def _short_pages(pages: list[Page], forced: set[int], layout: Layout) -> Iterato
                 else f"page {before.number} is full ({free:.0f} pt free, {need:.0f} pt needed)"
             )
         yield Finding("short-page", page.number, text, why)
+
+
+def _figures_height(page: Page) -> float:
+    """How tall the page's figures are, together: its images and drawings with no line of text beside or over
+    them (a panel's or a caveat's drawing has its text), their overlaps counted once."""
+    spans = sorted(
+        (top, bottom)
+        for top, bottom in page.boxes
+        if not any(line.bottom > top and line.top < bottom for line in page.lines if line.zone == "body")
+    )
+    height, end = 0.0, float("-inf")
+    for top, bottom in spans:
+        if bottom > end:
+            height += bottom - max(top, end)
+            end = bottom
+    return height
 
 
 def _free_at_foot(page: Page, layout: Layout) -> float:
@@ -412,7 +433,14 @@ def _caption_lines(body: list[Line], i: int) -> list[Line]:
 
 
 def _stranded(pages: list[Page], layout: Layout, located: list[_Located]) -> Iterator[Finding]:
-    heading_lines = {id(line) for loc in located for line in loc.lines}
+    # The lines that are a heading, label or caption and nothing else: a caveat's label sharing its line with the
+    # quote it flags is a line of what follows the heading above it.
+    heading_lines = {
+        id(line)
+        for loc in located
+        for line in loc.lines
+        if not (loc.kind == "label" and key(line.text) != key(loc.text))
+    }
     for loc in located:
         last = loc.lines[-1]
         page = pages[last.page - 1]
@@ -422,6 +450,8 @@ def _stranded(pages: list[Page], layout: Layout, located: list[_Located]) -> Ite
             for line in page.zone("body")
             if line.top > last.bottom - 0.5 and id(line) not in heading_lines
         }
+        if len(after) + shared < MIN_AFTER_HEADING and _drawn_after(page, layout, last):
+            after |= {-1, -2}  # a figure at least two lines tall follows it on its page
         if len(after) + shared < MIN_AFTER_HEADING:
             what = {"heading": "heading", "label": "caveat label", "caption": "table caption"}[loc.kind]
             follows = len(after) + shared
@@ -442,6 +472,14 @@ def _stranded(pages: list[Page], layout: Layout, located: list[_Located]) -> Ite
         yield Finding(
             "unlocated", 1, text, "a heading, label or caption the layout names is on no line of its own"
         )
+
+
+def _drawn_after(page: Page, layout: Layout, heading: Line) -> bool:
+    """Whether an image or a drawing at least MIN_AFTER_HEADING lines tall (a figure) starts below `heading` on
+    its page: what follows the heading, though it holds no text. A rule under the heading is a hairline."""
+    bottom = page.height - layout.margin_bottom
+    tall = MIN_AFTER_HEADING * 1.2 * heading.size
+    return any(top > heading.bottom - 0.5 and min(end, bottom) - top >= tall for top, end in page.boxes)
 
 
 def _tables(pages: list[Page], layout: Layout) -> Iterator[Finding]:
@@ -551,6 +589,73 @@ def _underfull(pages: list[Page], layout: Layout, forced: set[int]) -> Iterator[
                 last.text if last else "",
                 f"the page is {fill:.0%} full and no forced break ends it",
             )
+
+
+def _widows(pages: list[Page], forced: set[int], located: list[_Located]) -> Iterator[Finding]:
+    """A paragraph that runs from a page to the next and leaves a single line on one side: its last line alone at
+    the head of the next page (a widow), or its first alone at the foot of the page (an orphan).
+
+    The paragraph runs on when the page's last body line is full (reaches the text's right edge, the furthest any
+    line of the document reaches, as a justified line does)
+    and the next page's first body line continues it (its size, overlapping it). A line starts a paragraph when
+    the line above it on its page is more than a line's pitch away (the paragraph's spacing), and ends one when
+    the line below it is, or it is short of the measure and nothing follows. A page a forced break ends, and the
+    lines of headings, labels and captions, are left out."""
+    titles = {id(line) for loc in located for line in loc.lines}
+    measure = max(
+        (line.x1 for page in pages for line in _text_lines(page)), default=0.0
+    )  # the text's right edge
+    for page, nxt in itertools.pairwise(pages):
+        if page.number in forced:
+            continue
+        lines, following = _text_lines(page), _text_lines(nxt)
+        if not lines or not following:
+            continue
+        last = max(lines, key=lambda line: (line.bottom, line.x1))
+        first = min(following, key=lambda line: (line.top, line.x0))
+        if id(last) in titles or id(first) in titles:
+            continue
+        size = last.size
+        if abs(first.size - size) > 0.15 * size or min(last.x1, first.x1) <= max(last.x0, first.x0):
+            continue
+        if last.x1 < measure - 0.5 * size:
+            continue  # the page's last line is short of the measure: its paragraph ends there
+        above = _neighbour(lines, last, up=True)
+        below = _neighbour(following, first, up=False)
+        ends = below is None or below.top - first.top > _pitch(following, size) + 0.25 * size
+        if ends and first.x1 < measure - 0.5 * size:
+            yield Finding(
+                "widow", nxt.number, first.text, "a paragraph's last line alone at the head of the page"
+            )
+        if above is not None and last.top - above.top > _pitch(lines, size) + 0.25 * size:
+            yield Finding(
+                "widow", page.number, last.text, "a paragraph's first line alone at the foot of the page"
+            )
+
+
+def _text_lines(page: Page) -> list[Line]:
+    return [line for line in page.zone("body") if line.main]
+
+
+def _neighbour(lines: list[Line], line: Line, up: bool) -> Line | None:
+    """The line just above (or below) `line` in its column, at its size."""
+    near = [
+        other
+        for other in lines
+        if (other.top < line.top - 0.5 * line.size if up else other.top > line.top + 0.5 * line.size)
+        and abs(other.size - line.size) <= 0.15 * line.size
+        and min(other.x1, line.x1) > max(other.x0, line.x0)
+    ]
+    if not near:
+        return None
+    return max(near, key=lambda o: o.top) if up else min(near, key=lambda o: o.top)
+
+
+def _pitch(lines: list[Line], size: float) -> float:
+    """The distance from a line's top to the next's inside a paragraph of lines of `size`: the page's most common."""
+    tops = sorted({round(line.top, 1) for line in lines if abs(line.size - size) <= 0.15 * size})
+    steps = [round(b - a, 1) for a, b in itertools.pairwise(tops) if b - a > 0.5 * size]
+    return Counter(steps).most_common(1)[0][0] if steps else 1.5 * size
 
 
 def _running(pages: list[Page]) -> Iterator[Finding]:

@@ -68,12 +68,73 @@ def test_a_last_page_of_three_lines(tmp_path: Path) -> None:
     assert "page 1 is full" in findings[0].why
 
 
+def test_a_last_page_of_a_figure_and_two_lines_is_no_short_page(tmp_path: Path) -> None:
+    """A figure (a drawing with no text beside it) counts as the lines it is as tall as; a rule does not."""
+    figure = lines(1, 24) + "#rect(width: 60pt, height: 120pt, fill: gray)\n" + lines(25, 26)
+    assert check(pdf(tmp_path, figure), LAYOUT) == []
+    rule = lines(1, 24) + "#line(length: 100%)\n" + lines(25, 26)
+    assert found(check(pdf(tmp_path, rule), LAYOUT)) == [("short-page", 2)]
+
+
 def test_a_heading_at_the_foot_of_a_page(tmp_path: Path) -> None:
     body = lines(1, 23) + "*Next part*\\\n" + lines(24, 34)
     findings = check(pdf(tmp_path, body), Layout(margin_top=60, margin_bottom=60, headings=("Next part",)))
     assert found(findings) == [("stranded-heading", 1)]
     assert findings[0].text == "Next part"
     assert "0 lines" in findings[0].why
+
+
+def test_a_heading_at_a_page_foot_with_a_figure_under_it_is_not_stranded(tmp_path: Path) -> None:
+    """A figure (a drawing with no text) at least two lines tall is what follows a heading; a rule is not."""
+    layout = Layout(margin_top=60, margin_bottom=60, headings=("Next part",))
+    figure = lines(1, 20) + "*Next part*\\\n#rect(width: 60pt, height: 30pt, fill: gray)\n" + lines(21, 30)
+    assert check(pdf(tmp_path, figure), layout) == []
+    rule = lines(1, 21) + "*Next part*\\\n#line(length: 100%)\n#pagebreak()\n" + lines(22, 30)
+    findings = check(pdf(tmp_path, rule), layout)
+    assert found(findings) == [("stranded-heading", 1)]
+    assert findings[0].text == "Next part"
+
+
+@pytest.mark.parametrize(
+    ("label", "stranded"),
+    [
+        ("#strong[Unverified] “The quote this caveat flags.”", []),
+        ("#strong[Unverified]", ["Caveats", "Unverified"]),
+    ],
+)
+def test_a_caveat_label_sharing_its_line_with_its_quote_is_a_line_under_the_heading(
+    tmp_path: Path, label: str, stranded: list[str]
+) -> None:
+    """A heading, then a caveat's label and quote on one line and its note on the next, end a page: two lines
+    follow the heading and the label. A label alone on its line has one, and the heading one too."""
+    body = lines(1, 21) + f"*Caveats*\\\n{label}\\\nThe note on it.\n#pagebreak()\n" + lines(22, 30)
+    layout = Layout(margin_top=60, margin_bottom=60, headings=("Caveats",), labels=("Unverified",))
+    findings = check(pdf(tmp_path, body), layout)
+    assert [(f.kind, f.page, f.text) for f in findings] == [("stranded-heading", 1, s) for s in stranded]
+
+
+PARAGRAPH = (
+    "The partners "
+    + "say the laboratory will share its findings with the research community in Europe and beyond, " * 4
+    + "they add."
+)
+
+
+@pytest.mark.parametrize(
+    ("before", "page", "text"),
+    [
+        (17, 2, "Europe and beyond, they add."),  # a widow: the last line at the head of page 2
+        (23, 1, "The partners say the laboratory will share its findings"),  # an orphan: the first at a foot
+    ],
+)
+def test_a_paragraph_leaving_one_line_on_a_page(tmp_path: Path, before: int, page: int, text: str) -> None:
+    """A justified paragraph of five lines, after `before` lines, across a page break: with Typst's widow and
+    orphan rules off, one of its lines is alone on a page; with them on (their default), none is."""
+    body = lines(1, before) + "\n" + PARAGRAPH + "\n\n" + lines(100, 104)
+    rules = "#set par(justify: true, spacing: 12pt)\n"
+    findings = check(pdf(tmp_path, rules + "#set text(costs: (widow: 0%, orphan: 0%))\n" + body), LAYOUT)
+    assert [(f.kind, f.page, f.text) for f in findings] == [("widow", page, text)]
+    assert check(pdf(tmp_path, rules + body), LAYOUT) == []
 
 
 def test_a_table_split_leaving_two_rows(tmp_path: Path) -> None:

@@ -154,3 +154,16 @@ def test_a_cache_folder_that_cannot_be_made_only_costs_the_compile(
         assert "#" in _typst_source(FIXTURES / "minimal.yaml")
     finally:
         render.environment.cache_clear()
+
+
+def test_the_typst_list_of_what_the_sources_do_not_say_is_a_list_from_its_first_item() -> None:
+    """The heading of what the sources do not say ends its line: on the same line, the first item's `- ` was
+    text, not a list marker (an unbulleted line, and a list of the rest that could move to the next page)."""
+    source = _typst_source(FIXTURES / "elements" / "brief.yaml")
+    lines = source.splitlines()
+    wording = ("does not say", "do not say", "ne dit pas", "ne disent pas")
+    at = next(
+        i for i, line in enumerate(lines) if "#heading(level: 2)[" in line and any(w in line for w in wording)
+    )
+    assert lines[at].strip().endswith("]"), lines[at]
+    assert lines[at + 1].strip().startswith("- "), lines[at + 1]

@@ -417,24 +417,33 @@ def prepare(task: Task, setup: Setup, warned: set[Problem] | None = None) -> Out
     with timed("render", name_of(task), stages):
         source = render(engine, theme, doc, task.catalog, identifier=identifier)
     seconds = time.perf_counter() - started
-    if setup.source:
-        path = output_path(task, setup, engine.suffix)
-        return Output(task, path, source.encode("utf-8"), 0, seconds, stages=stages)
     job = Job(
         source=source,
         doc=doc,
         template_dirs=theme.template_dirs(engine.folder),
-        font_dir=theme.faces[0].file.parent,
+        font_dir=theme.faces[0].file.parent if theme.faces else Path(),
         fonts=theme.faces,
         asset_dirs=theme.asset_dirs(),
         logo=theme.logo,
         timeout=settings.timeout,
         identifier=identifier,
         plan=task.standards,
+        back_matter=tuple(task.catalog(key) for key in BACK_MATTER),
+    )
+    if setup.source:
+        # An engine whose build compiles a document more than once with what the first compile found (Typst's
+        # footnotes kept with their calls) writes that into the source, which then lays out its pages as the PDF.
+        settle = getattr(engine.engine, "settle", None) if engine.pdf else None
+        if settle is not None:
+            with timed("engine", name_of(task), stages):
+                source = settle(job)
+        path = output_path(task, setup, engine.suffix)
+        return Output(task, path, source.encode("utf-8"), 0, time.perf_counter() - started, stages=stages)
+    job = replace(
+        job,
         attachments=provenance.attachments(
             task.loaded, task.lang, engine, str(settings.theme), task.standards, inputs
         ),
-        back_matter=tuple(task.catalog(key) for key in BACK_MATTER),
     )
     return Output(task, output_path(task, setup), seconds=seconds, job=job, stages=stages, inputs=inputs)
 

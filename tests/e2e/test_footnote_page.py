@@ -4,12 +4,17 @@ line of a page, under which its note does not fit)."""
 
 from __future__ import annotations
 
+import io
+import shutil
 from pathlib import Path
 
 import pdfplumber
 import pytest
+import typst
 
-from tests.conftest import FIXTURES, run_cli
+from briefgen.backends.typst.markup import logo_name
+from briefgen.themes import fonts
+from tests.conftest import FIXTURES, ROOT, run_cli
 from tests.pagelayout import check, layout_of
 
 BRIEF = FIXTURES / "footnote-at-foot" / "brief.yaml"
@@ -52,3 +57,29 @@ def test_moving_the_call_leaves_no_short_page_nor_a_stranded_heading(built: tupl
     kinds = ("short-page", "underfull-page", "stranded-heading")
     assert [str(f) for f in check(pdf, layout_of(BRIEF, "en", "dossier")) if f.kind in kinds] == []
     assert "prints on page" not in stderr  # no note left away from its call
+
+
+def page_texts(pdf: Path | bytes) -> list[str]:
+    with pdfplumber.open(pdf if isinstance(pdf, Path) else io.BytesIO(pdf)) as document:
+        return [" ".join((page.extract_text() or "").split()) for page in document.pages]
+
+
+def test_the_written_typst_source_lays_out_its_pages_as_the_build(
+    built: tuple[Path, str], tmp_path: Path
+) -> None:
+    """`--format typ` writes the notes the build kept with their calls into the source (its second compile's
+    input): compiled on its own, beside the theme's logo, it prints each page's words as the built PDF does."""
+    pdf, _ = built
+    code, _stdout, stderr = run_cli(
+        "build", BRIEF, "--engine", "typst", "--theme", "dossier", "--format", "typ", "--out", tmp_path
+    )
+    assert code == 0, stderr
+    source = tmp_path / "foot-note.en.typ"
+    assert 'sys.inputs.at("briefgen-notes-at-call", default: "1")' in source.read_text(encoding="utf-8")
+    logo = ROOT / "templates" / "dossier" / "logo.svg"
+    shutil.copyfile(logo, tmp_path / logo_name(logo))
+    alone = typst.compile(
+        source, root=tmp_path, font_paths=[fonts.font_dir()], ignore_system_fonts=True, format="pdf"
+    )
+    assert isinstance(alone, bytes)
+    assert page_texts(alone) == page_texts(pdf)

@@ -46,20 +46,22 @@ KINDS = (
     "amount-break",
     "date-break",
 )
+# A paragraph's lone line at a page's head or foot (widow): held in Typst and WeasyPrint; LaTeX's corpus is not
+# yet read for it.
+WIDOWS = ("typst", "weasyprint")
 # What is left, by engine and kind, each being fixed apart from this corpus:
 ALLOWED: dict[str, set[str]] = {
     # a heading or caveat label kept with one line only, a short last part before a forced break (Sources'
     # "not stated" list before the annex), a page left under 70 % by a block that cannot split (the key-facts
     # panel, a figure)
-    "typst": {
-        "short-page",
-        "stranded-heading",
-        "underfull-page",
-        "table-split",
-    },  # and a long table's 1–2 rows
+    "typst": set(),  # none: Typst's pages are held to every kind
     "weasyprint": {"short-page", "stranded-heading", "underfull-page"},
     "latex": {"short-page", "stranded-heading", "underfull-page"},
 }
+
+# What the 200 briefs still find beyond the 30, by engine: Typst leaves a heading with one line (or none) under it
+# at a page foot in 5 of them, and one page 68 % full.
+LARGER_ALLOWED = {**ALLOWED, "typst": {"stranded-heading", "underfull-page"}}
 
 SMALL, LARGE = 30, 200  # briefs an engine: `make test`, `make test-corpus`
 LATEX_SMALL = 6  # LuaLaTeX takes seconds a PDF: six, run by `make test-corpus` beside its 200
@@ -125,21 +127,24 @@ def corpus(factory: pytest.TempPathFactory, engine: str, count: int) -> list[tup
     return made
 
 
-def findings(pdf: Path, brief: Path, lang: str, theme: str) -> list[Finding]:
+def findings(pdf: Path, brief: Path, lang: str, theme: str, engine: str = "typst") -> list[Finding]:
     boundaries = chunk_boundaries(brief, lang)
     found = check(pdf, layout_of(brief, lang, theme))
-    return [f for f in found if f.kind in KINDS and not by_design(f, boundaries)]
+    kinds = KINDS + (("widow",) if engine in WIDOWS else ())
+    return [f for f in found if f.kind in kinds and not by_design(f, boundaries)]
 
 
-def assert_pages(engine: str, built: list[tuple[Path, Path, str, str]]) -> None:
+def assert_pages(
+    engine: str, built: list[tuple[Path, Path, str, str]], allowed: dict[str, set[str]] = ALLOWED
+) -> None:
     """No finding of a kind the engine's allowances lack; with 30 briefs or more, no allowance left unused."""
     unexpected, kinds = [], Counter[str]()
     for pdf, brief, lang, theme in built:
-        for f in findings(pdf, brief, lang, theme):
+        for f in findings(pdf, brief, lang, theme, engine):
             kinds[f.kind] += 1
-            if f.kind not in ALLOWED[engine]:
+            if f.kind not in allowed[engine]:
                 unexpected.append(f"{pdf.name} ({theme}) {f}")
-    stale = [f"{kind}: none left, take it out of ALLOWED" for kind in sorted(ALLOWED[engine] - set(kinds))]
+    stale = [f"{kind}: none left, take it out of ALLOWED" for kind in sorted(allowed[engine] - set(kinds))]
     if len(built) < SMALL:  # too few briefs to say an allowance is no longer needed
         stale = []
     assert unexpected + stale == [], "\n".join(unexpected + stale)
@@ -163,7 +168,7 @@ def test_generated_briefs_break_their_pages_only_as_allowed(
 def test_a_larger_generated_corpus_breaks_its_pages_only_as_allowed(
     tmp_path_factory: pytest.TempPathFactory, engine: str
 ) -> None:
-    assert_pages(engine, corpus(tmp_path_factory, engine, LARGE))
+    assert_pages(engine, corpus(tmp_path_factory, engine, LARGE), LARGER_ALLOWED)
 
 
 def test_the_generator_gives_the_same_brief_for_a_seed(tmp_path: Path) -> None:

@@ -106,6 +106,29 @@ def compiler(font_dirs: tuple[Path, ...]) -> TypstCompiler:
 
 
 class TypstEngine:
+    def settle(self, job: Job) -> str:
+        """The source of `job` as the build compiles it last (`--format typ`): the footnotes whose calls the
+        compiles keep with them (NOTES_AT_CALL) written in as the input's default, so that the source compiled on
+        its own lays out its pages as the PDF. Found by the compiles of a build, in a build folder holding the logo
+        and the figures; a source Typst cannot compile here is written as rendered, with a warning."""
+        import typst
+
+        with tempfile.TemporaryDirectory(prefix="typst-", dir=scratch.folder()) as build:
+            main = _build_folder(job, Path(build), job.source)
+            try:
+                font_dirs = tuple(sorted({f.file.parent for f in job.fonts})) or (job.font_dir,)
+                _, _, inputs = typeset(compiler(font_dirs), main, job)
+            except typst.TypstError as exc:
+                log.warning(
+                    "typst: %s.%s: the source is written as rendered: Typst could not compile it to find the "
+                    "footnotes kept with their calls (%s)",
+                    job.doc.id,
+                    job.doc.lang,
+                    diagnostics(exc.diagnostic or str(exc))[0].message,
+                )
+                return job.source
+        return with_notes_at_call(job.source, inputs.get(NOTES_AT_CALL, ""))
+
     def warm(self) -> None:
         """Import Typst and what counts its pages (pypdf), ahead of the first compile."""
         import pypdf  # noqa: F401
@@ -116,15 +139,10 @@ class TypstEngine:
 
         _check_offline(job)
         with tempfile.TemporaryDirectory(prefix="typst-", dir=scratch.folder()) as build:
-            main = Path(build) / MAIN
-            main.write_text(job.source + attach(job.attachments, Path(build)), encoding="utf-8")
-            if job.logo is not None:
-                shutil.copyfile(job.logo, Path(build) / logo_name(job.logo))
-            for figure in job.doc.figures:  # the brief's images, under the names the source gives them
-                shutil.copyfile(figure.path, Path(build) / figure.name)
+            main = _build_folder(job, Path(build), job.source + attach(job.attachments, Path(build)))
             try:
                 font_dirs = tuple(sorted({f.file.parent for f in job.fonts})) or (job.font_dir,)
-                pdf, warnings = typeset(compiler(font_dirs), main, job)
+                pdf, warnings, _ = typeset(compiler(font_dirs), main, job)
             except typst.TypstError as exc:
                 found = diagnostics(exc.diagnostic or str(exc))
                 errors = [d for d in found if d.severity == "error"] or [Diagnostic("error", str(exc))]
@@ -146,9 +164,42 @@ class TypstEngine:
 ENGINE = TypstEngine()
 
 
-def typeset(typst: TypstCompiler, main: Path, job: Job) -> tuple[bytes, list[Any]]:
-    """The PDF of `main` and its warnings, every footnote on the page of its call where a template can keep it
-    there.
+def _build_folder(job: Job, build: Path, source: str) -> Path:
+    """Write `source` as the build folder's MAIN, with the logo and the figures beside it; MAIN's path."""
+    main = build / MAIN
+    main.write_text(source, encoding="utf-8")
+    if job.logo is not None:
+        shutil.copyfile(job.logo, build / logo_name(job.logo))
+    for figure in job.doc.figures:  # the brief's images, under the names the source gives them
+        shutil.copyfile(figure.path, build / figure.name)
+    return main
+
+
+# How the briefing theme's style.typ reads NOTES_AT_CALL: a source written by `--format typ` holds the value the
+# build's compiles found as this default.
+_NOTES_INPUT = f'sys.inputs.at("{NOTES_AT_CALL}", default: "")'
+
+
+def with_notes_at_call(source: str, notes: str) -> str:
+    """`source` with `notes` ("8,15") as the default of its NOTES_AT_CALL input. A source that reads the input
+    otherwise (a theme's own style) is left as it is, with a warning: compiled alone, it may set those notes on
+    the page after their calls."""
+    if not notes:
+        return source
+    if _NOTES_INPUT not in source:
+        log.warning(
+            "typst: the source does not read %s as the briefing theme does: notes %s may print on the page after "
+            "their calls when it is compiled on its own",
+            NOTES_AT_CALL,
+            notes,
+        )
+        return source
+    return source.replace(_NOTES_INPUT, f'sys.inputs.at("{NOTES_AT_CALL}", default: {typst_string(notes)})')
+
+
+def typeset(typst: TypstCompiler, main: Path, job: Job) -> tuple[bytes, list[Any], dict[str, str]]:
+    """The PDF of `main`, its warnings and the inputs of its last compile, every footnote on the page of its call
+    where a template can keep it there.
 
     Typst sets a note that does not fit under its call's line on the next page, and leaves the line behind when
     it is inside a block. After a compile, Typst is asked where each note and its call landed (no new layout);
@@ -188,7 +239,7 @@ def typeset(typst: TypstCompiler, main: Path, job: Job) -> tuple[bytes, list[Any
             note,
             call,
         )
-    return pdf, warnings
+    return pdf, warnings, inputs
 
 
 def _check_offline(job: Job) -> None:
