@@ -57,7 +57,7 @@ ALLOWED: dict[str, set[str]] = {
         "underfull-page",
         "table-split",
     },  # and a long table's 1–2 rows
-    "weasyprint": {"short-page", "stranded-heading", "underfull-page"},
+    "weasyprint": {"underfull-page"},
     "latex": {"short-page", "stranded-heading", "underfull-page"},
 }
 
