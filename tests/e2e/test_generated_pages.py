@@ -46,7 +46,7 @@ KINDS = (
     "amount-break",
     "date-break",
 )
-# What is left, by engine and kind, each being fixed apart from this corpus:
+# What is left, by engine and kind, each being fixed apart from this corpus (WeasyPrint: nothing):
 ALLOWED: dict[str, set[str]] = {
     # a heading or caveat label kept with one line only, a short last part before a forced break (Sources'
     # "not stated" list before the annex), a page left under 70 % by a block that cannot split (the key-facts
