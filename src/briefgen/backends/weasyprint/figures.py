@@ -24,6 +24,7 @@ PASSES = 3  # layouts after the first at most: each scales or moves a figure at 
 MIN_FULL = 0.75
 MIN_SCALE = 0.70  # the smallest a figure is scaled to, of the width the brief gives it
 ROOM = 20.0  # CSS pixels kept free under the figure: rounding, a line's leading, a margin at a page's top dropped
+BEFORE = 4  # lines of text at most before a figure at the top of a page: a short block kept with it
 _WIDTH = re.compile(r"width:\s*([\d.]+)%")
 _HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 
@@ -101,16 +102,18 @@ def _fit(document: Any, number: int) -> tuple[Any, Any, float, float] | None:
 
 
 def _opening_figure(flow: Any) -> tuple[Any, float] | None:
-    """The box of the figure the page's flow opens with, after heading lines only, and the top margin the page's
-    top dropped (what it takes on the page before); None if the page opens otherwise."""
-    figure, margin = None, 0.0
+    """The box of the figure the page's flow opens with, after headings and BEFORE lines of text at most (a
+    short block kept with it), and the top margin the page's top dropped (what it takes on the page before);
+    None if the page opens otherwise."""
+    figure, margin, before = None, 0.0, 0
     for box in _walk(flow):
         if box.element_tag == "figure" and figure is None:
             figure = box
         if isinstance(box, LineBox | ReplacedBox):
             if figure is not None:
                 return figure, margin
-            if box.element_tag not in _HEADINGS:
+            before += box.element_tag not in _HEADINGS and "::" not in box.element_tag  # not a list's bullet
+            if before > BEFORE or isinstance(box, ReplacedBox):
                 return None
         elif figure is None and box.style["margin_top"].unit == "px":
             margin = max(margin, float(box.style["margin_top"].value))
