@@ -62,8 +62,9 @@ def quotations_in_prose(brief: Path, lang: str) -> tuple[str, ...]:
 
 @pytest.mark.parametrize("engine", ["typst", "weasyprint", pytest.param("latex", marks=pytest.mark.latex)])
 def test_no_quotation_in_the_briefs_prose_is_hyphenated(built, engine: str) -> None:
-    """“from the needed GPUs to custom AI accelerators and cloud platforms”, quoted in a paragraph of AI
-    Alliance's English brief, is verbatim: never hyphenated ("cloud plat-forms"), as a quoted excerpt is not."""
+    """The passages AI Alliance's English brief quotes in its own paragraphs (“from the needed GPUs to custom AI
+    accelerators and cloud platforms”, “underpinned by safety, security, trust…”) are verbatim: never hyphenated
+    (“under-pinned”, “ques-tions”), as a quoted excerpt is not."""
     quoted = quotations_in_prose(BRIEF / "brief.yaml", "en")
     assert any("cloud platforms" in q for q in quoted), quoted
     layout = layout_of(BRIEF / "brief.yaml", "en")
