@@ -270,7 +270,7 @@ def check(pdf: Path, layout: Layout) -> list[Finding]:
     forced = _forced(pages, layout)
     headings = _headings(pages, layout)
     found += _short_pages(pages, forced, layout)
-    found += _stranded(pages, layout, headings)
+    found += _stranded(pages, layout, headings, forced)
     found += _tables(pages, layout)
     found += _footnotes(pages, layout)
     found += _underfull(pages, layout, forced)
@@ -432,7 +432,13 @@ def _caption_lines(body: list[Line], i: int) -> list[Line]:
     return lines
 
 
-def _stranded(pages: list[Page], layout: Layout, located: list[_Located]) -> Iterator[Finding]:
+def _stranded(
+    pages: list[Page], layout: Layout, located: list[_Located], forced: set[int]
+) -> Iterator[Finding]:
+    """Headings, labels and captions with fewer than MIN_AFTER_HEADING lines after them on their page. A drawing
+    below one (a figure, _drawn_after) counts as that many lines; and one line is enough when it ends what the
+    heading opens: the next page starts with another heading, label or caption, or a forced break (or the end)
+    follows."""
     # The lines that are a heading, label or caption and nothing else: a caveat's label sharing its line with the
     # quote it flags is a line of what follows the heading above it.
     heading_lines = {
@@ -441,6 +447,7 @@ def _stranded(pages: list[Page], layout: Layout, located: list[_Located]) -> Ite
         for line in loc.lines
         if not (loc.kind == "label" and key(line.text) != key(loc.text))
     }
+    opens = {page.number for page in pages if _opens_with(page, heading_lines)}
     for loc in located:
         last = loc.lines[-1]
         page = pages[last.page - 1]
@@ -450,11 +457,11 @@ def _stranded(pages: list[Page], layout: Layout, located: list[_Located]) -> Ite
             for line in page.zone("body")
             if line.top > last.bottom - 0.5 and id(line) not in heading_lines
         }
-        if len(after) + shared < MIN_AFTER_HEADING and _drawn_after(page, layout, last):
-            after |= {-1, -2}  # a figure at least two lines tall follows it on its page
-        if len(after) + shared < MIN_AFTER_HEADING:
+        drawn = len(after) + shared < MIN_AFTER_HEADING and _drawn_after(page, layout, last)
+        follows = len(after) + shared + (MIN_AFTER_HEADING if drawn else 0)
+        whole = page.number == len(pages) or page.number in forced or page.number + 1 in opens
+        if follows < MIN_AFTER_HEADING and not (whole and follows >= 1):
             what = {"heading": "heading", "label": "caveat label", "caption": "table caption"}[loc.kind]
-            follows = len(after) + shared
             yield Finding(
                 "stranded-heading",
                 last.page,
@@ -480,6 +487,12 @@ def _drawn_after(page: Page, layout: Layout, heading: Line) -> bool:
     bottom = page.height - layout.margin_bottom
     tall = MIN_AFTER_HEADING * 1.2 * heading.size
     return any(top > heading.bottom - 0.5 and min(end, bottom) - top >= tall for top, end in page.boxes)
+
+
+def _opens_with(page: Page, heading_lines: set[int]) -> bool:
+    """Whether the first line of the page's body is a heading's, a label's or a caption's."""
+    body = page.zone("body")
+    return bool(body) and id(min(body, key=lambda line: (line.top, line.x0))) in heading_lines
 
 
 def _tables(pages: list[Page], layout: Layout) -> Iterator[Finding]:

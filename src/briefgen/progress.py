@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import sys
+from pathlib import Path
 from typing import IO, Any
 
 FORCE_TERMINAL = "BRIEFGEN_FORCE_TERMINAL"
@@ -122,4 +123,19 @@ def echo(line: str) -> bool:
     return True
 
 
-__all__ = ["FORCE_TERMINAL", "Live", "Progress", "colour", "echo", "is_terminal", "live"]
+__all__ = ["FORCE_TERMINAL", "Live", "Progress", "colour", "echo", "is_terminal", "live", "plural", "summary"]
+
+
+def plural(count: int, noun: str) -> str:
+    return f"{count} {noun}{'s' if count != 1 else ''}"
+
+
+def summary(count: int, fmt: str, out: Path, seconds: float, warnings: int, kept: int = 0) -> str:
+    """`2 PDFs written in out/ in 1.3 s` (`, 1 warning`); `1 PDF written, 1 up to date in out/ in 1.3 s`."""
+    from briefgen.errors import display_path
+
+    noun = "PDF" if fmt == "pdf" else f".{fmt} file"
+    took = f"{seconds:.1f} s" if seconds >= 1 else f"{seconds:.2f} s"
+    fresh = f", {kept} up to date" if kept else ""
+    line = f"{plural(count, noun)} written{fresh} in {display_path(out).rstrip('/')}/ in {took}"
+    return line + (f", {plural(warnings, 'warning')}" if warnings else "")

@@ -79,6 +79,8 @@ def _answered(argv: list[str], started: float) -> bool:
         paths, given, config, quiet = read(argv)
     except Unusual:
         return False
+    from briefgen.progress import summary
+
     known = _known(paths, given, config)
     if known is None or (known[1] != [] and not quiet):
         return False  # warnings to give again (or not recorded): the command line gives them
@@ -230,19 +232,4 @@ class _Heard(logging.Handler):
         self.heard.append(record)
 
 
-def plural(count: int, noun: str) -> str:
-    return f"{count} {noun}{'s' if count != 1 else ''}"
-
-
-def summary(count: int, fmt: str, out: Path, seconds: float, warnings: int, kept: int = 0) -> str:
-    """`2 PDFs written in out/ in 1.3 s` (`, 1 warning`); `1 PDF written, 1 up to date in out/ in 1.3 s`."""
-    from briefgen.errors import display_path
-
-    noun = "PDF" if fmt == "pdf" else f".{fmt} file"
-    took = f"{seconds:.1f} s" if seconds >= 1 else f"{seconds:.2f} s"
-    fresh = f", {kept} up to date" if kept else ""
-    line = f"{plural(count, noun)} written{fresh} in {display_path(out).rstrip('/')}/ in {took}"
-    return line + (f", {plural(warnings, 'warning')}" if warnings else "")
-
-
-__all__ = ["answered", "main", "plural", "read", "summary"]
+__all__ = ["answered", "main", "read"]

@@ -78,6 +78,32 @@ def test_an_excerpt_in_quotation_marks_nests_its_quotes_and_keeps_names_whole() 
     assert plain(block.text).startswith("“IBM and Meta are proud")
 
 
+@pytest.mark.parametrize(
+    ("lang", "text", "quoted"),
+    [
+        (
+            "en",
+            "It said “{{ai_alliance}} will grow” and *“more”*.",
+            ["“AI\u00a0Alliance will grow”", "“more”"],
+        ),
+        ("fr", "Elle dit « voir https://example.org/a » et « plus tard ».", ["«\u00a0plus tard\u00a0»"]),
+        ("en", "An opening mark “with no closing one.", []),
+    ],
+)
+def test_a_quotation_in_prose_is_a_keep_node_its_spaces_left_free(lang: str, text: str, quoted: list) -> None:
+    """Between the language's marks, marks included, never hyphenated (a `keep` node, whose spaces are not made
+    no-break: it breaks between its words); a name in it keeps its own node; one holding an address is left."""
+    loaded = load_brief(ROOT / "briefs" / "ai-alliance-launch" / "brief.yaml")
+    nodes = Context(loaded, lang, load_catalog(lang)).prose(text)
+
+    def keeps(items: tuple) -> list:
+        return [n for n in items if n.kind == "keep"] + [
+            k for n in items if n.kind == "em" for k in keeps(n.children)
+        ]
+
+    assert [plain(n.children) for n in keeps(nodes) if not n.name] == quoted
+
+
 def test_a_group_of_names_breaks_between_names_never_inside_one() -> None:
     loaded = load_brief(ROOT / "briefs" / "kyutai-launch" / "brief.yaml")
     ctx = Context(loaded, "en", load_catalog("en"))

@@ -51,17 +51,20 @@ KINDS = (
 WIDOWS = ("typst", "weasyprint")
 # What is left, by engine and kind, each being fixed apart from this corpus:
 ALLOWED: dict[str, set[str]] = {
-    # a heading or caveat label kept with one line only, a short last part before a forced break (Sources'
-    # "not stated" list before the annex), a page left under 70 % by a block that cannot split (the key-facts
-    # panel, a figure)
+    # LaTeX: a heading or caveat label kept with one line only, a short last part before a forced break, a page
+    # left under 70 % by a block that cannot split (the key-facts panel, a figure)
     "typst": set(),  # none: Typst's pages are held to every kind
-    "weasyprint": {"short-page", "stranded-heading", "underfull-page"},
+    "weasyprint": set(),  # none
     "latex": {"short-page", "stranded-heading", "underfull-page"},
 }
 
 # What the 200 briefs still find beyond the 30, by engine: Typst leaves a heading with one line (or none) under it
 # at a page foot in 5 of them, and one page 68 % full.
-LARGER_ALLOWED = {**ALLOWED, "typst": {"stranded-heading", "underfull-page"}}
+LARGER_ALLOWED = {
+    **ALLOWED,
+    "typst": {"stranded-heading", "underfull-page"},
+    "weasyprint": {"underfull-page"},  # a 10-item list moved whole after its heading (0126), a figure (0136)
+}
 
 SMALL, LARGE = 30, 200  # briefs an engine: `make test`, `make test-corpus`
 LATEX_SMALL = 6  # LuaLaTeX takes seconds a PDF: six, run by `make test-corpus` beside its 200

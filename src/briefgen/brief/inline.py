@@ -40,7 +40,8 @@ class Node:
     """One inline element: `text`, `em`, `strong`, `link` (with `href`), `code`, `break`, or `keep`.
 
     `keep` holds a fact's value or a proper name (`name`: written as its owner writes it, never capitalised):
-    engines never hyphenate it, and its short runs are held together by no-break spaces (see `unbroken`).
+    engines never hyphenate it, and its short runs are held together by no-break spaces (see `unbroken`); or a
+    quotation in prose (see `keep_quotations`), never hyphenated either, its spaces left as they are.
     """
 
     kind: str
@@ -222,6 +223,52 @@ def keep_together(nodes: Inline, names: list[str]) -> Inline:
     alternatives = "|".join(re.escape(n) for n in sorted(set(names), key=len, reverse=True))
     pattern = re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)")
     return split_text(nodes, pattern, lambda m: keep(m.group(), name=True))
+
+
+def keep_quotations(nodes: Inline, marks: tuple[str, str]) -> Inline:
+    """The tree with each passage between the quotation marks `marks` (open, close), marks included, in a
+    `keep` node: a quotation in prose is verbatim, never hyphenated. Its spaces stay spaces (it breaks between
+    its words; a name in it keeps its own `keep` node). A quotation is marked where it lies at one level of the
+    tree (not across emphasis or a link) and holds no address."""
+    opening, closing = (mark.strip() for mark in marks)
+    if not opening or not closing:
+        return nodes
+    out: list[Node] = []
+    held: list[Node] | None = None  # the nodes of the quotation being read, from its opening mark
+    for node in nodes:
+        if node.kind == "keep" and held is not None:
+            held.append(node)
+            continue
+        if node.kind != "text":
+            out += held or []  # an opening mark with no closing one at this level: left as it was
+            held = None
+            nested = node.kind in ("code", "break", "keep")
+            out.append(node if nested else replace(node, children=keep_quotations(node.children, marks)))
+            continue
+        text = node.text
+        while text:
+            if held is None:
+                at = text.find(opening)
+                if at < 0:
+                    out.append(Node("text", text))
+                    break
+                out.append(Node("text", text[:at]))
+                held, text = [Node("text", opening)], text[at + len(opening) :]
+                continue
+            at = text.find(closing)
+            if at < 0:
+                held.append(Node("text", text))
+                break
+            held.append(Node("text", text[: at + len(closing)]))
+            text = text[at + len(closing) :]
+            quoted = _merge(held)
+            if any(address for n in quoted if n.kind == "text" for _, address in addresses(n.text)):
+                out += quoted
+            else:
+                out.append(Node("keep", children=quoted))
+            held = None
+    out += held or []
+    return _merge(n for n in out if n.kind != "text" or n.text)
 
 
 def addresses(text: str) -> list[tuple[str, bool]]:

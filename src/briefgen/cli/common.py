@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from briefgen.errors import EXIT_SIGNAL, BriefgenError, Interrupted
-from briefgen.quick import plural
+from briefgen.progress import plural
 
 if TYPE_CHECKING:
     from briefgen.config import Config

@@ -27,7 +27,7 @@ from briefgen.cli.common import (
 )
 from briefgen.cli.options import EVERY, SettingsCommand, Use
 from briefgen.errors import EXIT_INPUT, BriefgenError
-from briefgen.quick import summary as _summary
+from briefgen.progress import summary as _summary
 
 F = TypeVar("F", bound=Callable[..., Any])
 

@@ -9,7 +9,16 @@ from functools import cached_property
 from babel.lists import format_list
 
 from briefgen.brief import model
-from briefgen.brief.inline import UNBROKEN_NAME, Inline, Node, keep, keep_together, parse, unbroken
+from briefgen.brief.inline import (
+    UNBROKEN_NAME,
+    Inline,
+    Node,
+    keep,
+    keep_quotations,
+    keep_together,
+    parse,
+    unbroken,
+)
 from briefgen.brief.text import excerpt_parts
 from briefgen.brief.validate import LoadedBrief
 from briefgen.language.catalog import Catalog, typography_for
@@ -131,7 +140,8 @@ class Context:
         """A text of the brief in this language: its markup parsed, its facts filled in, typeset."""
         raw = text if isinstance(text, str) else text[self.lang]
         nodes = typeset(parse(raw, self.fact_text), self.catalog.typography)
-        return keep_together(capitalised(nodes), self.names)
+        quotes = self.catalog.quotes
+        return keep_quotations(keep_together(capitalised(nodes), self.names), (quotes[0], quotes[1]))
 
     def words(self, text: str) -> Inline:
         """Plain words (a catalog's, a name), typeset."""

@@ -49,7 +49,7 @@ class WeasyPrintEngine:
         import weasyprint
         from weasyprint.urls import FatalURLFetchingError
 
-        from briefgen.backends.weasyprint import footnotes
+        from briefgen.backends.weasyprint import figures, footnotes
 
         plan = standards.plan(job)  # an EngineError for standards this engine cannot meet together
         subset.use()  # HarfBuzz subsets the fonts, the system's or uharfbuzz's; else one warning says why not
@@ -60,7 +60,12 @@ class WeasyPrintEngine:
             with tempfile.TemporaryDirectory(prefix="weasyprint-", dir=scratch.folder()) as folder:
                 font_config = fonts.font_config(Path(folder))
                 html = weasyprint.HTML(string=job.source, base_url=base, url_fetcher=fetcher)
-                document = footnotes.keep_notes_with_calls(html, lambda: html.render(font_config=font_config))
+                document = figures.fit_figures(
+                    html,
+                    lambda: footnotes.keep_notes_with_calls(
+                        html, lambda: html.render(font_config=font_config)
+                    ),
+                )
                 fonts.check(fonts.used_families(document), job.fonts, job.template_dirs)
                 fonts.check_glyphs(fonts.missing_glyphs(document, job.fonts), job.template_dirs)
                 marks = standards.prepare(document, plan)
