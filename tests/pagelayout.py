@@ -270,7 +270,7 @@ def check(pdf: Path, layout: Layout) -> list[Finding]:
     forced = _forced(pages, layout)
     headings = _headings(pages, layout)
     found += _short_pages(pages, forced, layout)
-    found += _stranded(pages, layout, headings)
+    found += _stranded(pages, layout, headings, forced)
     found += _tables(pages, layout)
     found += _footnotes(pages, layout)
     found += _underfull(pages, layout, forced)
@@ -413,8 +413,14 @@ def _caption_lines(body: list[Line], i: int) -> list[Line]:
     return lines
 
 
-def _stranded(pages: list[Page], layout: Layout, located: list[_Located]) -> Iterator[Finding]:
+def _stranded(
+    pages: list[Page], layout: Layout, located: list[_Located], forced: set[int]
+) -> Iterator[Finding]:
+    """Headings, labels and captions with fewer than MIN_AFTER_HEADING lines after them on their page. A drawing
+    below one (a figure) counts as that many lines; and one line is enough when it ends what the heading opens:
+    the next page starts with another heading, label or caption, or a forced break (or the end) follows."""
     heading_lines = {id(line) for loc in located for line in loc.lines}
+    opens = {page.number for page in pages if _opens_with(page, heading_lines)}
     for loc in located:
         last = loc.lines[-1]
         page = pages[last.page - 1]
@@ -424,9 +430,11 @@ def _stranded(pages: list[Page], layout: Layout, located: list[_Located]) -> Ite
             for line in page.zone("body")
             if line.top > last.bottom - 0.5 and id(line) not in heading_lines
         }
-        if len(after) + shared < MIN_AFTER_HEADING:
+        drawn = any(top > last.bottom - 0.5 and bottom - top >= 2 * last.size for top, bottom in page.boxes)
+        follows = len(after) + shared + (MIN_AFTER_HEADING if drawn else 0)
+        whole = page.number == len(pages) or page.number in forced or page.number + 1 in opens
+        if follows < MIN_AFTER_HEADING and not (whole and follows >= 1):
             what = {"heading": "heading", "label": "caveat label", "caption": "table caption"}[loc.kind]
-            follows = len(after) + shared
             yield Finding(
                 "stranded-heading",
                 last.page,
@@ -444,6 +452,12 @@ def _stranded(pages: list[Page], layout: Layout, located: list[_Located]) -> Ite
         yield Finding(
             "unlocated", 1, text, "a heading, label or caption the layout names is on no line of its own"
         )
+
+
+def _opens_with(page: Page, heading_lines: set[int]) -> bool:
+    """Whether the first line of the page's body is a heading's, a label's or a caption's."""
+    body = page.zone("body")
+    return bool(body) and id(min(body, key=lambda line: (line.top, line.x0))) in heading_lines
 
 
 def _tables(pages: list[Page], layout: Layout) -> Iterator[Finding]:
@@ -526,8 +540,13 @@ def _footnotes(pages: list[Page], layout: Layout) -> Iterator[Finding]:
 
 
 def _underfull(pages: list[Page], layout: Layout, forced: set[int]) -> Iterator[Finding]:
+    """Pages other than the last less than MIN_FILL full, unless a forced break ends them or the next page opens
+    with a drawing (a figure, under its heading at most) taller than the blank left at their foot: a block that
+    cannot split and could not have fitted."""
     for page in pages[:-1]:
-        if page.number in forced:
+        if page.number in forced or _opens_with_tall_drawing(
+            pages[page.number], _free_at_foot(page, layout), layout
+        ):
             continue
         top, bottom = layout.margin_top, page.height - layout.margin_bottom
         spans = sorted(
@@ -553,6 +572,20 @@ def _underfull(pages: list[Page], layout: Layout, forced: set[int]) -> Iterator[
                 last.text if last else "",
                 f"the page is {fill:.0%} full and no forced break ends it",
             )
+
+
+def _opens_with_tall_drawing(page: Page, room: float, layout: Layout) -> bool:
+    """Whether `page` opens with a drawing at least two lines tall, below no more than a heading's lines (three),
+    that with what is above it is taller than `room`."""
+    top = layout.margin_top
+    for box_top, box_bottom in sorted(page.boxes):
+        above = {line.row for line in page.zone("body") if line.bottom <= box_top + 0.5}
+        if len(above) > 3:
+            return False
+        size = min((line.size for line in page.zone("body")), default=10.0)
+        if box_bottom - box_top >= 2 * size:
+            return box_bottom - top > room
+    return False
 
 
 def _running(pages: list[Page]) -> Iterator[Finding]:

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import typst
 
-from tests.pagelayout import Finding, Layout, Note, Table, check
+from tests.pagelayout import Finding, Layout, Note, Table, check, read
 
 # A 300 × 400 pt page, 60 pt margins: 24 lines of 10 pt text fill its body (280 pt). A note's call is a
 # smaller raised figure, as briefgen's themes print it (not a superscript glyph of the font).
@@ -76,6 +76,36 @@ def test_a_heading_at_the_foot_of_a_page(tmp_path: Path) -> None:
     assert "0 lines" in findings[0].why
 
 
+@pytest.mark.parametrize(
+    ("after", "stranded"),
+    [
+        ("*Other part*\\\n", False),  # its one line ends what it opens: the next page starts a part
+        ("", True),  # its one line's paragraph goes on at the top of the next page
+    ],
+)
+def test_a_heading_with_one_line_at_the_foot_of_a_page(tmp_path: Path, after: str, stranded: bool) -> None:
+    body = lines(1, 22) + "*Next part*\\\n" + lines(23, 23) + after + lines(24, 34)
+    headings = ("Next part", "Other part") if after else ("Next part",)
+    findings = check(pdf(tmp_path, body), Layout(margin_top=60, margin_bottom=60, headings=headings))
+    assert found(findings) == ([("stranded-heading", 1)] if stranded else [])
+    if stranded:
+        assert (findings[0].text, findings[0].why) == (
+            "Next part",
+            "a heading with 1 line of what follows on its page",
+        )
+
+
+def test_a_heading_with_a_figure_below_it_at_the_foot_of_a_page_is_not_stranded(tmp_path: Path) -> None:
+    figure = "#rect(width: 120pt, height: 100pt, fill: gray)\n"
+    body = lines(1, 14) + "*Next part*\\\n" + figure + lines(15, 30)
+    file = pdf(tmp_path, body)
+    assert check(file, Layout(margin_top=60, margin_bottom=60, headings=("Next part",))) == []
+    # the figure ends page 1 and the text goes on at the top of page 2 (the heading has no line after it)
+    page_one, page_two = read(file, LAYOUT)
+    assert page_one.zone("body")[-1].text == "Next part"
+    assert page_two.zone("body")[0].text == "Line number 15 of the text."
+
+
 def test_a_table_split_leaving_two_rows(tmp_path: Path) -> None:
     rows = ", ".join(f"[Row{i}], [{i}]" for i in range(1, 7))
     body = lines(1, 18) + f"Table 1 Example rows\n#table(columns: 2, inset: 3pt, {rows})\n" + lines(19, 23)
@@ -109,6 +139,18 @@ def test_a_page_half_empty_without_a_forced_break(tmp_path: Path) -> None:
     assert findings[0].text == "Line number 10 of the text."
     # The same page ended by a break the layout forces (a heading that opens a page) is no defect.
     assert check(file, Layout(margin_top=60, margin_bottom=60, forced=("Part two",))) == []
+
+
+@pytest.mark.parametrize(("height", "underfull"), [(200, False), (60, True)])
+def test_a_page_half_empty_before_a_figure(tmp_path: Path, height: int, underfull: bool) -> None:
+    """A page left half empty by a figure that could not have fitted at its foot is no defect; one that could
+    have (60 pt, in the 130 pt left) is."""
+    figure = f"*Part two*\\\n#rect(width: 120pt, height: {height}pt, fill: gray)\n"
+    body = lines(1, 10) + "#pagebreak()\n" + figure + lines(11, 20)
+    pages = read(file := pdf(tmp_path, body), LAYOUT)
+    assert pages[1].zone("body")[0].text == "Part two"  # the heading and its figure open page 2
+    findings = check(file, Layout(margin_top=60, margin_bottom=60, headings=("Part two",)))
+    assert found(findings) == ([("underfull-page", 1)] if underfull else [])
 
 
 def test_a_running_footer_that_wraps(tmp_path: Path) -> None:
