@@ -575,8 +575,13 @@ def _footnotes(pages: list[Page], layout: Layout) -> Iterator[Finding]:
 
 
 def _underfull(pages: list[Page], layout: Layout, forced: set[int]) -> Iterator[Finding]:
+    """Pages other than the last less than MIN_FILL full, unless a forced break ends them or the next page opens
+    with a drawing (a figure, under its heading at most) taller than the blank left at their foot: a block that
+    cannot split and could not have fitted."""
     for page in pages[:-1]:
-        if page.number in forced:
+        if page.number in forced or _opens_with_tall_drawing(
+            pages[page.number], _free_at_foot(page, layout), layout
+        ):
             continue
         top, bottom = layout.margin_top, page.height - layout.margin_bottom
         spans = sorted(
@@ -669,6 +674,20 @@ def _pitch(lines: list[Line], size: float) -> float:
     tops = sorted({round(line.top, 1) for line in lines if abs(line.size - size) <= 0.15 * size})
     steps = [round(b - a, 1) for a, b in itertools.pairwise(tops) if b - a > 0.5 * size]
     return Counter(steps).most_common(1)[0][0] if steps else 1.5 * size
+
+
+def _opens_with_tall_drawing(page: Page, room: float, layout: Layout) -> bool:
+    """Whether `page` opens with a drawing at least two lines tall, below no more than a heading's lines (three),
+    that with what is above it is taller than `room`."""
+    top = layout.margin_top
+    for box_top, box_bottom in sorted(page.boxes):
+        above = {line.row for line in page.zone("body") if line.bottom <= box_top + 0.5}
+        if len(above) > 3:
+            return False
+        size = min((line.size for line in page.zone("body")), default=10.0)
+        if box_bottom - box_top >= 2 * size:
+            return box_bottom - top > room
+    return False
 
 
 def _running(pages: list[Page]) -> Iterator[Finding]:

@@ -202,6 +202,18 @@ def test_a_page_half_empty_without_a_forced_break(tmp_path: Path) -> None:
     assert check(file, Layout(margin_top=60, margin_bottom=60, forced=("Part two",))) == []
 
 
+@pytest.mark.parametrize(("height", "underfull"), [(200, False), (60, True)])
+def test_a_page_half_empty_before_a_figure(tmp_path: Path, height: int, underfull: bool) -> None:
+    """A page left half empty by a figure that could not have fitted at its foot is no defect; one that could
+    have (60 pt, in the 130 pt left) is."""
+    figure = f"*Part two*\\\n#rect(width: 120pt, height: {height}pt, fill: gray)\n"
+    body = lines(1, 10) + "#pagebreak()\n" + figure + lines(11, 20)
+    pages = read(file := pdf(tmp_path, body), LAYOUT)
+    assert pages[1].zone("body")[0].text == "Part two"  # the heading and its figure open page 2
+    findings = check(file, Layout(margin_top=60, margin_bottom=60, headings=("Part two",)))
+    assert found(findings) == ([("underfull-page", 1)] if underfull else [])
+
+
 def test_a_running_footer_that_wraps(tmp_path: Path) -> None:
     footer = "A very long running title that cannot fit on one line of this narrow page at all"
     findings = check(pdf(tmp_path, lines(1, 20), footer=footer), LAYOUT)
