@@ -37,6 +37,7 @@ ENGINES = ("typst", "weasyprint", "latex")
 # tests of typography, which are being fixed apart).
 KINDS = (
     "short-page",
+    "widow",
     "stranded-heading",
     "table-split",
     "footnote-page",
@@ -46,9 +47,6 @@ KINDS = (
     "amount-break",
     "date-break",
 )
-# A paragraph's lone line at a page's head or foot (widow): held in Typst and WeasyPrint; LaTeX's corpus is not
-# yet read for it.
-WIDOWS = ("typst", "weasyprint")
 # What is left, by engine and kind, each being fixed apart from this corpus:
 ALLOWED: dict[str, set[str]] = {
     "typst": set(),  # none: every engine's pages are held to every kind
@@ -130,8 +128,7 @@ def corpus(factory: pytest.TempPathFactory, engine: str, count: int) -> list[tup
 def findings(pdf: Path, brief: Path, lang: str, theme: str, engine: str = "typst") -> list[Finding]:
     boundaries = chunk_boundaries(brief, lang)
     found = check(pdf, layout_of(brief, lang, theme))
-    kinds = KINDS + (("widow",) if engine in WIDOWS else ())
-    return [f for f in found if f.kind in kinds and not by_design(f, boundaries)]
+    return [f for f in found if f.kind in KINDS and not by_design(f, boundaries)]
 
 
 def assert_pages(
