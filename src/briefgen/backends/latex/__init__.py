@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 
 from briefgen.backends import Backend, Job, Typeset, scratch, sourcemap
 from briefgen.backends.latex import pdfa, streams
+from briefgen.backends.latex.fontstore import cache_dir
 from briefgen.backends.latex.logo import place_figure, place_logo
 from briefgen.backends.latex.svg import Converter
 from briefgen.errors import BriefgenError, EngineError, EngineTimeout, InputError, Problem, display_path
@@ -88,12 +89,6 @@ def doctor(backend: Backend) -> Check:
         packages = " ".join(sorted(set(missing.values())))
         return Check(backend.name, False, f"{tool} lacks {files} (apt-get install {packages})")
     return needs(backend)
-
-
-def cache_dir() -> Path:
-    """Where LuaTeX keeps its font cache between builds (luaotfload's names database and font tables)."""
-    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    return Path(base) / "briefgen" / "texmf-var"
 
 
 def sandbox_env(build: Path, job: Job) -> dict[str, str]:

@@ -22,6 +22,13 @@ from pathlib import Path
 log = logging.getLogger(__name__)
 
 
+def cache_dir() -> Path:
+    """Where LuaTeX keeps its font cache between builds (luaotfload's names database and font tables), and where
+    the font copies go."""
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "briefgen" / "texmf-var"
+
+
 def stable_folder(folder: Path, files: Iterable[Path], cache_root: Path) -> Path:
     """A folder holding `files` (each under `folder`) at the same relative paths, with a modification time of
     their content; `folder` itself when the copy cannot be made (the cache only saves time)."""

@@ -371,8 +371,7 @@ def font_folder(faces: Iterable[Face]) -> Markup:
     """The folder holding a family's files, for fontspec's Path= (ending in /): a copy in LuaTeX's cache folder
     named after their content, whose font tables LuaTeX keeps whatever install the files came from
     (fontstore.py)."""
-    from briefgen.backends.latex import cache_dir
-    from briefgen.backends.latex.fontstore import stable_folder
+    from briefgen.backends.latex.fontstore import cache_dir, stable_folder
 
     faces = tuple(faces)
     return Markup(tex_path(stable_folder(_folder(faces), [face.file for face in faces], cache_dir())) + "/")
