@@ -35,17 +35,23 @@ def test_a_commands_help_reads_its_settings_without_a_model() -> None:
     assert not set(done.stderr.split()) & set(HEAVY)
 
 
+def program_listing_modules(*args: str) -> str:
+    """Python code running the `briefgen` program with `args`, which prints the modules imported on stderr."""
+    return (
+        "import atexit, sys\n"
+        "atexit.register(lambda: print(' '.join(sorted(sys.modules)), file=sys.stderr))\n"
+        f"sys.argv = {['briefgen', *args]!r}\n"
+        "from briefgen.quick import main\n"
+        "main()\n"
+    )
+
+
 def test_an_up_to_date_build_is_answered_without_the_command_line(tmp_path: Path) -> None:
     """A build asked again, every output up to date, is answered from the folder's record by briefgen.quick:
     without click, the models, the engines, nor what only a full build or a project file needs."""
     shutil.copy(FIXTURES / "minimal.yaml", tmp_path / "minimal.yaml")
-    argv = ["briefgen", "build", "minimal.yaml", "--engine", "typst", "--lang", "en", "--out", "out"]
-    code = (
-        "import atexit, sys\n"
-        "atexit.register(lambda: print(' '.join(sorted(sys.modules)), file=sys.stderr))\n"
-        f"sys.argv = {argv!r}\n"
-        "from briefgen.quick import main\n"
-        "main()\n"
+    code = program_listing_modules(
+        "build", "minimal.yaml", "--engine", "typst", "--lang", "en", "--out", "out"
     )
     first = subprocess.run(
         [sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, check=True
@@ -63,24 +69,8 @@ def test_a_typst_build_reads_its_fonts_from_the_cache(tmp_path: Path) -> None:
     """Once a font's facts are kept (briefgen.themes.fonts.facts), a build renders and checks the document
     without importing fontTools in its own process."""
     shutil.copy(FIXTURES / "minimal.yaml", tmp_path / "minimal.yaml")
-    argv = [
-        "briefgen",
-        "build",
-        "minimal.yaml",
-        "--engine",
-        "typst",
-        "--lang",
-        "en",
-        "--out",
-        "out",
-        "--force",
-    ]
-    code = (
-        "import atexit, sys\n"
-        "atexit.register(lambda: print(' '.join(sorted(sys.modules)), file=sys.stderr))\n"
-        f"sys.argv = {argv!r}\n"
-        "from briefgen.quick import main\n"
-        "main()\n"
+    code = program_listing_modules(
+        "build", "minimal.yaml", "--engine", "typst", "--lang", "en", "--out", "out", "--force"
     )
     env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")}
     for _ in range(2):
