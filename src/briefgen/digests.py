@@ -21,6 +21,12 @@ if TYPE_CHECKING:
     from briefgen.backends import Backend
 
 
+def cache_folder(name: str) -> Path:
+    """`$XDG_CACHE_HOME/briefgen/NAME` (`~/.cache/briefgen/NAME` when it is unset): where briefgen keeps what it
+    can always make again (compiled templates, font facts, LuaTeX's font cache, converted SVGs)."""
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "briefgen" / name
+
+
 def _stamp(path: Path) -> tuple[int, ...]:
     stat = path.stat()
     return stat.st_mtime_ns, stat.st_ctime_ns, stat.st_size, stat.st_ino, stat.st_dev

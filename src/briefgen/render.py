@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import os
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -62,8 +61,9 @@ class _Compiled(FileSystemBytecodeCache):
     @classmethod
     def for_backend(cls, backend: Backend) -> _Compiled | None:
         from briefgen import __version__
+        from briefgen.digests import cache_folder
 
-        base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "briefgen" / "jinja"
+        base = cache_folder("jinja")
         setup = repr(
             (__version__, jinja2.__version__, backend.name, backend.autoescape, backend.syntax.delimiters)
         )

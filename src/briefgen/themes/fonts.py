@@ -131,7 +131,7 @@ def facts(file: Path) -> Facts:
 
     font = digests.file_digest(file)
     key = hashlib.sha256(f"{FACTS} {font} {digests.version('fonttools')}".encode()).hexdigest()
-    folder = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "briefgen" / "fonts"
+    folder = digests.cache_folder("fonts")
     kept = folder / f"{key}.json"
     try:
         return _kept(json.loads(kept.read_text(encoding="utf-8")), font)
@@ -169,8 +169,10 @@ def facts(file: Path) -> Facts:
         part = folder / f"{key}.{os.getpid()}.part"
         part.write_text(json.dumps(written), encoding="utf-8")
         os.replace(part, kept)
-    except OSError:
-        pass
+    except OSError as exc:  # the facts are read again next run; -vv says why
+        import logging
+
+        logging.getLogger(__name__).debug("font facts of %s not kept in %s: %s", file.name, folder, exc)
     return read
 
 

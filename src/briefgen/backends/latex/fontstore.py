@@ -25,8 +25,9 @@ log = logging.getLogger(__name__)
 def cache_dir() -> Path:
     """Where LuaTeX keeps its font cache between builds (luaotfload's names database and font tables), and where
     the font copies go."""
-    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    return Path(base) / "briefgen" / "texmf-var"
+    from briefgen.digests import cache_folder
+
+    return cache_folder("texmf-var")
 
 
 def stable_folder(folder: Path, files: Iterable[Path], cache_root: Path) -> Path:

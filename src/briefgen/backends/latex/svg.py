@@ -403,8 +403,9 @@ def _harfbuzz() -> str:
 
 
 def cache_folder() -> Path:
-    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    return Path(base) / "briefgen" / "svg"
+    from briefgen import digests
+
+    return digests.cache_folder("svg")
 
 
 __all__ = ["CACHE_FORMAT", "Converter", "cache_folder", "libraries", "parse", "svg_size"]
