@@ -1,6 +1,7 @@
 """Every footnote prints on the page of its call in Typst: a note that would not fit under its call's line is set
 on the next page with that line, not left there alone (tests/fixtures/footnote-at-foot puts a call on the last
-line of a page, under which its note does not fit)."""
+line of a page, under which its note does not fit). A figure whose caption's note does not fit under it at a
+page's foot is sized down to stay under its heading (tests/fixtures/figure-under-heading), not moved alone."""
 
 from __future__ import annotations
 
@@ -59,25 +60,61 @@ def test_moving_the_call_leaves_no_short_page_nor_a_stranded_heading(built: tupl
     assert "prints on page" not in stderr  # no note left away from its call
 
 
+FIGURE_BRIEF = FIXTURES / "figure-under-heading" / "brief.yaml"
+
+
+@pytest.fixture(scope="module")
+def figure_built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    out = tmp_path_factory.mktemp("figure-under-heading")
+    code, _stdout, stderr = run_cli(
+        "build", FIGURE_BRIEF, "--engine", "typst", "--theme", "dossier", "--out", out, "-v"
+    )
+    assert code == 0, stderr
+    return out / "figure-under-heading.en.pdf", stderr
+
+
+def test_a_figure_whose_note_does_not_fit_under_its_heading_is_sized_down_to_stay_there(
+    figure_built: tuple[Path, str],
+) -> None:
+    pdf, stderr = figure_built
+    heading, caption = (
+        pages_holding(pdf, "INTERNATIONAL CONTEXT"),
+        pages_holding(pdf, "Figure 1 Amounts by partner"),
+    )
+    assert heading == caption == [3], (heading, caption)
+    # Its note is on its page, and the first compile had moved the figure to page 4, alone.
+    assert pages_holding(pdf, "Schmidt.” Interview: “The implementation schedule") == [3]
+    assert "compiled again to keep figure 1 (page 4) with its heading, at 85 %" in stderr
+    kinds = ("short-page", "underfull-page", "stranded-heading", "footnote-page")
+    assert [str(f) for f in check(pdf, layout_of(FIGURE_BRIEF, "en", "dossier")) if f.kind in kinds] == []
+
+
 def page_texts(pdf: Path | bytes) -> list[str]:
     with pdfplumber.open(pdf if isinstance(pdf, Path) else io.BytesIO(pdf)) as document:
         return [" ".join((page.extract_text() or "").split()) for page in document.pages]
 
 
+@pytest.mark.parametrize(
+    ("case", "name", "value"),
+    [("footnote", "briefgen-notes-at-call", "1"), ("figure", "briefgen-fit-figures", "1:85")],
+)
 def test_the_written_typst_source_lays_out_its_pages_as_the_build(
-    built: tuple[Path, str], tmp_path: Path
+    built: tuple[Path, str], figure_built: tuple[Path, str], tmp_path: Path, case: str, name: str, value: str
 ) -> None:
-    """`--format typ` writes the notes the build kept with their calls into the source (its second compile's
-    input): compiled on its own, beside the theme's logo, it prints each page's words as the built PDF does."""
-    pdf, _ = built
+    """`--format typ` writes what the build's compiles found (the notes kept with their calls, the figures' sizes)
+    into the source as its inputs' defaults: compiled on its own, beside the theme's logo, it prints each page's
+    words as the built PDF does."""
+    pdf, brief = (built[0], BRIEF) if case == "footnote" else (figure_built[0], FIGURE_BRIEF)
     code, _stdout, stderr = run_cli(
-        "build", BRIEF, "--engine", "typst", "--theme", "dossier", "--format", "typ", "--out", tmp_path
+        "build", brief, "--engine", "typst", "--theme", "dossier", "--format", "typ", "--out", tmp_path
     )
     assert code == 0, stderr
-    source = tmp_path / "foot-note.en.typ"
-    assert 'sys.inputs.at("briefgen-notes-at-call", default: "1")' in source.read_text(encoding="utf-8")
+    source = tmp_path / pdf.with_suffix(".typ").name
+    assert f'sys.inputs.at("{name}", default: "{value}")' in source.read_text(encoding="utf-8")
     logo = ROOT / "templates" / "dossier" / "logo.svg"
     shutil.copyfile(logo, tmp_path / logo_name(logo))
+    for figure in brief.parent.glob("figure-*"):
+        shutil.copyfile(figure, tmp_path / figure.name)
     alone = typst.compile(
         source, root=tmp_path, font_paths=[fonts.font_dir()], ignore_system_fonts=True, format="pdf"
     )

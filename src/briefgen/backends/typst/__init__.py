@@ -35,15 +35,26 @@ _OFFLINE = (
     "typst: {}: a string starting with @ names a Typst package, which Typst would download; "
     "briefgen builds offline: put what the template needs in the template itself"
 )
-# The input naming the footnotes whose call a template keeps on its note's page ("8,15"; templates/briefing/typst
-# style.typ's para), and how many compiles a document may take to get there: the first, then one per round of
-# notes that the previous compile set on the page after their call's.
+# The inputs a compile may give the briefing theme's templates (templates/briefing/typst/style.typ):
+# - NOTES_AT_CALL, the footnotes whose call a template keeps on its note's page ("8,15"; para);
+# - FIT_FIGURES, the figures it sizes down to keep them under their heading ("3:85,5:70"; data-figure), 0 for a
+#   figure whose heading starts the next page with it.
 NOTES_AT_CALL = "briefgen-notes-at-call"
-MAX_COMPILES = 3
+FIT_FIGURES = "briefgen-fit-figures"
+# The sizes a figure left away from its heading is tried at, in turn (percent of its own), then 0.
+FIGURE_SIZES = (85, 70, 0)
+# How many compiles a document may take: the first, then one per round of notes the previous compile set on the
+# page after their call's, or of figures it left on the page after their heading's.
+MAX_COMPILES = 5
 # Each footnote of the document just compiled: its number, the page of its call and the page its note starts on.
 _FOOTNOTES = (
     "query(footnote.entry).map(e => "
     "(counter(footnote).at(e.note.location()).first(), e.note.location().page(), e.location().page()))"
+)
+# Each figure set right under a heading, in the flow: its number, the page of the heading and its own page.
+_FIGURES = (
+    "query(<brief-figure>).filter(m => m.value.first).map(m => "
+    "(m.value.number, query(selector(heading).before(m.location())).last().location().page(), m.location().page()))"
 )
 
 
@@ -98,6 +109,12 @@ class TypstCompiler:
         answer = json.loads(self.compiler.eval(_FOOTNOTES, format="json", root=main.parent))
         return [(int(n), int(call), int(note)) for n, call, note in answer]
 
+    def figures(self, main: Path) -> list[tuple[int, int, int]]:
+        """The figures right under a heading in the document `main` just compiled: (number, page of the heading,
+        page of the figure). None in a theme whose figures do not say so."""
+        answer = json.loads(self.compiler.eval(_FIGURES, format="json", root=main.parent))
+        return [(int(n), int(heading), int(page)) for n, heading, page in answer]
+
 
 @cache
 def compiler(font_dirs: tuple[Path, ...]) -> TypstCompiler:
@@ -108,9 +125,10 @@ def compiler(font_dirs: tuple[Path, ...]) -> TypstCompiler:
 class TypstEngine:
     def settle(self, job: Job) -> str:
         """The source of `job` as the build compiles it last (`--format typ`): the footnotes whose calls the
-        compiles keep with them (NOTES_AT_CALL) written in as the input's default, so that the source compiled on
-        its own lays out its pages as the PDF. Found by the compiles of a build, in a build folder holding the logo
-        and the figures; a source Typst cannot compile here is written as rendered, with a warning."""
+        compiles keep with them (NOTES_AT_CALL) and the figures' sizes (FIT_FIGURES) written in as the inputs'
+        defaults, so that the source compiled on its own lays out its pages as the PDF. Found by the compiles of a
+        build, in a build folder holding the logo and the figures; a source Typst cannot compile here is written as
+        rendered, with a warning."""
         import typst
 
         with tempfile.TemporaryDirectory(prefix="typst-", dir=scratch.folder()) as build:
@@ -127,7 +145,7 @@ class TypstEngine:
                     diagnostics(exc.diagnostic or str(exc))[0].message,
                 )
                 return job.source
-        return with_notes_at_call(job.source, inputs.get(NOTES_AT_CALL, ""))
+        return with_inputs(job.source, inputs)
 
     def warm(self) -> None:
         """Import Typst and what counts its pages (pypdf), ahead of the first compile."""
@@ -175,40 +193,47 @@ def _build_folder(job: Job, build: Path, source: str) -> Path:
     return main
 
 
-# How the briefing theme's style.typ reads NOTES_AT_CALL: a source written by `--format typ` holds the value the
-# build's compiles found as this default.
-_NOTES_INPUT = f'sys.inputs.at("{NOTES_AT_CALL}", default: "")'
+# What each input is for, in the warning given when a source does not read it as the briefing theme's style.typ
+# does (`sys.inputs.at(NAME, default: "")`).
+_INPUT_PURPOSE = {
+    NOTES_AT_CALL: "notes {} may print on the page after their calls",
+    FIT_FIGURES: "figures {} may leave their heading at a page's foot",
+}
 
 
-def with_notes_at_call(source: str, notes: str) -> str:
-    """`source` with `notes` ("8,15") as the default of its NOTES_AT_CALL input. A source that reads the input
-    otherwise (a theme's own style) is left as it is, with a warning: compiled alone, it may set those notes on
-    the page after their calls."""
-    if not notes:
-        return source
-    if _NOTES_INPUT not in source:
-        log.warning(
-            "typst: the source does not read %s as the briefing theme does: notes %s may print on the page after "
-            "their calls when it is compiled on its own",
-            NOTES_AT_CALL,
-            notes,
-        )
-        return source
-    return source.replace(_NOTES_INPUT, f'sys.inputs.at("{NOTES_AT_CALL}", default: {typst_string(notes)})')
+def with_inputs(source: str, inputs: dict[str, str]) -> str:
+    """`source` with each of `inputs` (NOTES_AT_CALL "8,15", FIT_FIGURES "3:85") as the default of the input it
+    reads, so that, compiled alone, it lays out its pages as the build's last compile. An input the source reads
+    otherwise (a theme's own style) is left as it is, with a warning."""
+    for name, value in inputs.items():
+        default = f'sys.inputs.at("{name}", default: "")'
+        if default not in source:
+            log.warning(
+                "typst: the source does not read %s as the briefing theme does: %s when it is compiled on its own",
+                name,
+                _INPUT_PURPOSE[name].format(value),
+            )
+            continue
+        source = source.replace(default, f'sys.inputs.at("{name}", default: {typst_string(value)})')
+    return source
 
 
 def typeset(typst: TypstCompiler, main: Path, job: Job) -> tuple[bytes, list[Any], dict[str, str]]:
-    """The PDF of `main`, its warnings and the inputs of its last compile, every footnote on the page of its call
-    where a template can keep it there.
+    """The PDF of `main`, its warnings and the inputs of its last compile: every footnote on the page of its call,
+    and no heading left alone at a page's foot by the figure under it, where a template can see to it.
 
     Typst sets a note that does not fit under its call's line on the next page, and leaves the line behind when
-    it is inside a block. After a compile, Typst is asked where each note and its call landed (no new layout);
-    when a note is on a later page than its call, the document is compiled again with the numbers of those
-    notes in `sys.inputs` (NOTES_AT_CALL), for the template to keep each call with its note. Only the documents
-    that need it take a second compile. A note still away from its call after MAX_COMPILES is said in a warning.
+    it is inside a block; it moves a figure whose caption's note does not fit under it to the next page, leaving
+    its heading behind (a sticky heading does not follow a block moved for its note). After a compile, Typst is
+    asked where each note and its call, and each figure under a heading and that heading, landed (no new
+    layout). When a note is on a later page than its call, the document is compiled again with the numbers of
+    those notes in `sys.inputs` (NOTES_AT_CALL), for the template to keep each call with its note; when a figure
+    is on a later page than its heading, with the figure's next size in FIGURE_SIZES (FIT_FIGURES). Only the
+    documents that need it take another compile. What is still apart after MAX_COMPILES is said in a warning.
     """
     inputs: dict[str, str] = {}
     moved: set[int] = set()
+    sizes: dict[int, int] = {}
     for attempt in range(1, MAX_COMPILES + 1):
         pdf, warnings = typst.compile(
             main,
@@ -218,17 +243,35 @@ def typeset(typst: TypstCompiler, main: Path, job: Job) -> tuple[bytes, list[Any
             inputs=inputs,
         )
         away = [(n, call, note) for n, call, note in typst.footnotes(main) if note > call]
-        if not away or {n for n, _, _ in away} <= moved or attempt == MAX_COMPILES:
+        parted = [(n, heading, page) for n, heading, page in typst.figures(main) if page > heading]
+        notes = {n for n, _, _ in away} - moved
+        figures = {n for n, _, _ in parted if sizes.get(n) != FIGURE_SIZES[-1]}
+        if not (notes or figures) or attempt == MAX_COMPILES:
             break
-        moved |= {n for n, _, _ in away}
+        moved |= notes
+        for n in figures:
+            sizes[n] = FIGURE_SIZES[FIGURE_SIZES.index(sizes[n]) + 1] if n in sizes else FIGURE_SIZES[0]
         log.info(
-            "typst: %s.%s: compiled again to keep %s with %s",
+            "typst: %s.%s: compiled again to keep %s",
             job.doc.id,
             job.doc.lang,
-            ", ".join(f"note {n} (page {note})" for n, _, note in away),
-            "its call" if len(away) == 1 else "their calls",
+            "; ".join(
+                [f"note {n} (page {note}) with its call" for n, _, note in away if n in notes]
+                + [
+                    f"figure {n} (page {page}) with its heading, at {sizes[n]} %"
+                    for n, _, page in parted
+                    if n in figures
+                ]
+            ).replace(" at 0 %", " the heading moved"),
         )
-        inputs = {NOTES_AT_CALL: ",".join(str(n) for n in sorted(moved))}
+        inputs = {
+            name: value
+            for name, value in (
+                (NOTES_AT_CALL, ",".join(str(n) for n in sorted(moved))),
+                (FIT_FIGURES, ",".join(f"{n}:{size}" for n, size in sorted(sizes.items()))),
+            )
+            if value
+        }
     for n, call, note in away:
         log.warning(
             "typst: %s.%s: note %d prints on page %d, its call on page %d: the template does not keep this call "
@@ -238,6 +281,15 @@ def typeset(typst: TypstCompiler, main: Path, job: Job) -> tuple[bytes, list[Any
             n,
             note,
             call,
+        )
+    for n, heading, page in parted:
+        log.warning(
+            "typst: %s.%s: figure %d prints on page %d, its heading alone at the foot of page %d",
+            job.doc.id,
+            job.doc.lang,
+            n,
+            page,
+            heading,
         )
     return pdf, warnings, inputs
 
