@@ -1,10 +1,11 @@
 """Generated briefs (benchmarks/varied.py: random sections, lists, tables of 1 to 40 rows, figures, quotes,
 timelines, notes, flags, long names, amounts and dates) built in each engine, French and English, in the
-built-in themes `briefing` and `dossier`, and their pages read by the page-layout checker (tests/pagelayout.py).
+built-in themes `briefing` and `dossier` (the larger corpus also in the worked-example theme of docs/themes.md,
+tests/fixtures/themes/acme), and their pages read by the page-layout checker (tests/pagelayout.py).
 
 Each engine's corpus is built by one `briefgen build FOLDER --jobs 2` per theme. A brief is built in one
-language (French for an even seed, English for an odd one) and one theme (alternating by pairs of seeds, and
-from one engine to the next), so that each brief's text goes through both themes across the engines.
+language (French for an even seed, English for an odd one) and one theme (in turn by pairs of seeds, and from
+one engine to the next), so that each brief's text goes through every theme across the engines.
 
 What the checker still finds is allowed by kind and engine (ALLOWED): a finding of another kind fails the test,
 and so does an allowance the corpus no longer needs (then take it out). `make test` builds 30 briefs with each
@@ -32,6 +33,9 @@ from tests.conftest import _locked, build_once, require_tool, run_cli
 from tests.pagelayout import Finding, check, layout_of
 
 THEMES = ("briefing", "dossier")
+# The larger corpus adds the worked-example theme of docs/themes.md (its own font and measure).
+ACME = Path(__file__).resolve().parents[1] / "fixtures" / "themes" / "acme"
+LARGER_THEMES = (*THEMES, str(ACME))
 ENGINES = ("typst", "weasyprint", "latex")
 # The kinds held here: the page's breaks, and names, amounts and dates kept whole (hyphenation is left to the
 # tests of typography, which are being fixed apart).
@@ -57,8 +61,8 @@ ALLOWED: dict[str, set[str]] = {
 SMALL, LARGE = 30, 200  # briefs an engine: `make test`, `make test-corpus`
 
 
-def theme_of(seed: int, engine: str) -> str:
-    return THEMES[(seed // 2 + ENGINES.index(engine)) % 2]
+def theme_of(seed: int, engine: str, themes: tuple[str, ...] = THEMES) -> str:
+    return themes[(seed // 2 + ENGINES.index(engine)) % len(themes)]
 
 
 def by_design(finding: Finding, boundaries: set[tuple[str, str]]) -> bool:
@@ -98,12 +102,13 @@ def corpus(factory: pytest.TempPathFactory, engine: str, count: int) -> list[tup
     if engine == "latex":
         require_tool("lualatex", "the LaTeX engine")
     made = []
-    for theme in THEMES:
-        folder = _shared(factory) / "varied" / f"{engine}-{theme}-{count}"
+    themes = THEMES if count <= SMALL else LARGER_THEMES
+    for theme in themes:
+        folder = _shared(factory) / "varied" / f"{engine}-{Path(theme).name}-{count}"
         folder.parent.mkdir(exist_ok=True)
         with _locked(folder.with_suffix(".lock")):
             if not (folder / ".done").exists():
-                seeds = [s for s in range(count) if theme_of(s, engine) == theme]
+                seeds = [s for s in range(count) if theme_of(s, engine, themes) == theme]
                 for seed in seeds:
                     varied.brief(seed, folder, (varied.LANGS[seed % 2],))
                 (folder / ".done").touch()

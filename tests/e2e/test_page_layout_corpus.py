@@ -25,35 +25,38 @@ LAYOUT = ("short-page", "widow", "stranded-heading", "table-split", "footnote-pa
 KNOWN: dict[tuple[str, str, str, str], list[str]] = {}
 ACME = ROOT / "tests" / "fixtures" / "themes" / "acme"
 
+# In `make test`: Typst and WeasyPrint in both built-in themes, every brief and language; LaTeX in the longest
+# brief with the theme with a cover and contents; the worked-example theme (acme: its own font, whose measure
+# makes a five-row table reach a page foot) in WeasyPrint and LaTeX, in French. Every other case of the three
+# engines, three themes, two briefs and two languages in `make test-corpus` (the `corpus` mark).
+ENGINES = ("typst", "weasyprint", "latex")
+THEMES = ("briefing", "dossier", "acme")
+IN_MAKE_TEST = {
+    *(
+        (engine, theme, brief, lang)
+        for engine in ("typst", "weasyprint")
+        for theme in THEMES[:2]
+        for brief in BRIEFS
+        for lang in ("fr", "en")
+    ),
+    ("latex", "dossier", "ai-alliance-launch", "en"),
+    ("weasyprint", "acme", "ai-alliance-launch", "fr"),
+    ("latex", "acme", "ai-alliance-launch", "fr"),
+}
 CASES = [
-    pytest.param(engine, theme, brief, lang, id=f"{engine}-{theme}-{brief}-{lang}")
-    for engine in ("typst", "weasyprint")
-    for theme in ("briefing", "dossier")
-    for brief in BRIEFS
-    for lang in ("fr", "en")
-]
-# LaTeX: the longest brief, in the theme with a cover and contents; the worked-example theme (acme: its own font,
-# whose measure makes a five-row table reach a page foot) in WeasyPrint and LaTeX, in French.
-CASES += [
     pytest.param(
-        "latex",
-        "dossier",
-        "ai-alliance-launch",
-        "en",
-        id="latex-dossier-ai-alliance-launch-en",
-        marks=pytest.mark.latex,
-    ),
-    pytest.param(
-        "weasyprint", "acme", "ai-alliance-launch", "fr", id="weasyprint-acme-ai-alliance-launch-fr"
-    ),
-    pytest.param(
-        "latex",
-        "acme",
-        "ai-alliance-launch",
-        "fr",
-        id="latex-acme-ai-alliance-launch-fr",
-        marks=pytest.mark.latex,
-    ),
+        *case,
+        id="-".join(case),
+        marks=([pytest.mark.latex] if case[0] == "latex" else [])
+        + ([] if case in IN_MAKE_TEST else [pytest.mark.corpus]),
+    )
+    for case in (
+        (engine, theme, brief, lang)
+        for engine in ENGINES
+        for theme in THEMES
+        for brief in BRIEFS
+        for lang in ("fr", "en")
+    )
 ]
 
 
