@@ -125,6 +125,19 @@ def build(*args: str | Path) -> Case:
     return lambda folder: [[BRIEFGEN, "build", *map(str, args), "--out", str(folder / "out"), "-q"]]
 
 
+def alone(engine: str, source: Path) -> Case:
+    """The engine on its own on briefgen's `--format` output `source`: `weasyprint --pdf-tags`, or
+    `typst.compile` with the briefing theme's fonts."""
+    if engine == "weasyprint":
+        weasyprint = str(Path(PYTHON).parent / "weasyprint")
+        return lambda folder: [[weasyprint, "--pdf-tags", str(source), str(folder / "out.pdf")]]
+    from briefgen.themes.layers import load_theme
+
+    fonts = sorted({str(face.file.parent) for face in load_theme("briefing").faces})
+    code = f"import typst; typst.compile({str(source)!r}, output='out.pdf', font_paths={fonts!r})"
+    return lambda folder: [[PYTHON, "-c", code]]
+
+
 def seconds(sample: Sample) -> str:
     return f"{sample.median:.2f} s"
 
@@ -156,12 +169,10 @@ class Bench:
     # -- the rows ------------------------------------------------------------------------------------------
 
     def weasyprint(self) -> Iterator[Row]:
-        html = self.source("html")
-        weasyprint = str(Path(PYTHON).parent / "weasyprint")
         got = self.measure(
             {
                 "briefgen": build(KYUTAI, "--lang", "fr", "--engine", "weasyprint"),
-                "engine": lambda folder: [[weasyprint, "--pdf-tags", str(html), str(folder / "out.pdf")]],
+                "engine": alone("weasyprint", self.source("html")),
             }
         )
         yield Row(
@@ -173,15 +184,10 @@ class Bench:
         )
 
     def typst(self) -> Iterator[Row]:
-        typ = self.source("typ")
-        from briefgen.themes.layers import load_theme
-
-        fonts = sorted({str(face.file.parent) for face in load_theme("briefing").faces})
-        code = f"import typst; typst.compile({str(typ)!r}, output='out.pdf', font_paths={fonts!r})"
         got = self.measure(
             {
                 "briefgen": build(KYUTAI, "--lang", "fr", "--engine", "typst"),
-                "engine": lambda folder: [[PYTHON, "-c", code]],
+                "engine": alone("typst", self.source("typ")),
             }
         )
         yield Row(
@@ -280,8 +286,19 @@ class Bench:
     def pages(self) -> Iterator[Row]:
         sizes = {10: 4} if self.quick else generate.REPEATS
         briefs = {size: generate.pages(repeat, self.work / f"pages-{size}") for size, repeat in sizes.items()}
+        ends = sorted({min(sizes), max(sizes)})
         for engine in self.engines:
             got = self.measure({str(size): build(briefs[size], "--engine", engine) for size in sizes})
+            # The engine on its own on briefgen's source of the smallest and the largest brief: how its own
+            # memory grows with the pages, which bounds briefgen's.
+            formats = {"typst": "typ", "weasyprint": "html"}
+            engine_alone = (
+                self.measure(
+                    {str(size): alone(engine, self.source_of(briefs[size], formats[engine])) for size in ends}
+                )
+                if engine in formats
+                else {}
+            )
             pages = {size: self.page_count(briefs[size], engine) for size in sizes}
             base = got[str(min(sizes))]
             for size in [size for size in sizes if size != min(sizes)] or list(sizes):
@@ -301,6 +318,23 @@ class Bench:
                     sample.memory / base.memory,
                     Goal(True, 3.0),
                 )
+            if engine_alone:
+                large, small = engine_alone[str(max(sizes))], engine_alone[str(min(sizes))]
+                yield Row(
+                    f"{pages[max(sizes)]} pages vs {pages[min(sizes)]}, {engine} alone on briefgen's source: "
+                    "peak memory",
+                    f"{large.memory:.0f} MiB",
+                    f"{pages[min(sizes)]} pages: {small.memory:.0f} MiB",
+                    large.memory / small.memory,
+                    None,
+                )
+
+    def source_of(self, brief: Path, fmt: str) -> Path:
+        """briefgen's `--format` output for a brief in its first language (made once, not timed)."""
+        out = self.work / f"source-{fmt}-{brief.parent.name}"
+        if not out.exists():
+            run_once([[BRIEFGEN, "build", str(brief), "--format", fmt, "--out", str(out), "-q"]], ROOT)
+        return sorted(out.glob(f"*.{fmt}"))[0]
 
     def page_count(self, brief: Path, engine: str) -> int:
         """The pages of the brief's PDF with this engine (built once more, not timed)."""
