@@ -8,6 +8,10 @@ page ended early by a figure that opens the next (after its headings) and scales
 left, by MIN_SCALE at most; a figure that would need more changes places with the block after it in its section
 (a paragraph, a list, a table: the text fills the page, the figure follows it), as a float would. Then it lays
 the document out again.
+
+A short list is kept on one page (`layout.keep-list` items at most) and goes to the next page whole when it does
+not fit at the foot of one: when that leaves the page before it less than MIN_FULL full, the list is let break
+(class UNKEPT: it still leaves no item alone at a page's foot or head), and the document laid out again.
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ MIN_FULL = 0.75
 MIN_SCALE = 0.70  # the smallest a figure is scaled to, of the width the brief gives it
 ROOM = 20.0  # CSS pixels kept free under the figure: rounding, a line's leading, a margin at a page's top dropped
 BEFORE = 4  # lines of text at most before a figure at the top of a page: a short block kept with it
+UNKEPT = "unkept"  # the class of a list let break across pages (style.css)
 _WIDTH = re.compile(r"width:\s*([\d.]+)%")
 _HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 
@@ -34,8 +39,14 @@ def fit_figures(html: Any, render: Callable[[], Any]) -> Any:
     it or move after the block that follows it."""
     document = render()
     for _ in range(PASSES):
-        fits = [fit for page in range(len(document.pages) - 1) if (fit := _fit(document, page))]
+        ended = [page for page in range(len(document.pages) - 1) if _free(document, page) is not None]
+        fits = [fit for page in ended if (fit := _fit(document, page))]
         moved = False
+        for page in ended:
+            kept = _opening_list(_flow(document.pages[page + 1]._page_box))
+            if kept is not None:
+                kept.set("class", f"{kept.get('class') or ''} {UNKEPT}".strip())
+                moved = True
         for figure, image, height, scale in fits:
             if scale >= MIN_SCALE:
                 style = image.get("style") or ""
@@ -79,14 +90,11 @@ def _tag(element: Any) -> str:
 def _fit(document: Any, number: int) -> tuple[Any, Any, float, float] | None:
     """The figure that opens page `number + 1`, its image, its height and the scale that would fit it on page
     `number`, when that page is less than MIN_FULL full."""
-    page, following = document.pages[number]._page_box, document.pages[number + 1]._page_box
-    top, bottom = page.content_box_y(), page.content_box_y() + page.height
-    notes = [box for box in page.children if isinstance(box, FootnoteAreaBox) and box.children]
-    foot = min((box.position_y for box in notes), default=bottom)
-    used = max((_bottom(box) for box in _leaves(_flow(page))), default=top)
-    free = foot - used
-    if free < (1 - MIN_FULL) * (bottom - top):
+    free = _free(document, number)
+    if free is None:
         return None
+    page, following = document.pages[number]._page_box, document.pages[number + 1]._page_box
+    notes = [box for box in page.children if isinstance(box, FootnoteAreaBox) and box.children]
     opening = _opening_figure(_flow(following))
     if opening is None:
         return None
@@ -99,6 +107,42 @@ def _fit(document: Any, number: int) -> tuple[Any, Any, float, float] | None:
     height = image.margin_height()
     scale = (free - ROOM - (need - height)) / height if height > 0 else 0.0
     return figure.element, image.element, height, min(scale, 0.98)
+
+
+def _free(document: Any, number: int) -> float | None:
+    """The height left free at the foot of page `number` (above its footnotes), when the page is less than
+    MIN_FULL full; else None."""
+    page = document.pages[number]._page_box
+    top, bottom = page.content_box_y(), page.content_box_y() + page.height
+    notes = [box for box in page.children if isinstance(box, FootnoteAreaBox) and box.children]
+    foot = min((box.position_y for box in notes), default=bottom)
+    used = max((_bottom(box) for box in _leaves(_flow(page))), default=top)
+    free = foot - used
+    return free if free >= (1 - MIN_FULL) * (bottom - top) else None
+
+
+def _opening_list(flow: Any) -> Any | None:
+    """The element of the list kept whole (of a section's prose, not yet UNKEPT) that the page's flow opens with,
+    after headings only; None if the page opens otherwise."""
+    for box, parent in _walk_with_parent(flow, None):
+        if box.element_tag == "ul" and box.element is not None:
+            section = parent.element if parent is not None else None
+            kinds = set((section.get("class") or "").split()) if section is not None else set()
+            if section is None or _tag(section) != "section" or kinds & {"caveats", "key-facts"}:
+                return None
+            return None if UNKEPT in (box.element.get("class") or "").split() else box.element
+        if isinstance(box, LineBox | ReplacedBox) and box.element_tag not in _HEADINGS:
+            return None
+    return None
+
+
+def _walk_with_parent(box: Any, parent: Any) -> Iterator[tuple[Any, Any]]:
+    """Each box under `box` with the box of its parent element (the box of another element above it)."""
+    yield box, parent
+    if isinstance(box, LineBox):
+        return
+    for child in getattr(box, "children", ()) or ():
+        yield from _walk_with_parent(child, box if child.element is not box.element else parent)
 
 
 def _opening_figure(flow: Any) -> tuple[Any, float] | None:
