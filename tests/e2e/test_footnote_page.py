@@ -23,14 +23,19 @@ CALL = "The board approved the plan."
 NOTE = "The board of the foundation approved the plan"
 
 
-@pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
-    out = tmp_path_factory.mktemp("footnote-at-foot")
+def dossier(factory: pytest.TempPathFactory, brief: Path, pdf: str) -> tuple[Path, str]:
+    """The brief's PDF built with Typst in the dossier theme, and what `-v` said."""
+    out = factory.mktemp(brief.parent.name)
     code, _stdout, stderr = run_cli(
-        "build", BRIEF, "--engine", "typst", "--theme", "dossier", "--out", out, "-v"
+        "build", brief, "--engine", "typst", "--theme", "dossier", "--out", out, "-v"
     )
     assert code == 0, stderr
-    return out / "foot-note.en.pdf", stderr
+    return out / pdf, stderr
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    return dossier(tmp_path_factory, BRIEF, "foot-note.en.pdf")
 
 
 def pages_holding(pdf: Path, words: str) -> list[int]:
@@ -65,12 +70,7 @@ FIGURE_BRIEF = FIXTURES / "figure-under-heading" / "brief.yaml"
 
 @pytest.fixture(scope="module")
 def figure_built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
-    out = tmp_path_factory.mktemp("figure-under-heading")
-    code, _stdout, stderr = run_cli(
-        "build", FIGURE_BRIEF, "--engine", "typst", "--theme", "dossier", "--out", out, "-v"
-    )
-    assert code == 0, stderr
-    return out / "figure-under-heading.en.pdf", stderr
+    return dossier(tmp_path_factory, FIGURE_BRIEF, "figure-under-heading.en.pdf")
 
 
 def test_a_figure_whose_note_does_not_fit_under_its_heading_is_sized_down_to_stay_there(
