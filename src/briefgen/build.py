@@ -369,8 +369,8 @@ def make(planned: Build, progress: Progress | None = None) -> list[Output]:
         _log_templates(setup)
     for note in dict.fromkeys(note for task in tasks for note in task.standards.notes):
         log.warning("%s", note)
-    if tasks and not setup.source:  # the engine's worker imports it while the tasks are rendered
-        workers.pool().warm(warm_up, backend.name)
+    if tasks and not setup.source:  # the engine's workers import it while the tasks are rendered
+        workers.pool().warm(warm_up, backend.name, count=min(max(setup.settings.jobs, 1), len(tasks)))
     prepared: list[Output] = []
     problems: list[Problem] = []
     warned: set[Problem] = set()
