@@ -38,9 +38,14 @@ _OFFLINE = (
 # The inputs a compile may give the briefing theme's templates (templates/briefing/typst/style.typ):
 # - NOTES_AT_CALL, the footnotes whose call a template keeps on its note's page ("8,15"; para);
 # - FIT_FIGURES, the figures it sizes down to keep them under their heading ("3:85,5:70"; data-figure), 0 for a
-#   figure whose heading starts the next page with it.
+#   figure whose heading starts the next page with it;
+# - SPLIT_PANEL, "1" for a key-facts panel that breaks between any rows (facts).
 NOTES_AT_CALL = "briefgen-notes-at-call"
 FIT_FIGURES = "briefgen-fit-figures"
+SPLIT_PANEL = "briefgen-split-panel"
+# How full the page before the key-facts panel must be when the panel, of fewer than four rows, moves whole to the
+# next page (the page-layout rule: 70 %); less, and the panel breaks between its rows (SPLIT_PANEL "1").
+PANEL_FILL = 0.7
 # The sizes a figure left away from its heading is tried at, in turn (percent of its own), then 0.
 FIGURE_SIZES = (85, 70, 0)
 # How many compiles a document may take: the first, then one per round of notes the previous compile set on the
@@ -50,6 +55,12 @@ MAX_COMPILES = 5
 _FOOTNOTES = (
     "query(footnote.entry).map(e => "
     "(counter(footnote).at(e.note.location()).first(), e.note.location().page(), e.location().page()))"
+)
+# Where the summary before the key-facts panel ends (its page, and how far down its body) and the panel's page.
+_PANEL = (
+    "(query(<brief-summary-end>).map(m => (m.location().page(), "
+    "(m.location().position().y - m.value.top) / m.value.body)), "
+    "query(<brief-panel>).map(m => m.location().page()))"
 )
 # Each figure set right under a heading, in the flow: its number, the page of the heading and its own page.
 _FIGURES = (
@@ -108,6 +119,16 @@ class TypstCompiler:
         Typst answers from the layout it has just made, without a second one."""
         answer = json.loads(self.compiler.eval(_FOOTNOTES, format="json", root=main.parent))
         return [(int(n), int(call), int(note)) for n, call, note in answer]
+
+    def panel_moved(self, main: Path) -> bool:
+        """Whether the key-facts panel of the document `main` just compiled starts a page after the one the summary
+        before it ends on, leaving that page less than PANEL_FILL full (False in a theme whose summary and panel
+        do not say)."""
+        before, panel = json.loads(self.compiler.eval(_PANEL, format="json", root=main.parent))
+        if len(before) != 1 or len(panel) != 1:
+            return False
+        (page, fill), start = before[0], panel[0]
+        return bool(start > page and fill < PANEL_FILL)
 
     def figures(self, main: Path) -> list[tuple[int, int, int]]:
         """The figures right under a heading in the document `main` just compiled: (number, page of the heading,
@@ -198,6 +219,7 @@ def _build_folder(job: Job, build: Path, source: str) -> Path:
 _INPUT_PURPOSE = {
     NOTES_AT_CALL: "notes {} may print on the page after their calls",
     FIT_FIGURES: "figures {} may leave their heading at a page's foot",
+    SPLIT_PANEL: "the key-facts panel may move whole to the next page ({})",
 }
 
 
@@ -234,6 +256,7 @@ def typeset(typst: TypstCompiler, main: Path, job: Job) -> tuple[bytes, list[Any
     inputs: dict[str, str] = {}
     moved: set[int] = set()
     sizes: dict[int, int] = {}
+    split = False
     for attempt in range(1, MAX_COMPILES + 1):
         pdf, warnings = typst.compile(
             main,
@@ -246,9 +269,11 @@ def typeset(typst: TypstCompiler, main: Path, job: Job) -> tuple[bytes, list[Any
         parted = [(n, heading, page) for n, heading, page in typst.figures(main) if page > heading]
         notes = {n for n, _, _ in away} - moved
         figures = {n for n, _, _ in parted if sizes.get(n) != FIGURE_SIZES[-1]}
-        if not (notes or figures) or attempt == MAX_COMPILES:
+        panel = not split and typst.panel_moved(main)
+        if not (notes or figures or panel) or attempt == MAX_COMPILES:
             break
         moved |= notes
+        split = split or panel
         for n in figures:
             sizes[n] = FIGURE_SIZES[FIGURE_SIZES.index(sizes[n]) + 1] if n in sizes else FIGURE_SIZES[0]
         log.info(
@@ -262,6 +287,11 @@ def typeset(typst: TypstCompiler, main: Path, job: Job) -> tuple[bytes, list[Any
                     for n, _, page in parted
                     if n in figures
                 ]
+                + (
+                    ["the key facts' first rows on the page before (the panel broken between rows)"]
+                    if panel
+                    else []
+                )
             ).replace(" at 0 %", " the heading moved"),
         )
         inputs = {
@@ -269,6 +299,7 @@ def typeset(typst: TypstCompiler, main: Path, job: Job) -> tuple[bytes, list[Any
             for name, value in (
                 (NOTES_AT_CALL, ",".join(str(n) for n in sorted(moved))),
                 (FIT_FIGURES, ",".join(f"{n}:{size}" for n, size in sorted(sizes.items()))),
+                (SPLIT_PANEL, "1" if split else ""),
             )
             if value
         }

@@ -11,7 +11,9 @@ the document out again.
 
 A short list is kept on one page (`layout.keep-list` items at most) and goes to the next page whole when it does
 not fit at the foot of one: when that leaves the page before it less than MIN_FULL full, the list is let break
-(class UNKEPT: it still leaves no item alone at a page's foot or head), and the document laid out again.
+(class UNKEPT: it still leaves no item alone at a page's foot or head), and the document laid out again. So is a
+key-facts panel of fewer than four rows (which keeps two rows on each side of a break, so moves whole): it then
+breaks between any rows.
 """
 
 from __future__ import annotations
@@ -43,7 +45,9 @@ def fit_figures(html: Any, render: Callable[[], Any]) -> Any:
         fits = [fit for page in ended if (fit := _fit(document, page))]
         moved = False
         for page in ended:
-            kept = _opening_list(_flow(document.pages[page + 1]._page_box))
+            flow = _flow(document.pages[page + 1]._page_box)
+            kept = _opening_list(flow)
+            kept = kept if kept is not None else _opening_panel(flow)
             if kept is not None:
                 kept.set("class", f"{kept.get('class') or ''} {UNKEPT}".strip())
                 moved = True
@@ -132,6 +136,23 @@ def _opening_list(flow: Any) -> Any | None:
                 return None
             return None if UNKEPT in (box.element.get("class") or "").split() else box.element
         if isinstance(box, LineBox | ReplacedBox) and box.element_tag not in _HEADINGS:
+            return None
+    return None
+
+
+def _opening_panel(flow: Any) -> Any | None:
+    """The element of the key-facts panel of fewer than four rows, not yet UNKEPT, that the page's flow opens with;
+    None if the page opens otherwise."""
+    for box in _walk(flow):
+        element = box.element
+        if (
+            box.element_tag == "section"
+            and element is not None
+            and "key-facts" in (element.get("class") or "")
+        ):
+            rows = sum(1 for child in element.iter() if _tag(child) == "ul")
+            return element if rows < 4 and UNKEPT not in (element.get("class") or "").split() else None
+        if isinstance(box, LineBox | ReplacedBox):
             return None
     return None
 
