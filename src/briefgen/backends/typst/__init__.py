@@ -283,7 +283,8 @@ def typeset(typst: TypstCompiler, main: Path, job: Job) -> tuple[bytes, list[Any
             "; ".join(
                 [f"note {n} (page {note}) with its call" for n, _, note in away if n in notes]
                 + [
-                    f"figure {n} (page {page}) with its heading, at {sizes[n]} %"
+                    f"figure {n} (page {page}) with its heading, "
+                    + (f"at {sizes[n]} %" if sizes[n] else "the heading moved to its page")
                     for n, _, page in parted
                     if n in figures
                 ]
@@ -292,7 +293,7 @@ def typeset(typst: TypstCompiler, main: Path, job: Job) -> tuple[bytes, list[Any
                     if panel
                     else []
                 )
-            ).replace(" at 0 %", " the heading moved"),
+            ),
         )
         inputs = {
             name: value
