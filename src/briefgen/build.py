@@ -16,7 +16,17 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from briefgen.backends import BACKENDS, DOCUMENT_FORMATS, Backend, Job, get_backend, warm_up, workers
+from briefgen.backends import (
+    BACKENDS,
+    DOCUMENT_FORMATS,
+    Backend,
+    Job,
+    Typeset,
+    compile_here,
+    get_backend,
+    warm_up,
+    workers,
+)
 from briefgen.brief.discover import brief_files
 from briefgen.brief.read import load_yaml
 from briefgen.brief.validate import LoadedBrief, id_used_twice, load_brief
@@ -369,11 +379,29 @@ def make(planned: Build, progress: Progress | None = None) -> list[Output]:
         _log_templates(setup)
     for note in dict.fromkeys(note for task in tasks for note in task.standards.notes):
         log.warning("%s", note)
-    if tasks and not setup.source:  # the engine's workers import it while the tasks are rendered
-        workers.pool().warm(warm_up, backend.name, count=min(max(setup.settings.jobs, 1), len(tasks)))
+    # The first documents, one for each worker the engine will run at once, are rendered here while those
+    # workers import the engine; every other one is rendered by the worker that typesets it, so that --jobs N
+    # renders N documents at once as well.
+    here = tasks
+    if tasks and not setup.source:
+        count = min(max(setup.settings.jobs, 1), len(tasks))
+        workers.pool().warm(warm_up, backend.name, count=count)
+        here = tasks[:count]
+    warned: set[Problem] = set()
+    try:
+        prepared = prepare_all(here, setup, warned)
+    except InputError:
+        prepare_all(
+            tasks, setup, warned
+        )  # raises with the problems of every task, as when all are rendered here
+        raise
+    return typeset(prepared, setup, progress, tasks[len(here) :], warned)
+
+
+def prepare_all(tasks: list[Task], setup: Setup, warned: set[Problem]) -> list[Output]:
+    """Render every task here. Raises InputError with the problems of every one."""
     prepared: list[Output] = []
     problems: list[Problem] = []
-    warned: set[Problem] = set()
     for task in tasks:
         try:
             prepared.append(prepare(task, setup, warned))
@@ -381,7 +409,7 @@ def make(planned: Build, progress: Progress | None = None) -> list[Output]:
             problems += exc.problems
     if problems:
         raise InputError(list(dict.fromkeys(problems)))  # one for every language that has it
-    return typeset(prepared, setup, progress)
+    return prepared
 
 
 def _log_templates(setup: Setup) -> None:
@@ -395,9 +423,12 @@ def _log_templates(setup: Setup) -> None:
         log.debug("template %s: %s", name, display_path(file))
 
 
-def prepare(task: Task, setup: Setup, warned: set[Problem] | None = None) -> Output:
+def prepare(
+    task: Task, setup: Setup, warned: set[Problem] | None = None, heard: list[Problem] | None = None
+) -> Output:
     """Render one task: its source, or (for a PDF) the job its engine typesets. Raises InputError.
-    `warned`: the warnings given already (by the other tasks of a batch), not given again."""
+    `warned`: the warnings given already (by the other tasks of a batch), not given again; `heard`, when given,
+    gets the warnings instead of the log (a worker's, given by its parent: see make_here)."""
     from briefgen.distribution import provenance
     from briefgen.document.view import build_document
     from briefgen.render import render
@@ -409,7 +440,11 @@ def prepare(task: Task, setup: Setup, warned: set[Problem] | None = None) -> Out
         doc = build_document(task.loaded, task.lang, task.catalog)
         if not setup.source and (problems := font_problems(task, setup, doc)):
             raise InputError(problems)
-        _language_warnings(engine, task, doc, set() if warned is None else warned)
+        for warning in _language_warnings(engine, task, doc):
+            if heard is not None:
+                heard.append(warning)
+            else:
+                warn(warning, set() if warned is None else warned)
     if setup.document_format:
         return _document_output(task, setup, doc, started, stages)
     inputs = manifest.inputs_of(task.loaded)
@@ -469,65 +504,122 @@ def font_problems(task: Task, setup: Setup, doc: Document | None = None) -> list
     return glyphs.problems(doc, task.catalog, setup.theme.faces, task.loaded.located, task.lang)
 
 
-def typeset(outputs: list[Output], setup: Setup, progress: Progress | None = None) -> list[Output]:
-    """The outputs with their PDFs, typeset by engine workers `jobs` at a time. Raises the first failure.
-    `progress` is told when the engines start, as each document is typeset, and when they are done."""
+def typeset(
+    outputs: list[Output],
+    setup: Setup,
+    progress: Progress | None = None,
+    rest: list[Task] | None = None,
+    warned: set[Problem] | None = None,
+) -> list[Output]:
+    """The outputs with their PDFs, typeset by engine workers `jobs` at a time, then the outputs of `rest`,
+    tasks each rendered and typeset by a worker (make_here). Raises the first failure; an input problem of a
+    task of `rest` is raised with those of every one not yet made (as make would). `progress` is told when the
+    engines start, as each document is typeset, and when they are done; `warned`: the warnings given already."""
+    from briefgen.backends.workers import Call
+
+    rest, warned = rest or [], set() if warned is None else warned
     waiting = [o for o in outputs if o.job is not None]
-    if not waiting:
+    if not waiting and not rest:
         return outputs
-    engine, jobs = setup.backend, setup.settings.jobs
+    engine, settings = setup.backend, setup.settings
     progress = progress or Progress()
     done: dict[int, Output] = {}
+    made: dict[int, Output] = {}
     over_budget: list[Problem] = []
     calls = [engine.call(o.job) for o in waiting if o.job is not None]
+    calls += [
+        Call(make_here, (engine.name, settings, setup.theme, t), settings.timeout, engine.name) for t in rest
+    ]
     pool = workers.pool()
     if progress.threaded:  # its thread would make each new worker a fresh interpreter rather than a fork
-        pool.start(min(jobs, len(calls)))
-    for output in waiting:
+        pool.start(min(settings.jobs, len(calls)))
+    for task, how in [(o.task, "typeset") for o in waiting] + [(t, "rendered and typeset") for t in rest]:
         log.debug(
-            "%s: typeset by %s (%s) in a worker process, stopped after %g s",
-            name_of(output.task),
+            "%s: %s by %s (%s) in a worker process, stopped after %g s",
+            name_of(task),
+            how,
             engine.name,
             engine.summary,
-            setup.settings.timeout,
+            settings.timeout,
         )
     progress.typesetting(len(calls), engine.name)
+    refused: InputError | None = None
     try:
-        with contextlib.closing(pool.run(calls, jobs)) as results:
+        with contextlib.closing(pool.run(calls, settings.jobs)) as results:
             for index, result, took in results:
-                output = waiting[index]
+                task = waiting[index].task if index < len(waiting) else rest[index - len(waiting)]
+                if isinstance(result, InputError):  # a task of `rest`: its problems, and those of the others
+                    refused = result
+                    break
                 if isinstance(result, BaseException):
-                    raise _placed(result, output) from None
-                stages = dict(output.stages)
-                stage(name_of(output.task), "engine", took, stages)
-                progress.typeset(name_of(output.task))
-                seconds = output.seconds + took
-                done[id(output)] = replace(
+                    raise _placed(result, task) from None
+                if isinstance(result, Made):
+                    for warning in result.warnings:
+                        warn(warning, warned)
+                    output = Output(
+                        task, output_path(task, setup), stages=result.stages, inputs=result.inputs
+                    )
+                    pdf = result.typeset
+                else:
+                    output, pdf = waiting[index], result
+                    output = replace(output, stages=dict(output.stages))
+                    stage(name_of(task), "engine", took, output.stages)
+                progress.typeset(name_of(task))
+                output = replace(
                     output,
-                    data=result.pdf,
-                    pages=result.pages,
-                    back=result.back,
-                    seconds=seconds,
+                    data=pdf.pdf,
+                    pages=pdf.pages,
+                    back=pdf.back,
+                    seconds=output.seconds + took,
                     job=None,
-                    stages=stages,
                 )
-                if over := _page_budget(done[id(output)], setup):
+                (done if index < len(waiting) else made)[index] = output
+                if over := _page_budget(output, setup):
                     over_budget.append(over)
     finally:
         progress.done()
+    if refused is not None:
+        unmade = [t for i, t in enumerate(rest, len(waiting)) if i not in made]
+        prepare_all(unmade, setup, warned)  # raises with every one's problems
+        raise refused
     if over_budget:  # --strict: every briefing over its budget, then nothing is written
         raise InputError(over_budget)
-    return [done.get(id(o), o) for o in outputs]
+    by_output = {id(waiting[i]): o for i, o in done.items()}
+    return [by_output.get(id(o), o) for o in outputs] + [made[i] for i in range(len(waiting), len(calls))]
+
+
+@dataclass(frozen=True)
+class Made:
+    """What a worker sends back for a task it rendered and typeset (make_here)."""
+
+    typeset: Typeset
+    stages: dict[str, float]
+    inputs: str
+    warnings: list[Problem]
+
+
+def make_here(name: str, settings: Settings, theme: Theme, task: Task) -> Made:
+    """Render and typeset `task` with the engine `name` in this process: a worker's call, for a document of a
+    batch its parent does not render. Raises InputError as prepare does; its warnings are sent back, for the
+    parent to give once for all the batch's documents."""
+    setup = Setup(settings, get_backend(name), theme, task.standards)
+    heard: list[Problem] = []
+    output = prepare(task, setup, heard=heard)
+    if output.job is None:
+        raise AssertionError(f"{name_of(task)}: no job to typeset")
+    stages = dict(output.stages)
+    with timed("engine", name_of(task), stages):
+        typeset = compile_here(name, output.job)
+    return Made(typeset, stages, output.inputs, heard)
 
 
 BACK_MATTER = ("who", "other_facts", "notes")  # the catalog's names of the back matter's headings
 
 
-def _placed(error: BaseException, output: Output) -> BaseException:
+def _placed(error: BaseException, task: Task) -> BaseException:
     """A timeout named with the brief, its language and the engine."""
     if not isinstance(error, EngineTimeout):
         return error
-    task = output.task
     return EngineError(
         Problem(
             display_path(task.loaded.file),
@@ -561,15 +653,23 @@ def _page_budget(output: Output, setup: Setup) -> Problem | None:
     return None
 
 
-def _language_warnings(engine: Backend, task: Task, doc: Document, warned: set[Problem]) -> None:
-    """Warn, at the brief's source.language, when the engine cannot hyphenate the language of the passages it
-    quotes (caveats, notes, quotes; LaTeX without babel for it): once for a brief's languages."""
+def warn(warning: Problem, warned: set[Problem]) -> None:
+    """Give `warning` unless it is in `warned` (given already for another language of the brief)."""
+    if warning not in warned:
+        warned.add(warning)
+        log.warning("%s", warning)
+
+
+def _language_warnings(engine: Backend, task: Task, doc: Document) -> list[Problem]:
+    """The warnings, at the brief's source.language, that the engine cannot hyphenate the language of the
+    passages it quotes (caveats, notes, quotes; LaTeX without babel for it)."""
     from briefgen.document.context import ExcerptView
     from briefgen.document.view import all_blocks
 
     check = engine.syntax.language
     if check is None:
-        return
+        return []
+    warnings: list[Problem] = []
     quoted = [flag.quote_lang for flag in doc.flags] + [e.lang for note in doc.notes for e in note.excerpts]
     quoted += [b.content.lang for b in all_blocks(doc.sections) if isinstance(b.content, ExcerptView)]
     for tag in dict.fromkeys(quoted):
@@ -577,10 +677,9 @@ def _language_warnings(engine: Backend, task: Task, doc: Document, warned: set[P
         brief = task.loaded.brief
         index = next((i for i, s in enumerate(brief.cited) if s.language == tag), 0)
         where = ("source", "language") if brief.source is not None else ("sources", index, "language")
-        problem = task.loaded.located.problem(where, message) if message else None
-        if problem is not None and problem not in warned:
-            warned.add(problem)
-            log.warning("%s", problem)
+        if message:
+            warnings.append(task.loaded.located.problem(where, message))
+    return warnings
 
 
 def forget() -> None:

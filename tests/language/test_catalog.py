@@ -3,6 +3,7 @@ per language (by the catalog, or by the brief per fact), and a new language adde
 
 from __future__ import annotations
 
+import pickle
 import re
 from pathlib import Path
 
@@ -179,3 +180,25 @@ def test_a_catalog_in_the_former_form_reads_as_before(tmp_path: Path) -> None:
     with pytest.raises(InputError) as info:
         load_catalog("fr", [wrong])
     assert f"{wrong / 'fr.yaml'}:{line}:13: unknown typography rules 'xx'" in str(info.value)
+
+
+@pytest.mark.parametrize("lang", available_languages())
+def test_a_catalog_sent_to_a_worker_is_the_same_catalog_without_babels_data(lang: str) -> None:
+    """A worker is sent its documents' catalogs pickled: the locale goes by its name, and reads back the same
+    data (dates and money worded the same), not Babel's whole locale data each time."""
+    from datetime import date
+
+    from babel.dates import format_date
+    from babel.numbers import format_currency
+
+    catalog = load_catalog(lang, ())
+    sent = pickle.dumps(catalog)
+    back = pickle.loads(sent)
+    assert back == catalog
+    assert str(back.locale) == str(catalog.locale)
+    day = date(2023, 11, 17)
+    assert format_date(day, "long", locale=back.locale) == format_date(day, "long", locale=catalog.locale)
+    assert format_currency(1.5e8, "EUR", locale=back.locale) == format_currency(
+        1.5e8, "EUR", locale=catalog.locale
+    )
+    assert len(pickle.dumps(catalog.locale)) > 50_000 > len(sent)  # what is left out: Babel's data
