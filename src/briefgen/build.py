@@ -2,8 +2,9 @@
 
 `resolve` turns the settings' names into objects once (the engine's Backend, the Theme checked for it, the PDF
 standards plan); `plan` validates every brief against that setup. A batch is all or nothing: every output is made
-in memory (the engines in worker processes, with a time limit) before the first is written, so a failed build in
-a folder of briefs, or in one language, writes nothing.
+in memory (the engines in worker processes, with a time limit; past the first documents, each rendered by the
+worker that typesets it) before the first is written, so a failed build in a folder of briefs, or in one
+language, writes nothing.
 """
 
 from __future__ import annotations
@@ -369,8 +370,9 @@ def _manifest(
 
 
 def make(planned: Build, progress: Progress | None = None) -> list[Output]:
-    """Every task's output, in memory. Input problems of every task are raised together, before any engine
-    runs; then the first engine failure is raised, the other builds stopped."""
+    """Every task's output, in memory. Input problems of every task are raised together (those of the tasks
+    rendered here before any engine runs, those a worker finds with every other's); else the first engine
+    failure is raised, the other builds stopped."""
     setup, tasks = planned.setup, planned.tasks
     backend = setup.backend
     if not setup.source and "pdf" not in backend.outputs:
