@@ -11,15 +11,18 @@ import pytest
 import typst
 from fontTools.ttLib import TTFont
 
+from briefgen import backends, build
 from briefgen.backends import typst as engine
 from briefgen.backends import workers
 from briefgen.backends.typst.markup import typst_string, typst_text
 from briefgen.brief.inline import plain
 from briefgen.brief.validate import load_brief
 from briefgen.build import BACK_MATTER
+from briefgen.distribution import pdfinfo
 from briefgen.distribution.pdfinfo import first_page_of
 from briefgen.document.view import Document, build_document
 from briefgen.language.catalog import load_catalog
+from briefgen.settings import Settings
 from briefgen.themes import fonts
 from tests import pdfcheck
 from tests.conftest import FIXTURES, KYUTAI, run_cli
@@ -346,3 +349,37 @@ def test_page_count_is_read_from_the_pdf(tmp_path: Path) -> None:
     pdf, _ = engine.compiler((fonts.font_dir(),)).compile(main, dt.date(2024, 1, 1), [], True)
     (tmp_path / "three.pdf").write_bytes(pdf)
     assert engine.page_count(pdf) == pdfcheck.pages(tmp_path / "three.pdf") == 3
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_back_matters_page_is_asked_of_typst_and_is_the_outlines(
+    monkeypatch: pytest.MonkeyPatch, lang: str
+) -> None:
+    """Where the annex and notes start (the page budget's end) is asked of Typst's layout after the compile, not
+    read back from the PDF by pypdf; it is the page the PDF's outline gives (pypdf, on the same PDF)."""
+    setup = build.resolve(Settings(engine="typst", langs=(lang,)))
+    job = build.prepare(build.plan([KYUTAI], setup).tasks[0], setup).job
+    assert job is not None
+    monkeypatch.setattr(pdfinfo, "first_page_of", lambda *_: pytest.fail("the PDF was read for the page"))
+    made = backends.compile_here("typst", job)
+    monkeypatch.undo()
+    assert made.back is not None
+    assert made.back == first_page_of(made.pdf, job.back_matter)
+    assert 1 < made.back < made.pages
+
+
+@pytest.mark.parametrize(
+    ("heading", "asked", "outline"),
+    [("= Notes", 2, 2), ("= Notes <notes>", 2, 2), ("= The notes", None, None), ("= _Notes_", None, 2)],
+)
+def test_typst_gives_the_page_of_a_heading_of_plain_text_and_leaves_any_other_to_the_outline(
+    tmp_path: Path, heading: str, asked: int | None, outline: int | None
+) -> None:
+    """Typst's answer is taken only for headings of plain text and spaces: one in italics, whose outline title is
+    its text all the same, gets None, and compile_here reads the PDF's outline for it."""
+    main = tmp_path / "main.typ"
+    main.write_text(f'#set text(font: "Lato")\n= Intro\n#pagebreak()\n{heading}\n', encoding="utf-8")
+    shared = engine.compiler((fonts.font_dir(),))
+    pdf, _ = shared.compile(main, dt.date(2024, 1, 1), [], True)
+    titles = ["NOTES", "Who's who"]
+    assert (shared.first_page_of(main, titles), first_page_of(pdf, titles)) == (asked, outline)

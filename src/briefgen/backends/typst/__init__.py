@@ -10,6 +10,7 @@ import logging
 import re
 import shutil
 import tempfile
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -61,6 +62,12 @@ _PANEL = (
     "(query(<brief-summary-end>).map(m => (m.location().page(), "
     "(m.location().position().y - m.value.top) / m.value.body)), "
     "query(<brief-panel>).map(m => m.location().page()))"
+)
+# Each heading the PDF's outline has (Typst bookmarks a heading that is outlined, unless it says otherwise): its
+# body, and its page.
+_BOOKMARKED = (
+    "query(heading).filter(h => h.bookmarked == true or (h.bookmarked == auto and h.outlined))"
+    ".map(h => (h.body, h.location().page()))"
 )
 # Each figure set right under a heading, in the flow: its number, the page of the heading and its own page.
 _FIGURES = (
@@ -130,11 +137,42 @@ class TypstCompiler:
         (page, fill), start = before[0], panel[0]
         return bool(start > page and fill < PANEL_FILL)
 
+    def first_page_of(self, main: Path, titles: Sequence[str]) -> int | None:
+        """The page of the first bookmarked heading of the document `main` just compiled whose text is one of
+        `titles` (case aside), as distribution.pdfinfo.first_page_of finds it in the PDF's outline, without
+        reading the PDF. None when none is, or when a heading's text is more than words (then the PDF's outline
+        decides: compile_here)."""
+        wanted = {title.casefold() for title in titles}
+        pages = []
+        for body, page in json.loads(self.compiler.eval(_BOOKMARKED, format="json", root=main.parent)):
+            text = _plain(body)
+            if text is None:
+                return None
+            if " ".join(text.split()).casefold() in wanted:
+                pages.append(int(page))
+        return min(pages, default=None)
+
     def figures(self, main: Path) -> list[tuple[int, int, int]]:
         """The figures right under a heading in the document `main` just compiled: (number, page of the heading,
         page of the figure). None in a theme whose figures do not say so."""
         answer = json.loads(self.compiler.eval(_FIGURES, format="json", root=main.parent))
         return [(int(n), int(heading), int(page)) for n, heading, page in answer]
+
+
+def _plain(content: Any) -> str | None:
+    """The text of a heading's body as Typst's JSON gives it, when it is only text, spaces and sequences of them;
+    else None."""
+    if not isinstance(content, dict):
+        return None
+    match content.get("func"):
+        case "text" if isinstance(content.get("text"), str):
+            return str(content["text"])
+        case "space":
+            return " "
+        case "sequence" if isinstance(content.get("children"), list):
+            parts = [_plain(child) for child in content["children"]]
+            return None if None in parts else "".join(p or "" for p in parts)
+    return None
 
 
 @cache
@@ -181,7 +219,9 @@ class TypstEngine:
             main = _build_folder(job, Path(build), job.source + attach(job.attachments, Path(build)))
             try:
                 font_dirs = tuple(sorted({f.file.parent for f in job.fonts})) or (job.font_dir,)
-                pdf, warnings, _ = typeset(compiler(font_dirs), main, job)
+                typst_ = compiler(font_dirs)
+                pdf, warnings, _ = typeset(typst_, main, job)
+                back = typst_.first_page_of(main, job.back_matter) if job.back_matter else None
             except typst.TypstError as exc:
                 found = diagnostics(exc.diagnostic or str(exc))
                 errors = [d for d in found if d.severity == "error"] or [Diagnostic("error", str(exc))]
@@ -197,7 +237,7 @@ class TypstEngine:
             _fail([_font_problem(d, job) for d in fonts], fonts=True)
         pdf = identified(plain_hyphens(pdf), job.identifier)  # hyphens that read as `-` in every reader
         pdf = unsuspected(pdf)
-        return Typeset(pdf, page_count(pdf))
+        return Typeset(pdf, page_count(pdf), back=back)
 
 
 ENGINE = TypstEngine()
