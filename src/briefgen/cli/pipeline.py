@@ -44,17 +44,26 @@ def _written_line(written: Any) -> str:
     return f"{written.path}  {pages}{human(written.size)}  {written.seconds:.2f} s"
 
 
-def _warm_engine(settings: Any) -> None:
-    """For PDFs into a folder that has none of briefgen's yet (or with --force), start the engine worker now,
-    before the briefs are read: it imports its engine while this process reads, validates and renders them.
-    Elsewhere `make` starts it once it knows that something is not up to date."""
+# The languages a brief is counted for before it is read, to start the workers its documents will need: the
+# example briefs', as `briefgen new` writes them. A brief of one language leaves a worker idle, and one of more
+# has the others started once it is read (build.make).
+LANGUAGES_GUESSED = 2
+
+
+def _warm_engine(settings: Any, briefs: list[Path]) -> None:
+    """For PDFs into a folder that has none of briefgen's yet (or with --force), start the engine workers now,
+    before the briefs are read (one for each document it will typeset at once, as far as the brief files found
+    and --lang tell): each imports its engine while this process reads, validates and renders the briefs.
+    Elsewhere `make` starts them once it knows that something is not up to date."""
     from briefgen.backends import BACKENDS, warm_up, workers
+    from briefgen.brief.discover import find_briefs
     from briefgen.uptodate import MANIFEST as NAME
 
     backend = BACKENDS.get(settings.engine)
     fresh = settings.force or not (Path(settings.out) / NAME).exists()
     if settings.format == "pdf" and backend is not None and backend.pdf and fresh:
-        workers.pool().warm(warm_up, backend.name)
+        documents = len(find_briefs(briefs)) * (len(settings.langs) if settings.langs else LANGUAGES_GUESSED)
+        workers.pool().warm(warm_up, backend.name, count=max(min(settings.jobs, documents), 1))
 
 
 @dataclass(frozen=True)
@@ -88,7 +97,7 @@ def _full_build(briefs: list[Path], settings: Any, quiet: bool) -> Iterator[Any]
     from briefgen.build import build as run_build
     from briefgen.build import resolve
 
-    _warm_engine(settings)
+    _warm_engine(settings, briefs)
     if settings.format != "pdf":
         yield from run_build(briefs, resolve(settings), progress=progress.live(quiet))
         return
