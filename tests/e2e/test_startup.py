@@ -64,7 +64,13 @@ def test_an_up_to_date_build_is_answered_without_the_command_line(tmp_path: Path
     imported = set(again.stderr.split())
     assert not imported & {*HEAVY, "click", "tomllib", "difflib", "subprocess", "briefgen.cli"}
     # nor the settings (briefgen.recall answers the same words again) and the standard library's costlier modules
-    unread = {"briefgen.settings", "briefgen.config", "briefgen.backends", "briefgen.errors", "briefgen.uptodate"}
+    unread = {
+        "briefgen.settings",
+        "briefgen.config",
+        "briefgen.backends",
+        "briefgen.errors",
+        "briefgen.uptodate",
+    }
     assert not imported & {*unread, "logging", "pathlib", "typing", "dataclasses", "inspect", "signal"}
 
 
