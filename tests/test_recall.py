@@ -180,6 +180,29 @@ def test_a_project_file_changed_as_the_build_started_keeps_no_key(
     assert quick.answered(words, 0.0)
 
 
+def test_absolute_words_are_the_same_build_from_any_folder(
+    project: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """No project file, every path absolute: the working folder shapes nothing, the words are answered from
+    another one; a relative path, or a project file found there, and they are not."""
+    words = [*WORDS, str(project / "briefs"), "--out", str(project / "out")]
+    program(monkeypatch, capsys, *words)
+    elsewhere = project / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    assert program(monkeypatch, capsys, *words) == f"{project / EN}  up to date\n"
+    monkeypatch.chdir(project)
+    relative = [*WORDS, "briefs", "--out", str(project / "out")]
+    program(monkeypatch, capsys, *relative)
+    assert recalled(*relative)
+    monkeypatch.chdir(elsewhere)
+    (elsewhere / "briefs").mkdir()
+    shutil.copy(FIXTURES / "minimal.yaml", elsewhere / "briefs" / "minimal.yaml")
+    assert not recalled(*relative)  # elsewhere's briefs/ is another folder
+    (elsewhere / "briefgen.toml").write_text('engine = "typst"\n', encoding="utf-8")
+    assert not recalled(*words)
+
+
 @pytest.mark.parametrize("path", ["out", "out/", "./out", "out//a/./b", "/", "//x", "///x", "", "."])
 def test_paths_are_shown_as_the_command_line_shows_them(tmp_path: Path, path: str) -> None:
     assert recall.pure(path) == str(Path(path))
@@ -194,5 +217,6 @@ def test_the_names_recall_reads_are_those_of_the_modules_it_stands_for() -> None
 
     assert recall.PROJECT_FILES == (config.FILE, config.PYPROJECT)
     assert recall.THEME_MANIFEST == builtin.MANIFEST
+    assert tuple(builtin.ALIASES) == recall.THEME_ALIASES
     assert recall.builtin_themes() == builtin.builtin_themes()
     assert (recall.MANIFEST, recall.MANIFEST_MOST) == (manifest.NAME, manifest.MOST)

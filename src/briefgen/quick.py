@@ -74,9 +74,9 @@ def recalled(argv: list[str], started: float) -> tuple[bool, recall.Asked | None
         paths, options, quiet = words(argv)
     except Unusual:
         return False, None
-    del paths  # in the words
-    asked = recall.Asked(argv, options.get("config"))
     out = options.get("out")
+    places = [*paths, out if out is not None else "out"]
+    asked = recall.Asked(argv, options.get("config"), places, options.get("theme"))
     if (out is None and asked.found) or asked.warns:  # the project file may name the folder, or warns
         return False, asked
     out = out if out is not None else "out"

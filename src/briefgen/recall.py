@@ -38,6 +38,7 @@ MANIFEST_MOST = 32 * 1024 * 1024  # as briefgen.distribution.manifest.MOST
 FORMAT = 1  # the record's own format
 PROJECT_FILES = ("briefgen.toml", "pyproject.toml")  # briefgen.config.FILE, briefgen.config.PYPROJECT
 THEME_MANIFEST = "theme.yaml"  # briefgen.themes.builtin.MANIFEST
+THEME_ALIASES = ("default",)  # briefgen.themes.builtin.ALIASES
 QUIET = ("-q", "--quiet")
 
 # The words of the build this process runs, set by briefgen.quick while the command line runs it; with the
@@ -49,12 +50,22 @@ class Asked:
     """A build's words, where it runs, and the project files it may read (each path with its signature and
     sha256, or with None: no regular file there), read before the build reads its settings."""
 
-    def __init__(self, argv: list[str], config: str | None) -> None:
+    def __init__(self, argv: list[str], config: str | None, places: list[str], theme: str | None) -> None:
+        """`places`: the words that are paths (the briefs, `--out`); `theme`: `--theme`'s word."""
         self.words = [word for word in argv if word not in QUIET]  # -q is never a value (briefgen.quick)
-        self.cwd = os.getcwd()
         self.files = project_files(config)
         present = {path for path, found in self.files if found is not None}
         self.found = bool(present)
+        # Without a project file, and every path absolute, the working folder shapes nothing the build is asked
+        # (nor does it in briefgen.uptodate's call): the same words anywhere are the same build.
+        anywhere = not present and config is None and all(os.path.isabs(place) for place in places)
+        if (
+            theme is not None
+            and not os.path.isabs(theme)
+            and theme not in (*builtin_themes(), *THEME_ALIASES)
+        ):
+            anywhere = False  # a theme folder relative to the working folder
+        self.cwd = None if anywhere else os.getcwd()
         # a briefgen.toml beside a pyproject.toml (which may hold a table it shadows): a warning to give
         self.warns = any(
             os.path.basename(path) == PROJECT_FILES[0]
@@ -72,7 +83,7 @@ class Asked:
             "words": self.words,
             "cwd": self.cwd,
             "executable": sys.executable,
-            "projects": [[path, found and found[1]] for path, found in self.files],
+            "projects": [[path, found[1]] for path, found in self.files if found is not None],
             "installed": digests.installed_by(digest),
             "engine": [library, program, digests.engine_version_of(library, program)],
             "themes": builtin_themes(),
