@@ -9,6 +9,10 @@ the folders searched for them, the theme's layers, catalogs and fonts, `--templa
 sha256 of the manifest it left, each output's file and the warnings it gave before any engine started. The same
 call again, every one of those files and folders holding the same bytes, the manifest the same bytes and each
 output's file the bytes built, has the same fingerprints: every output is up to date, and nothing else is read.
+The record also keeps the stat signature of each file it digested that was settled before the build's process
+started (briefgen.signatures): a file with the same signature is not read again. A build started by the program
+also records the key of its words (briefgen.recall), by which the same words are answered before the settings
+are read.
 
 Anything else means that the full build decides: no record, a record that does not parse or is not for this
 call, one byte that differs. The output folder is untrusted input: the record is read as the manifest is
