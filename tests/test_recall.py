@@ -203,6 +203,22 @@ def test_absolute_words_are_the_same_build_from_any_folder(
     assert not recalled(*words)
 
 
+def test_a_record_never_names_a_program_to_run(
+    project: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The output folder is untrusted: a run whose engine is not one of briefgen's is no run, and its program,
+    whose version would be asked by running it, is never run."""
+    program(monkeypatch, capsys, *WORDS)
+    place = Path("out/.uptodate.json")
+    record = json.loads(place.read_text(encoding="utf-8"))
+    record["runs"][0]["engine"] = [None, str(project / "evil")]
+    place.write_text(json.dumps(record), encoding="utf-8")
+    ran = []
+    monkeypatch.setattr(digests, "engine_version_of", lambda library, program: ran.append(program) or "1")
+    assert not recalled(*WORDS)
+    assert ran == []
+
+
 @pytest.mark.parametrize("path", ["out", "out/", "./out", "out//a/./b", "/", "//x", "///x", "", "."])
 def test_paths_are_shown_as_the_command_line_shows_them(tmp_path: Path, path: str) -> None:
     assert recall.pure(path) == str(Path(path))
@@ -212,10 +228,14 @@ def test_paths_are_shown_as_the_command_line_shows_them(tmp_path: Path, path: st
 
 def test_the_names_recall_reads_are_those_of_the_modules_it_stands_for() -> None:
     from briefgen import config
+    from briefgen.backends import BACKENDS
     from briefgen.distribution import manifest
     from briefgen.themes import builtin
 
     assert recall.PROJECT_FILES == (config.FILE, config.PYPROJECT)
+    assert sorted(recall.ENGINES, key=str) == sorted(
+        ([b.library or None, b.program or None] for b in BACKENDS.values()), key=str
+    )
     assert recall.THEME_MANIFEST == builtin.MANIFEST
     assert tuple(builtin.ALIASES) == recall.THEME_ALIASES
     assert recall.builtin_themes() == builtin.builtin_themes()

@@ -40,6 +40,10 @@ PROJECT_FILES = ("briefgen.toml", "pyproject.toml")  # briefgen.config.FILE, bri
 THEME_MANIFEST = "theme.yaml"  # briefgen.themes.builtin.MANIFEST
 THEME_ALIASES = ("default",)  # briefgen.themes.builtin.ALIASES
 QUIET = ("-q", "--quiet")
+# The engines, by the library each imports or the program it runs (briefgen.backends.BACKENDS): a record names
+# one of them, never a program of its own (the output folder is untrusted, and a program's version is asked by
+# running it).
+ENGINES = (["weasyprint", None], ["typst", None], [None, "lualatex"])
 
 # The words of the build this process runs, set by briefgen.quick while the command line runs it; with the
 # project files as they were then. None: the build was not started by the program, and keeps no key.
@@ -231,9 +235,7 @@ def known(asked: Asked, out: str) -> tuple[list[str], Any] | None:
             if not isinstance(run, dict):
                 continue
             engine = run.get("engine")
-            if not isinstance(run.get("asked"), str) or not isinstance(engine, list) or len(engine) != 2:
-                continue
-            if not all(each is None or isinstance(each, str) for each in engine):
+            if not isinstance(run.get("asked"), str) or engine not in ENGINES:
                 continue
             name = json.dumps(engine)
             if name not in keys:
