@@ -11,8 +11,13 @@ from __future__ import annotations
 
 import os
 import sys
-from pathlib import Path
-from typing import IO, Any
+
+TYPE_CHECKING = (
+    False  # typing is not imported: a build that is up to date prints its summary (briefgen.recall)
+)
+if TYPE_CHECKING:
+    from pathlib import Path
+    from typing import IO, Any
 
 FORCE_TERMINAL = "BRIEFGEN_FORCE_TERMINAL"
 
@@ -123,7 +128,18 @@ def echo(line: str) -> bool:
     return True
 
 
-__all__ = ["FORCE_TERMINAL", "Live", "Progress", "colour", "echo", "is_terminal", "live", "plural", "summary"]
+__all__ = [
+    "FORCE_TERMINAL",
+    "Live",
+    "Progress",
+    "colour",
+    "echo",
+    "is_terminal",
+    "live",
+    "plural",
+    "said",
+    "summary",
+]
 
 
 def plural(count: int, noun: str) -> str:
@@ -134,8 +150,13 @@ def summary(count: int, fmt: str, out: Path, seconds: float, warnings: int, kept
     """`2 PDFs written in out/ in 1.3 s` (`, 1 warning`); `1 PDF written, 1 up to date in out/ in 1.3 s`."""
     from briefgen.errors import display_path
 
+    return said(count, fmt, display_path(out), seconds, warnings, kept)
+
+
+def said(count: int, fmt: str, shown: str, seconds: float, warnings: int, kept: int = 0) -> str:
+    """`summary`, the output folder `shown` as display_path shows it."""
     noun = "PDF" if fmt == "pdf" else f".{fmt} file"
     took = f"{seconds:.1f} s" if seconds >= 1 else f"{seconds:.2f} s"
     fresh = f", {kept} up to date" if kept else ""
-    line = f"{plural(count, noun)} written{fresh} in {display_path(out).rstrip('/')}/ in {took}"
+    line = f"{plural(count, noun)} written{fresh} in {shown.rstrip('/')}/ in {took}"
     return line + (f", {plural(warnings, 'warning')}" if warnings else "")

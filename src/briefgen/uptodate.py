@@ -9,6 +9,10 @@ the folders searched for them, the theme's layers, catalogs and fonts, `--templa
 sha256 of the manifest it left, each output's file and the warnings it gave before any engine started. The same
 call again, every one of those files and folders holding the same bytes, the manifest the same bytes and each
 output's file the bytes built, has the same fingerprints: every output is up to date, and nothing else is read.
+The record also keeps the stat signature of each file it digested that was settled before the build's process
+started (briefgen.signatures): a file with the same signature is not read again. A build started by the program
+also records the key of its words (briefgen.recall), by which the same words are answered before the settings
+are read.
 
 Anything else means that the full build decides: no record, a record that does not parse or is not for this
 call, one byte that differs. The output folder is untrusted input: the record is read as the manifest is
@@ -31,24 +35,26 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import briefgen
-from briefgen import digests
+from briefgen import digests, recall, signatures
 from briefgen.distribution import confined
 
 if TYPE_CHECKING:
     from briefgen.build import Build
     from briefgen.settings import Settings
 
-NAME = ".uptodate.json"
-MANIFEST = "manifest.json"  # briefgen.distribution.manifest.NAME, without importing its schema
-MOST = 8 * 1024 * 1024  # bytes a record may hold
-MANIFEST_MOST = 32 * 1024 * 1024  # as briefgen.distribution.manifest.MOST
+NAME = recall.NAME
+MANIFEST = recall.MANIFEST  # briefgen.distribution.manifest.NAME, without importing its schema
+MOST = recall.MOST  # bytes a record may hold
+MANIFEST_MOST = recall.MANIFEST_MOST  # as briefgen.distribution.manifest.MOST
 RUNS = 16  # calls remembered per folder, the latest first
-FORMAT = 1  # the record's own format: another one is no record
+FORMAT = recall.FORMAT  # the record's own format: another one is no record
 # The settings that change neither an output nor which outputs are built (each also in fingerprint.EXCLUDED):
 # a build that differs only by them is the same call.
 UNSHAPING = ("force", "jobs", "timeout", "mail")
-SETTLE_NS = 50_000_000  # how long before a build's start a file must have changed for its record to be kept
-COARSE_NS = 2_000_000_000  # the same, on a file system whose times are whole seconds
+SETTLE_NS = (
+    signatures.SETTLE_NS
+)  # how long before a build's start a file must have changed for its record to be kept
+COARSE_NS = signatures.COARSE_NS  # the same, on a file system whose times are whole seconds
 
 log = logging.getLogger(__name__)
 
@@ -136,47 +142,19 @@ def known(paths: list[Path], settings: Settings) -> Known | None:
     try:
         record = json.loads(confined.read(out, NAME, MOST))
         runs = record["runs"] if record.get("format") == FORMAT else []
+        signed = signatures.Signed(record.get("signatures"))
     except (OSError, briefgen.BriefgenError, ValueError, TypeError, AttributeError, KeyError, RecursionError):
         return None
     key = call(paths, settings)
     run = next((r for r in runs if isinstance(r, dict) and r.get("call") == key), None)
     try:
-        return None if run is None else _checked(out, run)
+        found = None if run is None else recall.checked(str(out), run, signed)
     except (OSError, briefgen.BriefgenError, ValueError, TypeError, AttributeError, KeyError, RecursionError):
         return None
-
-
-def _checked(out: Path, run: dict[str, Any]) -> Known | None:
-    """The run's outputs when the disk is as it recorded, else None (a malformed run raises)."""
-    text = confined.read(out, MANIFEST, MANIFEST_MOST)
-    if hashlib.sha256(text).hexdigest() != run["manifest"]:
+    if found is None:
         return None
-    described = json.loads(text)["files"]
-    if not all(confined.is_regular(out, name) for name in described):  # the build drops what is gone
-        return None
-    skip = [out]
-    for path, digest in run["files"].items():
-        if _file(Path(path))[0] != digest:
-            return None
-    for path, digest in run["folders"].items():
-        if _folder(Path(path), skip)[0] != digest:
-            return None
-    outputs = []
-    for output in run["outputs"]:
-        name, size, digest = output["name"], output["bytes"], output["sha256"]
-        if not (confined.plain_name(name) and isinstance(size, int) and isinstance(digest, str)):
-            return None
-        entry = described.get(name)  # the manifest describes the same file (the full build reads it)
-        if not isinstance(entry, dict) or (entry.get("bytes"), entry.get("sha256")) != (size, digest):
-            return None
-        data = confined.read(out, name, size)
-        if len(data) != size or hashlib.sha256(data).hexdigest() != digest:
-            return None
-        outputs.append(out / name)
-    warnings = run["warnings"]
-    if warnings is not None and not all(isinstance(w, str) for w in warnings):
-        return None
-    return Known(outputs, warnings)
+    names, warnings = found
+    return Known([out / name for name in names], warnings)
 
 
 # -- the record a full build leaves --------------------------------------------------------------------------
@@ -198,6 +176,9 @@ class Recorder(logging.Handler):
         self.folders: dict[str, str | None] = {}
         self.latest = 0
         self.coarse = False
+        self.read_files: list[str] = []
+        self.read_folders: list[str] = []
+        self.asking = recall.asking  # the words of the program's build, when it runs this one
 
     def emit(self, record: logging.LogRecord) -> None:
         if not self.listening or self.said is None:
@@ -232,6 +213,8 @@ class Recorder(logging.Handler):
         folders += [*(catalogs_of(layer) for layer in setup.theme.layers), *setup.theme.catalog_dirs]
         folders += [BUILTIN_CATALOGS, *([setup.settings.templates] if setup.settings.templates else [])]
         times = []
+        self.read_files = [str(file) for file in dict.fromkeys(files)]
+        self.read_folders = [str(folder) for folder in dict.fromkeys(folders)]
         for file in dict.fromkeys(files):
             self.files[_place(file)], changed = _file(file)
             times.append(changed)
@@ -240,6 +223,15 @@ class Recorder(logging.Handler):
             times.append(changed)
         self.latest = max(times, default=0)
         self.coarse = any(t and t % 1_000_000_000 == 0 for t in times)
+
+    def signatures(self, out: Path) -> dict[str, list[int | str]]:
+        """The signatures of the files this build read (those of its folders and briefgen's own too) that were
+        settled before this process started, each with its sha256."""
+        files = [*self.read_files, *(file for _, file in signatures.walk(digests.package_root()))]
+        for folder in self.read_folders:
+            if os.path.isdir(folder):
+                files += [file for _, file in signatures.walk(folder, [out])]
+        return signatures.sign(files, digests.file_digest, SETTLE_NS, COARSE_NS)
 
     def record(
         self, before: bytes | None, manifest: bytes, outputs: list[tuple[str, int, str]]
@@ -253,14 +245,16 @@ class Recorder(logging.Handler):
             log.debug("%s not written: an input changed as the build started", NAME)
             return None
         runs: list[Any] = []
+        signed: dict[str, Any] = {}
         try:
             old = json.loads(before) if before else {}
             if old.get("format") == FORMAT and isinstance(old.get("runs"), list):
                 runs = old["runs"]
+                signed = old["signatures"] if isinstance(old.get("signatures"), dict) else {}
         except (ValueError, TypeError, AttributeError, RecursionError):
             runs = []
         key = call(self.paths, self.settings)
-        run = {
+        run: dict[str, Any] = {
             "call": key,
             "manifest": hashlib.sha256(manifest).hexdigest(),
             "files": self.files,
@@ -268,8 +262,17 @@ class Recorder(logging.Handler):
             "outputs": [{"name": name, "bytes": size, "sha256": digest} for name, size, digest in outputs],
             "warnings": self.said,
         }
+        if self.asking is not None and self.asking.unchanged():  # the words of this build: recall's key
+            from briefgen.backends import BACKENDS
+
+            backend = BACKENDS[self.settings.engine]
+            run["engine"] = [backend.library or None, backend.program or None]
+            run["asked"] = self.asking.key(run["engine"], digests.file_digest)
         kept = [r for r in runs if isinstance(r, dict) and r.get("call") != key][: RUNS - 1]
-        document = {"format": FORMAT, "runs": [run, *kept]}
+        fresh = self.signatures(self.settings.out)
+        signed = {k: v for k, v in signed.items() if k not in fresh}
+        signed = dict(list(fresh.items()) + list(signed.items())[: max(0, signatures.MOST - len(fresh))])
+        document = {"format": FORMAT, "runs": [run, *kept], "signatures": signed}
         return (json.dumps(document, indent=1, sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8")
 
 

@@ -63,6 +63,15 @@ def test_an_up_to_date_build_is_answered_without_the_command_line(tmp_path: Path
     assert again.stdout == "out/minimal-brief.en.pdf  up to date\n"
     imported = set(again.stderr.split())
     assert not imported & {*HEAVY, "click", "tomllib", "difflib", "subprocess", "briefgen.cli"}
+    # nor the settings (briefgen.recall answers the same words again) and the standard library's costlier modules
+    unread = {
+        "briefgen.settings",
+        "briefgen.config",
+        "briefgen.backends",
+        "briefgen.errors",
+        "briefgen.uptodate",
+    }
+    assert not imported & {*unread, "logging", "pathlib", "typing", "dataclasses", "inspect", "signal"}
 
 
 def test_a_typst_build_reads_its_fonts_from_the_cache(tmp_path: Path) -> None:

@@ -13,7 +13,6 @@ bytes.
 from __future__ import annotations
 
 import contextlib
-import functools
 import hashlib
 import json
 import os
@@ -60,18 +59,12 @@ def input_files(loaded: LoadedBrief) -> list[Path]:
     return [loaded.file, *(f for f in ordered if f != loaded.file)]
 
 
-@functools.cache
-def _file_digest(path: Path, stamp: tuple[int, int]) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
 def inputs_of(loaded: LoadedBrief) -> str:
     """The sha256 of what the brief is built from (see INPUTS_COVER)."""
     folder = loaded.file.parent
     lines = []
     for file in input_files(loaded):
-        stat = file.stat()
-        digest = _file_digest(file.resolve(), (stat.st_mtime_ns, stat.st_size))
+        digest = digests.file_digest(file.resolve())  # read again when its signature (ctime too) changes
         lines.append(f"{digest}  {Path(os.path.relpath(file, folder)).as_posix()}\n")
     return hashlib.sha256("".join(lines).encode()).hexdigest()
 
