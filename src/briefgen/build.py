@@ -393,9 +393,7 @@ def make(planned: Build, progress: Progress | None = None) -> list[Output]:
     try:
         prepared = prepare_all(here, setup, warned)
     except InputError:
-        prepare_all(
-            tasks, setup, warned
-        )  # raises with the problems of every task, as when all are rendered here
+        prepare_all(tasks, setup, warned)  # raises with every task's problems, as when all are rendered here
         raise
     return typeset(prepared, setup, progress, tasks[len(here) :], warned)
 
@@ -545,12 +543,12 @@ def typeset(
             settings.timeout,
         )
     progress.typesetting(len(calls), engine.name)
-    refused: InputError | None = None
+    refused: Unrendered | None = None
     try:
         with contextlib.closing(pool.run(calls, settings.jobs)) as results:
             for index, result, took in results:
                 task = waiting[index].task if index < len(waiting) else rest[index - len(waiting)]
-                if isinstance(result, InputError):  # a task of `rest`: its problems, and those of the others
+                if isinstance(result, Unrendered):  # said with the problems of every other task
                     refused = result
                     break
                 if isinstance(result, BaseException):
@@ -590,6 +588,10 @@ def typeset(
     return [by_output.get(id(o), o) for o in outputs] + [made[i] for i in range(len(waiting), len(calls))]
 
 
+class Unrendered(InputError):
+    """A worker's input problems in rendering a task (make_here), before its engine ran."""
+
+
 @dataclass(frozen=True)
 class Made:
     """What a worker sends back for a task it rendered and typeset (make_here)."""
@@ -602,11 +604,14 @@ class Made:
 
 def make_here(name: str, settings: Settings, theme: Theme, task: Task) -> Made:
     """Render and typeset `task` with the engine `name` in this process: a worker's call, for a document of a
-    batch its parent does not render. Raises InputError as prepare does; its warnings are sent back, for the
-    parent to give once for all the batch's documents."""
+    batch its parent does not render. Raises Unrendered with what prepare raises; its warnings are sent back,
+    for the parent to give once for all the batch's documents."""
     setup = Setup(settings, get_backend(name), theme, task.standards)
     heard: list[Problem] = []
-    output = prepare(task, setup, heard=heard)
+    try:
+        output = prepare(task, setup, heard=heard)
+    except InputError as exc:
+        raise Unrendered(exc.problems) from None
     if output.job is None:
         raise AssertionError(f"{name_of(task)}: no job to typeset")
     stages = dict(output.stages)
