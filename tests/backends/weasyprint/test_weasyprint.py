@@ -8,11 +8,14 @@ from pathlib import Path
 
 import pytest
 
+from briefgen import backends, build
 from briefgen.brief.inline import parse, plain
 from briefgen.brief.validate import load_brief
+from briefgen.distribution import pdfinfo
 from briefgen.language.catalog import load_catalog, typography_for
 from briefgen.language.facts import format_fact
 from briefgen.language.typography import typeset
+from briefgen.settings import Settings
 from tests import pdfcheck
 from tests.conftest import KYUTAI
 
@@ -204,3 +207,18 @@ def test_html_and_template_syntax_in_a_brief_are_printed_as_text(tmp_path: Path)
     for probe in probes:
         assert "".join(plain(typeset(parse(probe), typography_for("en"))).split()) in shown, probe
     assert Path("/etc/passwd").read_text().splitlines()[0] not in shown
+
+
+def test_the_back_matters_page_is_the_outlines_without_reading_the_pdf_back(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Where the annex and notes start (the page budget's end) is taken from WeasyPrint's bookmarks, the outline
+    it writes, not read back from the PDF by pypdf: it is the page pypdf finds in the PDF's outline."""
+    setup = build.resolve(Settings(engine="weasyprint", langs=("fr",)))
+    job = build.prepare(build.plan([KYUTAI], setup).tasks[0], setup).job
+    assert job is not None
+    monkeypatch.setattr(pdfinfo, "first_page_of", lambda *_: pytest.fail("the PDF was read for the page"))
+    made = backends.compile_here("weasyprint", job)
+    monkeypatch.undo()
+    assert made.back is not None and 1 < made.back < made.pages
+    assert made.back == pdfinfo.first_page_of(made.pdf, job.back_matter)
