@@ -240,3 +240,28 @@ def test_the_names_recall_reads_are_those_of_the_modules_it_stands_for() -> None
     assert tuple(builtin.ALIASES) == recall.THEME_ALIASES
     assert recall.builtin_themes() == builtin.builtin_themes()
     assert (recall.MANIFEST, recall.MANIFEST_MOST) == (manifest.NAME, manifest.MOST)
+
+
+@pytest.mark.parametrize(
+    ("text", "answered"),
+    [
+        ('[project]\nname = "reports"\n', True),  # another tool's file: it names no folder of briefgen's
+        ('[project]\nname = "reports"\n[tool.briefgen]\nstrict = false\n', False),
+        ('[project]\nname = "reports"  # built with briefgen\n', False),  # it names briefgen: config decides
+    ],
+)
+def test_a_pyproject_that_never_names_briefgen_does_not_stop_the_answer(
+    project: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    text: str,
+    answered: bool,
+) -> None:
+    """Without `--out`, a project file could name the output folder; a pyproject.toml that never names briefgen
+    cannot (briefgen.config reads none), so the same words are answered from `out/`. Its bytes stay in the key."""
+    (project / "pyproject.toml").write_text(text, encoding="utf-8")
+    program(monkeypatch, capsys, *WORDS)
+    assert recalled(*WORDS) is answered
+    if answered:
+        (project / "pyproject.toml").write_text(text + "# changed\n", encoding="utf-8")
+        assert not recalled(*WORDS)

@@ -58,8 +58,8 @@ class Asked:
         """`places`: the words that are paths (the briefs, `--out`); `theme`: `--theme`'s word."""
         self.words = [word for word in argv if word not in QUIET]  # -q is never a value (briefgen.quick)
         self.files = project_files(config)
-        present = {path for path, found in self.files if found is not None}
-        self.found = bool(present)
+        present = {path for path, found in self.files if found is not None and counts(path)}
+        self.found = bool(present) or config is not None
         # Without a project file, and every path absolute, the working folder shapes nothing the build is asked
         # (nor does it in briefgen.uptodate's call): the same words anywhere are the same build.
         anywhere = not present and config is None and all(os.path.isabs(place) for place in places)
@@ -118,6 +118,18 @@ def project_files(config: str | None) -> list[tuple[str, tuple[signatures.Signat
     if config is not None:
         places.append(os.path.abspath(config))
     return [(place, _file(place)) for place in places]
+
+
+def counts(path: str) -> bool:
+    """Whether the file `path` found by project_files can hold the project's settings, as briefgen.config.find
+    reads it: a `pyproject.toml` whose bytes never name briefgen cannot (its digest is in the key all the same)."""
+    if os.path.basename(path) != PROJECT_FILES[1]:
+        return True
+    try:
+        with open(path, "rb") as file:
+            return b"briefgen" in file.read()
+    except OSError:
+        return True
 
 
 def project_files_again(files: list[tuple[str, tuple[signatures.Signature, str] | None]]) -> bool:
