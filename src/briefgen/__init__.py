@@ -2,9 +2,8 @@
 
 __version__ = "0.1.0"
 
-TYPE_CHECKING = (
-    False  # typing is not imported: `briefgen build` answers an up-to-date build before it would be
-)
+# typing is not imported: `briefgen build` answers an up-to-date build before it would be
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from briefgen.errors import BriefgenError as BriefgenError
     from briefgen.errors import Problem as Problem

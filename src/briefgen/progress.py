@@ -12,9 +12,8 @@ from __future__ import annotations
 import os
 import sys
 
-TYPE_CHECKING = (
-    False  # typing is not imported: a build that is up to date prints its summary (briefgen.recall)
-)
+# typing is not imported: a build that is up to date prints its summary (briefgen.recall)
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from pathlib import Path
     from typing import IO, Any
