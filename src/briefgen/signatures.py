@@ -21,9 +21,8 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Mapping
 
-STARTED = (
-    time.time_ns()
-)  # before this process read any file for a digest (briefgen.digests imports this module)
+# Before this process read any file for a digest (briefgen.digests imports this module).
+STARTED = time.time_ns()
 SETTLE_NS = 50_000_000  # how much older than the read of its bytes a signature must be to be trusted
 COARSE_NS = 2_000_000_000  # the same, on a file system whose times are whole seconds
 MOST = 200_000  # signatures a record keeps

@@ -51,9 +51,8 @@ FORMAT = recall.FORMAT  # the record's own format: another one is no record
 # The settings that change neither an output nor which outputs are built (each also in fingerprint.EXCLUDED):
 # a build that differs only by them is the same call.
 UNSHAPING = ("force", "jobs", "timeout", "mail")
-SETTLE_NS = (
-    signatures.SETTLE_NS
-)  # how long before a build's start a file must have changed for its record to be kept
+# How long before a build's start a file must have changed for its record to be kept.
+SETTLE_NS = signatures.SETTLE_NS
 COARSE_NS = signatures.COARSE_NS  # the same, on a file system whose times are whole seconds
 
 log = logging.getLogger(__name__)
