@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 from briefgen.backends import (
     BACKENDS,
     DOCUMENT_FORMATS,
+    About,
     Backend,
     Job,
     Typeset,
@@ -454,7 +455,7 @@ def prepare(
     seconds = time.perf_counter() - started
     job = Job(
         source=source,
-        doc=doc,
+        doc=About.of(doc),
         template_dirs=theme.template_dirs(engine.folder),
         font_dir=theme.faces[0].file.parent if theme.faces else Path(),
         fonts=theme.faces,

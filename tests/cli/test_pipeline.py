@@ -55,3 +55,53 @@ def test_the_workers_the_documents_will_need_start_before_the_briefs_are_read(
     said = [line for line in done.stderr.splitlines() if line.startswith(("warm", "read"))]
     assert said[:2] == [first, "read the briefs"], done.stderr
     assert os.listdir(tmp_path / "out")
+
+
+# `briefgen ARGS` in a process of its own, its workers saying, as each call reaches them, whether the brief's schema
+# (pydantic and briefgen.brief.model) is imported in them.
+SCHEMA_IN_WORKERS = """
+import sys
+from briefgen.backends import workers
+
+take_place = workers._take_place
+
+def taking_place(*args):
+    imported = [name for name in ("pydantic", "briefgen.brief.model") if name in sys.modules]
+    print(f"call with {imported}", file=sys.stderr, flush=True)
+    return take_place(*args)
+
+workers._take_place = taking_place
+from briefgen.quick import main
+sys.argv[0] = "briefgen"
+main()
+"""
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("engine", ["typst", "weasyprint"])
+def test_a_worker_starts_before_the_brief_schema_is_imported_and_typesets_without_it(
+    tmp_path: Path, engine: str
+) -> None:
+    """The worker is forked before this process imports the brief's schema (pydantic), and the job it is sent
+    reads without it: so it imports only its engine while the briefs are read, validated and rendered."""
+    args = [
+        "build",
+        "briefs/kyutai-launch",
+        "--lang",
+        "fr",
+        "--engine",
+        engine,
+        "--out",
+        str(tmp_path / "out"),
+    ]
+    done = subprocess.run(
+        [sys.executable, "-c", SCHEMA_IN_WORKERS, *args],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    calls = [line for line in done.stderr.splitlines() if line.startswith("call")]
+    assert calls == ["call with []", "call with []"], done.stderr  # its warm-up, then its job
+    assert (tmp_path / "out" / "kyutai-launch.fr.pdf").stat().st_size > 0

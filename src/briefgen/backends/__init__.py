@@ -9,9 +9,10 @@ when they run.
 
 from __future__ import annotations
 
+import datetime as dt
 import importlib
 from collections.abc import Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
@@ -30,6 +31,33 @@ if TYPE_CHECKING:
 
 
 @dataclass(frozen=True)
+class Figure:
+    """A figure of the brief, as an engine places it beside its source."""
+
+    number: int
+    path: Path  # the image file in the brief's folder
+    name: str  # its name beside the engine's source: figure-1.png
+    format: str  # png, jpeg, svg
+
+
+@dataclass(frozen=True)
+class About:
+    """What an engine reads of the document it typesets, besides its source: plain values, so that a worker
+    reads a job without importing the brief's schema (it is started before the briefs are read)."""
+
+    id: str  # the brief's id
+    lang: str  # its language's code: fr
+    tag: str  # its BCP 47 tag: fr-FR
+    date: dt.date  # the announcement's date, the PDF's creation date
+    figures: tuple[Figure, ...] = ()
+
+    @classmethod
+    def of(cls, doc: Document) -> About:
+        figures = tuple(Figure(f.number, f.path, f.name, f.format) for f in doc.figures)
+        return cls(doc.id, doc.lang, doc.tag, doc.date, figures)
+
+
+@dataclass(frozen=True)
 class Attachment:
     """A file carried inside the PDF (an embedded file, a PDF/A-3 associated file of the document)."""
 
@@ -45,7 +73,7 @@ class Job:
     """What an engine needs to typeset one document: its source, where it may read, and build options."""
 
     source: str
-    doc: Document
+    doc: About
     template_dirs: list[Path]  # the theme's layers for this engine, the user's first
     font_dir: Path  # kept for engines that take one folder; `fonts` names every file
     fonts: tuple[Face, ...] = ()
@@ -153,10 +181,6 @@ class Backend:
 def warm_up(name: str) -> None:
     """Import what typesetting with the engine `name` needs: the engine's module and library, and the modules a
     job unpickles into. A worker runs it as soon as it starts, while its parent reads and renders the briefs."""
-    import pypdf  # noqa: F401  # what finds the back matter's page in the PDF made (compile_here)
-
-    import briefgen.document.view  # noqa: F401  # a Job's document
-
     engine = BACKENDS[name].engine
     warm = getattr(engine, "warm", None)
     if warm is not None:
@@ -170,12 +194,7 @@ def compile_here(name: str, job: Job) -> Typeset:
     for standard in job.plan.standards:
         if (reason := backend.refusal(standard)) is not None:
             raise EngineError(f"{name}: cannot write {standard}: {reason}")
-    typeset = backend.engine.compile(job)
-    if job.back_matter and typeset.back is None:
-        from briefgen.distribution.pdfinfo import first_page_of
-
-        typeset = replace(typeset, back=first_page_of(typeset.pdf, job.back_matter))
-    return typeset
+    return backend.engine.compile(job)
 
 
 BACKENDS: dict[str, Backend] = {

@@ -55,6 +55,7 @@ class Worker:
         self.folder.mkdir(exist_ok=True)
         self.conn, child = multiprocessing.Pipe()
         self.warming = 0  # replies to warm-up calls still to come, before the next call's
+        self.warmed_with: set[tuple[Callable[..., Any], tuple[Any, ...]]] = set()  # its warm-up calls
         self.process: multiprocessing.process.BaseProcess | subprocess.Popen[bytes]
         with _signals_held():
             if _single_threaded():
@@ -99,8 +100,12 @@ class Worker:
         self.conn.send((call.function, call.args, cwd, dict(os.environ)))
 
     def warm(self, function: Callable[..., Any], *args: Any) -> None:
-        """Have the worker run `function(*args)` before its next call (imports, fonts): its reply is dropped."""
+        """Have the worker run `function(*args)` before its next call (imports, fonts), unless it was asked to
+        already: its reply is dropped."""
+        if (function, args) in self.warmed_with:
+            return
         self.send(Call(function, args, 0, ""))
+        self.warmed_with.add((function, args))
         self.warming += 1
 
     def warmed(self) -> bool:

@@ -93,11 +93,14 @@ def _known(briefs: list[Path], settings: Any, quiet: bool) -> list[_Kept]:
 
 def _full_build(briefs: list[Path], settings: Any, quiet: bool) -> Iterator[Any]:
     """Resolve the settings, plan and build, recording what a PDF build read for the next one."""
+    _warm_engine(
+        settings, briefs
+    )  # first: the workers import their engine while this process imports its own
+
     from briefgen import progress, uptodate
     from briefgen.build import build as run_build
     from briefgen.build import resolve
 
-    _warm_engine(settings, briefs)
     if settings.format != "pdf":
         yield from run_build(briefs, resolve(settings), progress=progress.live(quiet))
         return

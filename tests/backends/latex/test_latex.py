@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from briefgen.backends import Job, latex, workers
+from briefgen.backends import About, Job, latex, workers
 from briefgen.backends.latex.markup import babel_language, latex_text, latex_url
 from briefgen.backends.latex.markup import latex as latex_markup
 from briefgen.brief.inline import Node, keep, plain
@@ -276,7 +276,7 @@ def test_a_tex_error_is_reported_at_its_template_line(lualatex: None, workdir: P
 def test_a_run_that_does_not_end_is_stopped(lualatex: None) -> None:
     job = Job(
         source=small_document(r"\loop\iftrue\repeat"),
-        doc=document(MINIMAL, "fr"),
+        doc=About.of(document(MINIMAL, "fr")),
         template_dirs=[],
         font_dir=fonts.font_dir(),
         timeout=2,

@@ -10,7 +10,7 @@ from xml.etree import ElementTree
 
 import pytest
 
-from briefgen.backends import Attachment, Job, compile_here
+from briefgen.backends import About, Attachment, Job, compile_here
 from briefgen.backends.latex import pdfa
 from briefgen.brief.validate import load_brief
 from briefgen.distribution.standards import Plan
@@ -180,7 +180,7 @@ def test_pdf_ua_1_is_refused_in_one_line_before_anything_is_built(tmp_path: Path
 
 
 def job(standards: tuple[str, ...], attachments: tuple[Attachment, ...] = ()) -> Job:
-    doc = document("en")
+    doc = About.of(document("en"))
     plan = Plan(standards, attach="none" if "a-2b" in standards else "all")
     return Job(source="", doc=doc, template_dirs=[], font_dir=Path(), plan=plan, attachments=attachments)
 

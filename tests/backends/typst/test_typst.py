@@ -369,17 +369,27 @@ def test_the_back_matters_page_is_asked_of_typst_and_is_the_outlines(
 
 
 @pytest.mark.parametrize(
-    ("heading", "asked", "outline"),
-    [("= Notes", 2, 2), ("= Notes <notes>", 2, 2), ("= The notes", None, None), ("= _Notes_", None, 2)],
+    ("heading", "page", "read"),
+    [
+        ("= Notes", 2, False),
+        ("= Notes <notes>", 2, False),
+        ("= The notes", None, False),
+        ("= _Notes_", 2, True),
+    ],
 )
 def test_typst_gives_the_page_of_a_heading_of_plain_text_and_leaves_any_other_to_the_outline(
-    tmp_path: Path, heading: str, asked: int | None, outline: int | None
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, heading: str, page: int | None, read: bool
 ) -> None:
-    """Typst's answer is taken only for headings of plain text and spaces: one in italics, whose outline title is
-    its text all the same, gets None, and compile_here reads the PDF's outline for it."""
+    """Typst's answer is taken only for headings of plain text and spaces: for one in italics, whose outline
+    title is its text all the same, the PDF's outline is read. Either way the page is the outline's (pypdf)."""
     main = tmp_path / "main.typ"
     main.write_text(f'#set text(font: "Lato")\n= Intro\n#pagebreak()\n{heading}\n', encoding="utf-8")
     shared = engine.compiler((fonts.font_dir(),))
     pdf, _ = shared.compile(main, dt.date(2024, 1, 1), [], True)
     titles = ["NOTES", "Who's who"]
-    assert (shared.first_page_of(main, titles), first_page_of(pdf, titles)) == (asked, outline)
+    reads: list[bytes] = []
+    monkeypatch.setattr(
+        pdfinfo, "first_page_of", lambda pdf, titles: reads.append(pdf) or first_page_of(pdf, titles)
+    )
+    assert shared.first_page_of(main, titles, pdf) == first_page_of(pdf, titles) == page
+    assert reads == ([pdf] if read else [])

@@ -175,6 +175,8 @@ class LatexEngine:
     )
 
     def compile(self, job: Job) -> Typeset:
+        from briefgen.distribution.pdfinfo import first_page_of
+
         command = [lualatex(), *self.command]
         if pdfa.needs_wrapper(job):  # PDF standards or attached files: the wrapper inputs main.tex
             command[-1:] = ["-jobname=main", pdfa.WRAPPER]
@@ -191,7 +193,8 @@ class LatexEngine:
             log.debug("lualatex: %s, in %s", " ".join(command), build)
             log_text = _runs(command, build, job)
             pdf = streams.fix_end_of_lines((build / "main.pdf").read_bytes())  # PDF/A reads each /Length
-            return Typeset(pdf, page_count(log_text) or 0)
+        back = first_page_of(pdf, job.back_matter) if job.back_matter else None  # the PDF's outline
+        return Typeset(pdf, page_count(log_text) or 0, back=back)
 
 
 def _runs(command: list[str], build: Path, job: Job) -> str:

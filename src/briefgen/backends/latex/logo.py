@@ -11,7 +11,7 @@ from briefgen.backends.latex.markup import logo_file
 from briefgen.backends.latex.svg import Converter
 
 if TYPE_CHECKING:
-    from briefgen.document.blocks import FigureView
+    from briefgen.backends import Figure
 
 
 def place_logo(logo: Path, build: Path, svgs: Converter) -> Path:
@@ -24,12 +24,12 @@ def place_logo(logo: Path, build: Path, svgs: Converter) -> Path:
     return target
 
 
-def figure_file(figure: FigureView) -> str:
+def figure_file(figure: Figure) -> str:
     """The name the engine gives a figure in the build folder, as the templates write it: an SVG becomes a PDF."""
     return f"figure-{figure.number}.pdf" if figure.format == "svg" else figure.name
 
 
-def place_figure(figure: FigureView, build: Path, svgs: Converter) -> Path:
+def place_figure(figure: Figure, build: Path, svgs: Converter) -> Path:
     """Put a figure of the brief in the build folder under the name figure_file gives it."""
     target = build / figure_file(figure)
     if figure.format == "svg":

@@ -137,17 +137,19 @@ class TypstCompiler:
         (page, fill), start = before[0], panel[0]
         return bool(start > page and fill < PANEL_FILL)
 
-    def first_page_of(self, main: Path, titles: Sequence[str]) -> int | None:
-        """The page of the first bookmarked heading of the document `main` just compiled whose text is one of
-        `titles` (case aside), as distribution.pdfinfo.first_page_of finds it in the PDF's outline, without
-        reading the PDF. None when none is, or when a heading's text is more than words (then the PDF's outline
-        decides: compile_here)."""
+    def first_page_of(self, main: Path, titles: Sequence[str], pdf: bytes) -> int | None:
+        """The page of the first bookmarked heading of the document `main` just compiled (into `pdf`) whose text
+        is one of `titles` (case aside), or None: the page distribution.pdfinfo.first_page_of finds in the PDF's
+        outline. Typst's layout is asked, without reading the PDF, unless a heading's text is more than words:
+        then the PDF's outline is read."""
         wanted = {title.casefold() for title in titles}
         pages = []
         for body, page in json.loads(self.compiler.eval(_BOOKMARKED, format="json", root=main.parent)):
             text = _plain(body)
             if text is None:
-                return None
+                from briefgen.distribution.pdfinfo import first_page_of
+
+                return first_page_of(pdf, titles)
             if " ".join(text.split()).casefold() in wanted:
                 pages.append(int(page))
         return min(pages, default=None)
@@ -221,7 +223,7 @@ class TypstEngine:
                 font_dirs = tuple(sorted({f.file.parent for f in job.fonts})) or (job.font_dir,)
                 typst_ = compiler(font_dirs)
                 pdf, warnings, _ = typeset(typst_, main, job)
-                back = typst_.first_page_of(main, job.back_matter) if job.back_matter else None
+                back = typst_.first_page_of(main, job.back_matter, pdf) if job.back_matter else None
             except typst.TypstError as exc:
                 found = diagnostics(exc.diagnostic or str(exc))
                 errors = [d for d in found if d.severity == "error"] or [Diagnostic("error", str(exc))]

@@ -20,12 +20,15 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from markupsafe import Markup
 
 from briefgen.backends.markup import BREAK, LONG_WORD, Syntax, breakable
 from briefgen.brief.inline import Inline, addresses
-from briefgen.themes.tokens import typst_block
+
+if TYPE_CHECKING:
+    from briefgen.themes.tokens import Token
 
 _ALWAYS = r"\\#\[\]*_`$<>@~'\"=+"
 _SPECIAL = re.compile(
@@ -145,11 +148,19 @@ def kept(nodes: Inline) -> str:
     return "".join(out)
 
 
+def _tokens(values: dict[str, Token]) -> Markup:
+    """The theme's design tokens as a Typst dictionary (themes.tokens.typst_block), imported when a theme is
+    rendered: the engine's worker reads this module's strings, and imports no theme (nor its schema)."""
+    from briefgen.themes.tokens import typst_block
+
+    return typst_block(values)
+
+
 SYNTAX = Syntax(
     entry="brief.typ.j2",
     inline=typst,
     text=typst_text,
-    tokens=typst_block,
+    tokens=_tokens,
     filters={
         "typst_string": lambda value: Markup(typst_string(str(value))),
         "logo_file": lambda path: Markup(typst_string(logo_name(Path(path)))),
