@@ -4,11 +4,12 @@ first documents are rendered by briefgen's own process, every other one by the w
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import subprocess
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -33,9 +34,14 @@ class Recording:
     def warm(self, function: Callable[..., object], *args: object, count: int = 1) -> None:
         self.said.append(f"warm {count}")
 
-    def run(self, calls: list[workers.Call], jobs: int = 1) -> Iterator[tuple[int, Any, float]]:
-        self.said.append(f"run {len(calls)} calls, {jobs} at a time")
-        yield from ((index, EngineError("typeset nothing"), 0.0) for index in range(len(calls)))
+    def run(self, calls: Iterable[workers.Call], jobs: int = 1) -> Iterator[tuple[int, Any, float]]:
+        """As the pool does: a call taken (and sent) for each free worker, then their results."""
+        self.said.append(f"run, {jobs} at a time")
+        taken = []
+        for call in itertools.islice(calls, jobs):
+            self.said.append(f"send {call.function.__name__}")
+            taken.append(call)
+        yield from ((index, EngineError("typeset nothing"), 0.0) for index in range(len(taken)))
 
 
 @pytest.mark.parametrize(
@@ -44,7 +50,9 @@ class Recording:
 def test_the_workers_the_documents_need_are_warmed_before_any_is_rendered(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path, jobs: int, langs: tuple[str, ...], warmed: int
 ) -> None:
-    """With --jobs 1, the English document is left to the worker: the parent renders only the first."""
+    """Each document rendered here is sent to its worker as soon as it is rendered, before the next one is: the
+    worker typesets the first while the second is rendered. With --jobs 1, the English document is left to the
+    worker: the parent renders only the first."""
     said: list[str] = []
     monkeypatch.setattr(workers, "pool", lambda: Recording(said))
     prepare = build.prepare
@@ -57,8 +65,8 @@ def test_the_workers_the_documents_need_are_warmed_before_any_is_rendered(
     setup = build.resolve(Settings(engine="typst", jobs=jobs, langs=langs, out=tmp_path))
     with pytest.raises(EngineError, match="typeset nothing"):  # what the recording pool says of each call
         build.make(build.plan([KYUTAI], setup))
-    renders = [f"render {lang}" for lang in langs[:warmed]]
-    assert said == [f"warm {warmed}", *renders, f"run {len(langs)} calls, {jobs} at a time"]
+    each = [said for lang in langs[:warmed] for said in (f"render {lang}", "send compile_here")]
+    assert said == [f"warm {warmed}", f"run, {jobs} at a time", *each]
 
 
 # A build run as `briefgen ARGS` in a process of its own (single-threaded, so that its workers are forked from

@@ -15,7 +15,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
 from briefgen.backends import (
     BACKENDS,
@@ -382,21 +382,15 @@ def make(planned: Build, progress: Progress | None = None) -> list[Output]:
         _log_templates(setup)
     for note in dict.fromkeys(note for task in tasks for note in task.standards.notes):
         log.warning("%s", note)
-    # The first documents, one for each worker the engine will run at once, are rendered here while those
-    # workers import the engine; every other one is rendered by the worker that typesets it, so that --jobs N
-    # renders N documents at once as well.
-    here = tasks
-    if tasks and not setup.source:
-        count = min(max(setup.settings.jobs, 1), len(tasks))
-        workers.pool().warm(warm_up, backend.name, count=count)
-        here = tasks[:count]
     warned: set[Problem] = set()
-    try:
-        prepared = prepare_all(here, setup, warned)
-    except InputError:
-        prepare_all(tasks, setup, warned)  # raises with every task's problems, as when all are rendered here
-        raise
-    return typeset(prepared, setup, progress, tasks[len(here) :], warned)
+    if setup.source or not tasks:
+        return prepare_all(tasks, setup, warned)
+    # The first documents, one for each worker the engine will run at once, are rendered here while those
+    # workers import the engine, each sent to its worker as soon as it is rendered; every other one is rendered
+    # by the worker that typesets it, so that --jobs N renders N documents at once as well.
+    count = min(max(setup.settings.jobs, 1), len(tasks))
+    workers.pool().warm(warm_up, backend.name, count=count)
+    return typeset(tasks[:count], setup, progress, tasks[count:], warned)
 
 
 def prepare_all(tasks: list[Task], setup: Setup, warned: set[Problem]) -> list[Output]:
@@ -506,35 +500,44 @@ def font_problems(task: Task, setup: Setup, doc: Document | None = None) -> list
 
 
 def typeset(
-    outputs: list[Output],
+    here: list[Task],
     setup: Setup,
     progress: Progress | None = None,
     rest: list[Task] | None = None,
     warned: set[Problem] | None = None,
 ) -> list[Output]:
-    """The outputs with their PDFs, typeset by engine workers `jobs` at a time, then the outputs of `rest`,
-    tasks each rendered and typeset by a worker (make_here). Raises the first failure; an input problem of a
-    task of `rest` is raised with those of every one not yet made (as make would). `progress` is told when the
-    engines start, as each document is typeset, and when they are done; `warned`: the warnings given already."""
+    """The outputs of `here`, tasks each rendered in this process and sent to an engine worker as soon as it is
+    (`jobs` at a time), then those of `rest`, tasks each rendered and typeset by a worker (make_here). An input
+    problem of a task is raised with those of every one not yet made, as when all are rendered first; else the
+    first failure is raised. `progress` is told when the engines start, as each document is typeset, and when
+    they are done; `warned`: the warnings given already."""
     from briefgen.backends.workers import Call
 
     rest, warned = rest or [], set() if warned is None else warned
-    waiting = [o for o in outputs if o.job is not None]
-    if not waiting and not rest:
-        return outputs
+    tasks = here + rest
     engine, settings = setup.backend, setup.settings
     progress = progress or Progress()
-    done: dict[int, Output] = {}
+    sent: list[Output] = []  # the outputs of `here` rendered so far, each with its job
     made: dict[int, Output] = {}
     over_budget: list[Problem] = []
-    calls = [engine.call(o.job) for o in waiting if o.job is not None]
-    calls += [
-        Call(make_here, (engine.name, settings, setup.theme, t), settings.timeout, engine.name) for t in rest
-    ]
+
+    def calls() -> Iterator[Call]:
+        for index, task in enumerate(here):
+            try:
+                output = prepare(task, setup, warned)
+            except InputError as exc:
+                _unmade(exc, tasks[index + 1 :], setup, warned)
+            if output.job is None:
+                raise AssertionError(f"{name_of(task)}: no job to typeset")
+            sent.append(output)
+            yield engine.call(output.job)
+        for task in rest:
+            yield Call(make_here, (engine.name, settings, setup.theme, task), settings.timeout, engine.name)
+
     pool = workers.pool()
     if progress.threaded:  # its thread would make each new worker a fresh interpreter rather than a fork
-        pool.start(min(settings.jobs, len(calls)))
-    for task, how in [(o.task, "typeset") for o in waiting] + [(t, "rendered and typeset") for t in rest]:
+        pool.start(min(settings.jobs, len(tasks)))
+    for task, how in [(t, "typeset") for t in here] + [(t, "rendered and typeset") for t in rest]:
         log.debug(
             "%s: %s by %s (%s) in a worker process, stopped after %g s",
             name_of(task),
@@ -543,12 +546,12 @@ def typeset(
             engine.summary,
             settings.timeout,
         )
-    progress.typesetting(len(calls), engine.name)
+    progress.typesetting(len(tasks), engine.name)
     refused: Unrendered | None = None
     try:
-        with contextlib.closing(pool.run(calls, settings.jobs)) as results:
+        with contextlib.closing(pool.run(calls(), settings.jobs)) as results:
             for index, result, took in results:
-                task = waiting[index].task if index < len(waiting) else rest[index - len(waiting)]
+                task = tasks[index]
                 if isinstance(result, Unrendered):  # said with the problems of every other task
                     refused = result
                     break
@@ -562,11 +565,11 @@ def typeset(
                     )
                     pdf = result.typeset
                 else:
-                    output, pdf = waiting[index], result
+                    output, pdf = sent[index], result
                     output = replace(output, stages=dict(output.stages))
                     stage(name_of(task), "engine", took, output.stages)
                 progress.typeset(name_of(task))
-                output = replace(
+                made[index] = replace(
                     output,
                     data=pdf.pdf,
                     pages=pdf.pages,
@@ -574,19 +577,28 @@ def typeset(
                     seconds=output.seconds + took,
                     job=None,
                 )
-                (done if index < len(waiting) else made)[index] = output
-                if over := _page_budget(output, setup):
+                if over := _page_budget(made[index], setup):
                     over_budget.append(over)
     finally:
         progress.done()
-    if refused is not None:
-        unmade = [t for i, t in enumerate(rest, len(waiting)) if i not in made]
-        prepare_all(unmade, setup, warned)  # raises with every one's problems
+    if (
+        refused is not None
+    ):  # every problem of the tasks not made, in their order, as when all are rendered first
+        prepare_all([t for i, t in enumerate(tasks) if i not in made and i >= len(here)], setup, warned)
         raise refused
     if over_budget:  # --strict: every briefing over its budget, then nothing is written
         raise InputError(over_budget)
-    by_output = {id(waiting[i]): o for i, o in done.items()}
-    return [by_output.get(id(o), o) for o in outputs] + [made[i] for i in range(len(waiting), len(calls))]
+    return [made[i] for i in range(len(tasks))]
+
+
+def _unmade(error: InputError, others: list[Task], setup: Setup, warned: set[Problem]) -> NoReturn:
+    """Raise `error`'s problems (a task's) with those of `others`, the tasks after it, rendered here to find
+    them."""
+    try:
+        prepare_all(others, setup, warned)
+    except InputError as more:
+        raise InputError(list(dict.fromkeys([*error.problems, *more.problems]))) from None
+    raise error
 
 
 class Unrendered(InputError):

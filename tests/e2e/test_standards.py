@@ -12,6 +12,7 @@ import pytest
 from briefgen import build
 from briefgen.backends import BACKENDS, Attachment, Job
 from briefgen.distribution import standards as standards_plan
+from briefgen.document.view import Document, build_document
 from briefgen.errors import BriefgenError
 from briefgen.settings import Settings
 from tests import pdfcheck
@@ -32,6 +33,13 @@ def job(engine: str, lang: str) -> Job:
     made = build.prepare(task, setup).job
     assert made is not None
     return made
+
+
+def document(engine: str, lang: str) -> Document:
+    """The document the AI Alliance brief's job is rendered from (its title, figures and language tag)."""
+    setup = build.resolve(Settings(engine=engine, langs=(lang,)))
+    (task,) = [t for t in build.plan([ALLIANCE], setup).tasks if t.lang == lang]
+    return build_document(task.loaded, lang, task.catalog)
 
 
 def with_standards(engine: str, lang: str, standards: tuple[str, ...]) -> Job:
@@ -99,7 +107,7 @@ def test_identification_intent_and_fonts(built, engine: str, lang: str, standard
 @pytest.mark.parametrize(("engine", "lang", "standards"), CASES, ids=IDS)
 def test_tags_language_headings_figures(built, engine: str, lang: str, standards: tuple[str, ...]) -> None:
     pdf = built(engine, lang, standards)
-    doc = job(engine, lang).doc
+    doc = document(engine, lang)
     root = pdfcheck.reader(pdf).trailer["/Root"]
     assert bool(root["/MarkInfo"]["/Marked"])
     assert pdfcheck.lang(pdf) == doc.tag

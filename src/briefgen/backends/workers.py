@@ -22,8 +22,7 @@ import subprocess
 import sys
 import time
 import traceback
-from collections import deque
-from collections.abc import Callable, Generator
+from collections.abc import Callable, Generator, Iterable
 from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
@@ -186,34 +185,42 @@ class Pool:
         for worker in self.idle[:count]:
             worker.warm(function, *args)
 
-    def run(self, calls: list[Call], jobs: int = 1) -> Generator[tuple[int, Any, float], None, None]:
-        """(index, value or error, seconds) of each call as it ends, `jobs` at a time. A call past its time
-        limit gives EngineTimeout; a worker that died, EngineError. Closing the generator kills the workers
-        still busy."""
-        pending = deque(enumerate(calls))
-        busy: dict[Connection, tuple[Worker, int, float]] = {}  # → worker, index, start
+    def run(self, calls: Iterable[Call], jobs: int = 1) -> Generator[tuple[int, Any, float], None, None]:
+        """(index, value or error, seconds) of each call as it ends, `jobs` at a time. `calls` is read as workers
+        are free: an iterator may make each call when it is due (and what it raises ends the run). A call past
+        its time limit gives EngineTimeout; a worker that died, EngineError. Closing the generator kills the
+        workers still busy."""
+        pending = enumerate(calls)
+        more = True
+        busy: dict[Connection, tuple[Worker, int, Call, float]] = {}  # → worker, index, call, start
         try:
-            while pending or busy:
-                while pending and len(busy) < max(jobs, 1):
-                    index, call = pending.popleft()
+            while more or busy:
+                while more and len(busy) < max(jobs, 1):
+                    try:
+                        index, call = next(pending)
+                    except StopIteration:
+                        more = False
+                        break
                     worker = self._take()
                     worker.send(call)
-                    busy[worker.conn] = (worker, index, time.monotonic())
-                nearest = min(start + calls[index].timeout for _, index, start in busy.values())
+                    busy[worker.conn] = (worker, index, call, time.monotonic())
+                if not busy:
+                    break
+                nearest = min(start + call.timeout for _, _, call, start in busy.values())
                 for conn in wait(list(busy), timeout=max(nearest - time.monotonic(), 0)):
                     if busy[conn][0].warmed():  # type: ignore[index]
                         continue  # its warm-up done; the call's reply is still to come
-                    worker, index, start = busy.pop(conn)  # type: ignore[call-overload]
-                    outcome = self._outcome(worker, calls[index])
+                    worker, index, call, start = busy.pop(conn)  # type: ignore[call-overload]
+                    outcome = self._outcome(worker, call)
                     yield index, outcome, time.monotonic() - start
                 now = time.monotonic()
-                for conn, (worker, index, start) in list(busy.items()):
-                    if now >= start + calls[index].timeout:
+                for conn, (worker, index, call, start) in list(busy.items()):
+                    if now >= start + call.timeout:
                         del busy[conn]
                         worker.kill()
-                        yield index, EngineTimeout(calls[index].timeout, calls[index].engine), now - start
+                        yield index, EngineTimeout(call.timeout, call.engine), now - start
         finally:
-            for worker, _, _ in busy.values():
+            for worker, _, _, _ in busy.values():
                 worker.kill()
 
     def _outcome(self, worker: Worker, call: Call) -> Any:
