@@ -389,7 +389,7 @@ def make(planned: Build, progress: Progress | None = None) -> list[Output]:
     # workers import the engine, each sent to its worker as soon as it is rendered; every other one is rendered
     # by the worker that typesets it, so that --jobs N renders N documents at once as well.
     count = min(max(setup.settings.jobs, 1), len(tasks))
-    workers.pool().warm(warm_up, backend.name, count=count)
+    workers.pool().warm(warm_up, backend.name, len(tasks) > count, count=count)
     return typeset(tasks[:count], setup, progress, tasks[count:], warned)
 
 

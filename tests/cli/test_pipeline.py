@@ -60,14 +60,14 @@ def test_the_workers_the_documents_will_need_start_before_the_briefs_are_read(
 # `briefgen ARGS` in a process of its own, its workers saying, as each call reaches them, whether the brief's schema
 # (pydantic and briefgen.brief.model) is imported in them.
 SCHEMA_IN_WORKERS = """
-import sys
+import os, sys
 from briefgen.backends import workers
 
 take_place = workers._take_place
 
 def taking_place(*args):
     imported = [name for name in ("pydantic", "briefgen.brief.model") if name in sys.modules]
-    print(f"call with {imported}", file=sys.stderr, flush=True)
+    os.write(2, f"call with {imported}\\n".encode())  # one write: the workers' lines never mix
     return take_place(*args)
 
 workers._take_place = taking_place
@@ -94,6 +94,24 @@ def test_a_worker_starts_before_the_brief_schema_is_imported_and_typesets_withou
         "--out",
         str(tmp_path / "out"),
     ]
+    assert _calls_in_workers(args) == ["call with []", "call with []"]  # its warm-up, then its job
+    assert (tmp_path / "out" / "kyutai-launch.fr.pdf").stat().st_size > 0
+
+
+@pytest.mark.slow
+def test_workers_that_will_render_import_what_rendering_needs_as_they_warm_up(tmp_path: Path) -> None:
+    """With more documents than workers (2 briefs × 2 languages, 2 at once), each worker renders some of them:
+    it imports the brief's schema (and what rendering needs) as it warms up, before its first call, not in it."""
+    args = ["build", "briefs", "--jobs", "2", "--engine", "typst", "--out", str(tmp_path / "out")]
+    calls = _calls_in_workers(args)
+    assert calls[:2] == ["call with []", "call with []"]  # each worker's warm-up: forked before the schema
+    assert set(calls[2:]) == {"call with ['pydantic', 'briefgen.brief.model']"}
+    assert len(calls) == 2 + 4  # then the 4 documents, 2 typeset after their render here, 2 rendered there
+    assert len(list((tmp_path / "out").glob("*.pdf"))) == 4
+
+
+def _calls_in_workers(args: list[str]) -> list[str]:
+    """`briefgen ARGS` run in a process of its own: what its workers say as each call reaches them."""
     done = subprocess.run(
         [sys.executable, "-c", SCHEMA_IN_WORKERS, *args],
         capture_output=True,
@@ -102,6 +120,4 @@ def test_a_worker_starts_before_the_brief_schema_is_imported_and_typesets_withou
         check=False,
     )
     assert done.returncode == 0, done.stderr
-    calls = [line for line in done.stderr.splitlines() if line.startswith("call")]
-    assert calls == ["call with []", "call with []"], done.stderr  # its warm-up, then its job
-    assert (tmp_path / "out" / "kyutai-launch.fr.pdf").stat().st_size > 0
+    return [line for line in done.stderr.splitlines() if line.startswith("call")]

@@ -63,7 +63,9 @@ def _warm_engine(settings: Any, briefs: list[Path]) -> None:
     fresh = settings.force or not (Path(settings.out) / NAME).exists()
     if settings.format == "pdf" and backend is not None and backend.pdf and fresh:
         documents = len(find_briefs(briefs)) * (len(settings.langs) if settings.langs else LANGUAGES_GUESSED)
-        workers.pool().warm(warm_up, backend.name, count=max(min(settings.jobs, documents), 1))
+        count = max(min(settings.jobs, documents), 1)
+        # With more documents than workers, each worker renders some of them (build.make) as well
+        workers.pool().warm(warm_up, backend.name, documents > count, count=count)
 
 
 @dataclass(frozen=True)
