@@ -10,8 +10,8 @@ figures mean nothing.
 
 Rows: weasyprint, typst (Kyutai fr against the engine alone on briefgen's `--format` output), uptodate (Kyutai fr
 + en built again into a folder where both are up to date, against a cold build of Kyutai fr), languages (fr + en
-in one process against two), jobs (20 briefs × 2 languages, --jobs 2 against --jobs 1), help (`briefgen --help`
-against `import weasyprint`), pages (a brief of 10, 50 and 200 pages: time and peak memory), batch (100 briefs
+in one process against two), jobs (20 briefs × 2 languages, --jobs 2 against --jobs 1, after what two cores give
+a CPU-bound loop in the same run), help (`briefgen --help` against `import weasyprint`), pages (a brief of 10, 50 and 200 pages: time and peak memory), batch (100 briefs
 --jobs 2: cost per brief against 10 briefs), check (`check` on 100 briefs against 10).
 """
 
@@ -138,6 +138,18 @@ def alone(engine: str, source: Path) -> Case:
     return lambda folder: [[PYTHON, "-c", code]]
 
 
+def _loops(count: int, at_once: bool) -> Case:
+    """Two Python processes each counting to `count`, at once or one after the other."""
+    loop = f"x = 0\nfor i in range({count}): x += i"
+    wait = "for p in ps: p.wait()"
+    code = (
+        f"import subprocess, sys\nps = [subprocess.Popen([sys.executable, '-c', {loop!r}]) for _ in range(2)]\n{wait}"
+        if at_once
+        else f"import subprocess, sys\nfor _ in range(2): subprocess.run([sys.executable, '-c', {loop!r}], check=True)"
+    )
+    return lambda folder: [[PYTHON, "-c", code]]
+
+
 def seconds(sample: Sample) -> str:
     return f"{sample.median:.2f} s"
 
@@ -240,6 +252,17 @@ class Bench:
     def jobs(self) -> Iterator[Row]:
         count = 2 if self.quick else 20
         folder = self.briefs(count)
+        # What two cores give this run: a CPU-bound Python loop twice at once against twice in turn, the most any
+        # `--jobs 2` speed-up could be on this machine at the time (shared machines give less than 2).
+        loops = 2 * 10**6 if self.quick else 3 * 10**7
+        got = self.measure({"at once": _loops(loops, True), "in turn": _loops(loops, False)})
+        yield Row(
+            "the machine: a CPU-bound loop twice at once (speed-up)",
+            seconds(got["at once"]),
+            f"twice in turn: {seconds(got['in turn'])}",
+            got["in turn"].median / got["at once"].median,
+            None,
+        )
         for engine in self.engines:
             got = self.measure(
                 {
