@@ -11,8 +11,9 @@ figures mean nothing.
 Rows: weasyprint, typst (Kyutai fr against the engine alone on briefgen's `--format` output), uptodate (Kyutai fr
 + en built again into a folder where both are up to date, against a cold build of Kyutai fr), languages (fr + en
 in one process against two), jobs (20 briefs × 2 languages, --jobs 2 against --jobs 1, after what two cores give
-a CPU-bound loop in the same run), help (`briefgen --help` against `import weasyprint`), pages (a brief of 10, 50 and 200 pages: time and peak memory), batch (100 briefs
---jobs 2: cost per brief against 10 briefs), check (`check` on 100 briefs against 10).
+a CPU-bound loop in the same run), help (`briefgen --help` against `import weasyprint`), pages (a brief of 10,
+50 and 200 pages: time and peak memory), batch (100 briefs --jobs 2: cost per brief against 10 briefs), check
+(`check` on 100 briefs against 10).
 """
 
 from __future__ import annotations
