@@ -80,3 +80,19 @@ def test_a_cache_that_cannot_be_written_costs_only_the_reading(
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "file"))
     regular = _fonts(tmp_path)[0]
     assert _facts(regular).mapped == _read(regular)
+
+
+def test_the_characters_no_face_has_are_each_said_once_in_the_order_they_come() -> None:
+    """backends.glyphs.missing: in the document's text, then the catalog's; never a space or a format mark; each
+    character checked against the faces by fontTools' cmap."""
+    from types import SimpleNamespace
+
+    from briefgen.backends import glyphs
+
+    faces = load_theme("briefing").faces
+    catalog = SimpleNamespace(strings={"notes": "Notes ☃"}, quotes=("«", "»"))
+    text = "Kyutai 漢 a\u200b b 😀 漢 c\u00a0d ☃"
+    found = glyphs.missing(text, catalog, faces)  # type: ignore[arg-type]
+    assert found == ["漢", "😀", "☃"]
+    cmaps = [TTFont(face.file).getBestCmap() for face in faces]
+    assert all(not any(ord(char) in cmap for cmap in cmaps) for char in found)

@@ -30,13 +30,9 @@ _NOT_PRINTED = frozenset(
 def missing(doc: Document, catalog: Catalog, faces: Iterable[Face]) -> list[str]:
     """The characters of the document's text (and of its catalog) that no face has, each once, in order."""
     cmap = covered(tuple(sorted({face.file for face in faces})))
-    found = dict.fromkeys(
-        char
-        for text in (*texts(doc), *catalog.strings.values(), *catalog.quotes)
-        for char in text
-        if ord(char) not in cmap and drawn(char)
-    )
-    return list(found)
+    every = "".join((*texts(doc), *catalog.strings.values(), *catalog.quotes))
+    found = {char for char in set(every) if ord(char) not in cmap and drawn(char)}
+    return sorted(found, key=every.index)
 
 
 def problems(

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
-from functools import partial
+from functools import cache, partial
 
 from briefgen.brief.inline import ADDRESS, Inline, Node
 
@@ -40,7 +40,8 @@ class Words:
     titles: tuple[str, ...] = ()  # kept with the name after them: M., Mme, Dr
 
 
-def _alternatives(words: Sequence[str]) -> str:
+@cache  # a language's words, for every text of every document
+def _alternatives(words: tuple[str, ...]) -> str:
     """A regular expression matching any of `words` as written, the longest first."""
     return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
 
@@ -194,6 +195,8 @@ def _quote_marks(text: str, marks: tuple[str, str, str, str]) -> str:
     (’) closes a quote only where no letter follows it.
     """
     bare = tuple(_mark(m) for m in marks)
+    if '"' not in text and bare[0] not in text and bare[2] not in text:
+        return text  # no quote opens: nothing to change (most texts)
     outer, inner = (0, 1), (2, 3)
     out: list[str] = []
     closers: list[str] = []  # the closing mark each open quote waits for, innermost last
