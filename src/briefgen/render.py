@@ -126,6 +126,7 @@ def environment(
         trim_blocks=True,
         lstrip_blocks=True,
         auto_reload=True,
+        cache_size=-1,  # a theme's templates, each kept (Jinja's LRU moves a name in a deque at every look-up)
         bytecode_cache=_Compiled.for_backend(backend),
         **syntax.delimiters,
     )
