@@ -49,19 +49,21 @@ class Worker:
     """One child process serving calls over a pipe: forked, or (when this process has threads, which a fork
     would lose while they hold locks, as Typst's once it compiled here) a fresh interpreter running `serve`."""
 
-    def __init__(self, number: int) -> None:
+    def __init__(self, number: int, siblings: tuple[tuple[Connection, str], ...] = ()) -> None:
+        """Start worker `number`. `siblings` (a fork only): the ends and folders of the workers it is to fork
+        once its first call (its warm-up) is done (see Pool.warm)."""
         self.folder = scratch.folder() / f"worker-{number}"
         self.folder.mkdir(exist_ok=True)
         self.conn, child = multiprocessing.Pipe()
         self.warming = 0  # replies to warm-up calls still to come, before the next call's
         self.warmed_with: set[tuple[Callable[..., Any], tuple[Any, ...]]] = set()  # its warm-up calls
-        self.process: multiprocessing.process.BaseProcess | subprocess.Popen[bytes]
+        self.process: multiprocessing.process.BaseProcess | subprocess.Popen[bytes] | _Sibling
         with _signals_held():
             if _single_threaded():
                 context = multiprocessing.get_context("fork")
                 self.process = context.Process(
                     target=serve,
-                    args=(child, str(self.folder)),
+                    args=(child, str(self.folder), siblings),
                     name=f"briefgen-worker-{number}",
                     daemon=True,
                 )
@@ -75,6 +77,20 @@ class Worker:
                 )
         child.close()
 
+    @classmethod
+    def unborn(cls, conn: Connection, folder: Path, warmed_with: set[Any]) -> Worker:
+        """A worker another worker is to fork (Pool.warm) with the other end of `conn`: it says its pid first."""
+        worker = cls.__new__(cls)
+        worker.folder, worker.conn, worker.process = folder, conn, _Sibling()
+        worker.warming = 1  # its "born" message
+        worker.warmed_with = set(warmed_with)  # forked once its elder ran them
+        return worker
+
+    @property
+    def born(self) -> bool:
+        """Whether it runs: always, but for a sibling whose pid has not come yet."""
+        return not isinstance(self.process, _Sibling) or self.process.pid is not None
+
     @property
     def alive(self) -> bool:
         if isinstance(self.process, subprocess.Popen):
@@ -82,7 +98,10 @@ class Worker:
         return self.process.is_alive()
 
     def exit_code(self) -> int | None:
-        """How the worker ended (negative: the signal that killed it), waiting a second for it."""
+        """How the worker ended (negative: the signal that killed it), waiting a second for it; None when not
+        known (a sibling's is its elder's to know)."""
+        if isinstance(self.process, _Sibling):
+            return None
         if isinstance(self.process, subprocess.Popen):
             with contextlib.suppress(subprocess.TimeoutExpired):
                 return self.process.wait(1)
@@ -116,7 +135,9 @@ class Worker:
         except (EOFError, OSError):
             return False
         self.warming -= 1
-        if kind != "value":
+        if kind == "born" and isinstance(self.process, _Sibling):
+            self.process.pid = value
+        elif kind != "value":
             log.debug("a worker's warm-up failed (its call will say why): %s", value)
         return True
 
@@ -137,6 +158,13 @@ class Worker:
 
     def kill(self) -> None:
         """Stop the worker and every program it runs, and remove its temporary folder."""
+        if isinstance(self.process, _Sibling):
+            if self.process.pid is None and self.warming and self.conn.poll(0):
+                self.warmed()  # born since: its pid
+            self.process.kill()
+            self.conn.close()  # one not born yet reads the end of its calls when it is, and ends
+            shutil.rmtree(self.folder, ignore_errors=True)
+            return
         kills: tuple[Callable[[], None], ...] = (
             lambda: os.killpg(self.process.pid or 0, signal.SIGKILL),
             self.process.kill,
@@ -152,6 +180,32 @@ class Worker:
         shutil.rmtree(self.folder, ignore_errors=True)
 
 
+class _Sibling:
+    """A worker forked by another (Pool.warm), so not a child of this process: known by the pid it sends."""
+
+    def __init__(self) -> None:
+        self.pid: int | None = None
+
+    def is_alive(self) -> bool:
+        if self.pid is None:
+            return True  # not born yet; its pipe ends if it never will be
+        try:
+            state = Path(f"/proc/{self.pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+        except (OSError, IndexError):
+            return False
+        return state not in ("Z", "X")
+
+    def kill(self) -> None:
+        """Kill its process group (it leads one: serve), and wait up to a second for it to be gone."""
+        if self.pid is None:
+            return
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(self.pid, signal.SIGKILL)
+        deadline = time.monotonic() + 1
+        while self.is_alive() and time.monotonic() < deadline:
+            time.sleep(0.005)
+
+
 class Pool:
     """The process's workers, started when first needed and kept for the next call."""
 
@@ -159,12 +213,18 @@ class Pool:
         self.idle: list[Worker] = []
         self.started = 0
 
-    def _take(self) -> Worker:
-        while self.idle:
-            worker = self.idle.pop()
+    def _take(self) -> Worker | None:
+        """An idle worker that runs (the last one kept first), else a new one; None while only workers still to
+        be born are idle (Pool.warm): the call waits for one."""
+        for worker in reversed(self.idle):
+            if not worker.born:
+                continue
+            self.idle.remove(worker)
             if worker.alive:
                 return worker
             worker.kill()
+        if self.idle:
+            return None
         self.started += 1
         return Worker(self.started)
 
@@ -179,8 +239,24 @@ class Pool:
             self.idle.append(Worker(self.started))
 
     def warm(self, function: Callable[..., Any], *args: Any, count: int = 1) -> None:
-        """Start `count` workers now and have each run `function(*args)` (import its engine, say) while this
-        process goes on: the next calls find them ready."""
+        """Have `count` workers run `function(*args)` (import its engine, say) while this process goes on: the
+        next calls find them ready. When none is running yet, one is forked from this process and, once it has
+        run `function`, it forks the others, which find it done: what it imported is imported once."""
+        if count > 1 and not self.idle and _single_threaded():
+            numbers = range(self.started + 1, self.started + count + 1)
+            self.started += count
+            folders = [scratch.folder() / f"worker-{n}" for n in numbers[1:]]
+            pipes = [multiprocessing.Pipe() for _ in folders]
+            elder = Worker(
+                numbers[0], tuple((child, str(f)) for (_, child), f in zip(pipes, folders, strict=True))
+            )
+            elder.warm(function, *args)
+            for (conn, child), folder in zip(pipes, folders, strict=True):
+                child.close()
+                folder.mkdir(exist_ok=True)
+                self.idle.append(Worker.unborn(conn, folder, elder.warmed_with))
+            self.idle.append(elder)
+            return
         self.start(count)
         for worker in self.idle[:count]:
             worker.warm(function, *args)
@@ -192,28 +268,49 @@ class Pool:
         workers still busy."""
         pending = enumerate(calls)
         more = True
+        due: tuple[int, Call] | None = None  # a call made, waiting for a worker to be born
+        waited = 0.0  # since when
         busy: dict[Connection, tuple[Worker, int, Call, float]] = {}  # → worker, index, call, start
         try:
-            while more or busy:
-                while more and len(busy) < max(jobs, 1):
-                    try:
-                        index, call = next(pending)
-                    except StopIteration:
-                        more = False
-                        break
+            while more or busy or due:
+                while (more or due) and len(busy) < max(jobs, 1):
+                    if due is None:
+                        try:
+                            due, waited = next(pending), time.monotonic()
+                        except StopIteration:
+                            more = False
+                            break
                     worker = self._take()
+                    if worker is None:
+                        break  # wait for a worker to be born
+                    (index, call), due = due, None
                     worker.send(call)
                     busy[worker.conn] = (worker, index, call, time.monotonic())
-                if not busy:
+                unborn = {w.conn: w for w in self.idle if not w.born} if due else {}
+                deadlines = [start + call.timeout for _, _, call, start in busy.values()]
+                if due is not None:
+                    deadlines.append(waited + due[1].timeout)
+                if not deadlines:
                     break
-                nearest = min(start + call.timeout for _, _, call, start in busy.values())
-                for conn in wait(list(busy), timeout=max(nearest - time.monotonic(), 0)):
+                ready = wait([*busy, *unborn], timeout=max(min(deadlines) - time.monotonic(), 0))
+                for conn in ready:
+                    if conn in unborn:
+                        if not unborn[conn].warmed():  # it never will be born: another is started
+                            self.idle.remove(unborn[conn])
+                            unborn[conn].kill()
+                        continue
                     if busy[conn][0].warmed():  # type: ignore[index]
                         continue  # its warm-up done; the call's reply is still to come
                     worker, index, call, start = busy.pop(conn)  # type: ignore[call-overload]
                     outcome = self._outcome(worker, call)
                     yield index, outcome, time.monotonic() - start
                 now = time.monotonic()
+                if due is not None and now >= waited + due[1].timeout:
+                    for late in [
+                        w for w in self.idle if not w.born
+                    ]:  # never born in time: others are started
+                        self.idle.remove(late)
+                        late.kill()
                 for conn, (worker, index, call, start) in list(busy.items()):
                     if now >= start + call.timeout:
                         del busy[conn]
@@ -232,8 +329,8 @@ class Pool:
         except (EOFError, OSError):
             code = worker.exit_code()
             worker.kill()
-            how = f"signal {-code}" if code is not None and code < 0 else f"exit code {code}"
-            return EngineError(f"{call.engine}: the engine's process died ({how})")
+            how = "" if code is None else f" (signal {-code})" if code < 0 else f" (exit code {code})"
+            return EngineError(f"{call.engine}: the engine's process died{how}")
         except BaseException:  # interrupted while reading: the pipe is in no known state
             worker.kill()
             raise
@@ -304,9 +401,13 @@ def _signals_held() -> Generator[None]:
         signal.pthread_sigmask(signal.SIG_SETMASK, before)
 
 
-def serve(conn: Connection, folder: str) -> None:
-    """A worker's loop: run each call received, send back its value or its error and the log records."""
-    _die_with_parent()
+def serve(
+    conn: Connection, folder: str, siblings: tuple[tuple[Connection, str], ...] = (), elder: int = 0
+) -> None:
+    """A worker's loop: run each call received, send back its value or its error and the log records. Once
+    its first call is done, it forks a worker for each of `siblings` (an end and a folder: Pool.warm). A
+    sibling serves with `elder`, the pid of the worker that forked it."""
+    _die_with_parent(elder)
     os.setpgid(0, 0)  # its own group: the terminal's Ctrl-C goes to the parent, which stops the workers
     signal.signal(signal.SIGINT, signal.SIG_DFL)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
@@ -315,8 +416,9 @@ def serve(conn: Connection, folder: str) -> None:
     scratch.adopt(Path(folder))
     records = _Records()
     logger = logging.getLogger("briefgen")
-    if logger.handlers:  # forked: the parent's handlers, at the parent's level, print LIVE records at once
-        live = logging.getLogger(LIVE)
+    live = logging.getLogger(LIVE)
+    forked = logger.handlers and not any(isinstance(h, _Records) for h in logger.handlers)  # not a sibling
+    if forked and not live.handlers:  # forked: the parent's handlers, at its level, print LIVE records at once
         live.handlers[:] = logger.handlers
         live.setLevel(logger.getEffectiveLevel())
         live.propagate = False
@@ -345,6 +447,43 @@ def serve(conn: Connection, folder: str) -> None:
             conn.send(reply)
         except Exception as exc:  # a value or error that does not pickle
             conn.send(("crash", f"cannot send the result: {exc}", records.records, traceback.format_exc()))
+        if siblings:
+            _fork_siblings(conn, siblings)
+            siblings = ()
+
+
+def _fork_siblings(conn: Connection, siblings: tuple[tuple[Connection, str], ...]) -> None:
+    """Fork a worker for each of `siblings` (an end of its pipe to the parent, and its folder), each sending its
+    pid first: it has what this one imported. When this process cannot fork safely (it has threads), it closes
+    their ends instead, and the parent starts others."""
+    if not _single_threaded():
+        for end, _ in siblings:
+            end.close()
+        return
+    elder, born = os.getpid(), []
+    for number, (end, folder) in enumerate(siblings):
+        pid = os.fork()
+        if pid == 0:
+            try:
+                signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+                conn.close()
+                for other, (them, _) in enumerate(siblings):
+                    if other != number:
+                        them.close()
+                end.send(("born", os.getpid(), [], ""))
+                serve(end, folder, elder=elder)
+            finally:
+                os._exit(0)
+        born.append(pid)
+        end.close()
+
+    def reap(*_: object) -> None:  # only its siblings: a program this worker runs is waited for by its caller
+        for pid in list(born):
+            with contextlib.suppress(ChildProcessError):
+                if os.waitpid(pid, os.WNOHANG)[0]:
+                    born.remove(pid)
+
+    signal.signal(signal.SIGCHLD, reap)
 
 
 def _take_place(cwd: str, environ: dict[str, str], folder: str) -> None:
@@ -363,16 +502,17 @@ def main(argv: list[str]) -> None:
     serve(Connection(int(argv[1])), argv[2])
 
 
-def _die_with_parent() -> None:
-    """Ask Linux to kill this process when its parent dies, even by SIGKILL (prctl PR_SET_PDEATHSIG)."""
+def _die_with_parent(elder: int = 0) -> None:
+    """Ask Linux to kill this process when its parent (briefgen, or for a sibling the `elder` worker, which dies
+    with briefgen) dies, even by SIGKILL (prctl PR_SET_PDEATHSIG)."""
     if sys.platform != "linux":
         return
     try:
         ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)
     except (OSError, AttributeError):
         log.debug("prctl is not available: a worker outlives a killed parent until its call ends")
-    parent = multiprocessing.parent_process()
-    if parent is not None and os.getppid() != parent.pid:  # the parent died before prctl
+    parent = elder or getattr(multiprocessing.parent_process(), "pid", None)
+    if parent is not None and os.getppid() != parent:  # the parent died before prctl
         os._exit(1)
 
 
