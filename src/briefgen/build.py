@@ -38,6 +38,7 @@ from briefgen.errors import BriefgenError, EngineError, EngineTimeout, InputErro
 from briefgen.language.catalog import Catalog, load_catalog
 from briefgen.language.facts import fact_problems
 from briefgen.output import Batch
+from briefgen.preload import RENDERING
 from briefgen.progress import Progress
 from briefgen.settings import Settings
 from briefgen.theme_check import check_templates
@@ -389,7 +390,8 @@ def make(planned: Build, progress: Progress | None = None) -> list[Output]:
     # workers import the engine, each sent to its worker as soon as it is rendered; every other one is rendered
     # by the worker that typesets it, so that --jobs N renders N documents at once as well.
     count = min(max(setup.settings.jobs, 1), len(tasks))
-    workers.pool().warm(warm_up, backend.name, len(tasks) > count, count=count)
+    preload = RENDERING if len(tasks) > count else ()  # a worker renders each document after the first ones
+    workers.pool().warm(warm_up, backend.name, *preload, count=count)
     return typeset(tasks[:count], setup, progress, tasks[count:], warned)
 
 

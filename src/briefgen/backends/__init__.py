@@ -178,20 +178,17 @@ class Backend:
         return Call(compile_here, (self.name, job), job.timeout, self.name)
 
 
-def warm_up(name: str, render: bool = False) -> None:
+def warm_up(name: str, *modules: str) -> None:
     """Import what typesetting with the engine `name` needs: the engine's module and library (a job is plain
-    values: see About). With `render`, then what rendering a document needs as well (build.make_here), for a
-    worker that will render some. A worker runs it as soon as it starts, while its parent reads and renders the
+    values: see About), then `modules` (by name: what rendering needs, for a worker that will render documents
+    too: briefgen.preload). A worker runs it as soon as it starts, while its parent reads and renders the
     briefs."""
     engine = BACKENDS[name].engine
     warm = getattr(engine, "warm", None)
     if warm is not None:
         warm()
-    if render:
-        import briefgen.backends.glyphs
-        import briefgen.build
-        import briefgen.distribution.provenance
-        import briefgen.render  # noqa: F401
+    for module in modules:
+        importlib.import_module(module)
 
 
 def compile_here(name: str, job: Job) -> Typeset:

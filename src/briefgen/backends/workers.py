@@ -418,7 +418,9 @@ def serve(
     logger = logging.getLogger("briefgen")
     live = logging.getLogger(LIVE)
     forked = logger.handlers and not any(isinstance(h, _Records) for h in logger.handlers)  # not a sibling
-    if forked and not live.handlers:  # forked: the parent's handlers, at its level, print LIVE records at once
+    if (
+        forked and not live.handlers
+    ):  # forked: the parent's handlers, at its level, print LIVE records at once
         live.handlers[:] = logger.handlers
         live.setLevel(logger.getEffectiveLevel())
         live.propagate = False

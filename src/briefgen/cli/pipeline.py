@@ -57,6 +57,7 @@ def _warm_engine(settings: Any, briefs: list[Path]) -> None:
     Elsewhere `make` starts them once it knows that something is not up to date."""
     from briefgen.backends import BACKENDS, warm_up, workers
     from briefgen.brief.discover import find_briefs
+    from briefgen.preload import RENDERING
     from briefgen.uptodate import MANIFEST as NAME
 
     backend = BACKENDS.get(settings.engine)
@@ -64,8 +65,10 @@ def _warm_engine(settings: Any, briefs: list[Path]) -> None:
     if settings.format == "pdf" and backend is not None and backend.pdf and fresh:
         documents = len(find_briefs(briefs)) * (len(settings.langs) if settings.langs else LANGUAGES_GUESSED)
         count = max(min(settings.jobs, documents), 1)
-        # With more documents than workers, each worker renders some of them (build.make) as well
-        workers.pool().warm(warm_up, backend.name, documents > count, count=count)
+        preload = (
+            RENDERING if documents > count else ()
+        )  # each worker renders some documents too (build.make)
+        workers.pool().warm(warm_up, backend.name, *preload, count=count)
 
 
 @dataclass(frozen=True)
