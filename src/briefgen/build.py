@@ -583,9 +583,8 @@ def typeset(
                     over_budget.append(over)
     finally:
         progress.done()
-    if (
-        refused is not None
-    ):  # every problem of the tasks not made, in their order, as when all are rendered first
+    # Every problem of the tasks not made, in their order, as when all are rendered first.
+    if refused is not None:
         prepare_all([t for i, t in enumerate(tasks) if i not in made and i >= len(here)], setup, warned)
         raise refused
     if over_budget:  # --strict: every briefing over its budget, then nothing is written

@@ -296,6 +296,9 @@ class Pool:
                 for conn in ready:
                     if conn in unborn:
                         if not unborn[conn].warmed():  # it never will be born: another is started
+                            log.debug(
+                                "the first worker forked no other (it has threads): briefgen starts one"
+                            )
                             self.idle.remove(unborn[conn])
                             unborn[conn].kill()
                         continue
@@ -306,9 +309,9 @@ class Pool:
                     yield index, outcome, time.monotonic() - start
                 now = time.monotonic()
                 if due is not None and now >= waited + due[1].timeout:
-                    for late in [
-                        w for w in self.idle if not w.born
-                    ]:  # never born in time: others are started
+                    # Never born in time: others are started.
+                    for late in [w for w in self.idle if not w.born]:
+                        log.debug("a worker was not born in time from the first one: another is started")
                         self.idle.remove(late)
                         late.kill()
                 for conn, (worker, index, call, start) in list(busy.items()):
@@ -418,9 +421,8 @@ def serve(
     logger = logging.getLogger("briefgen")
     live = logging.getLogger(LIVE)
     forked = logger.handlers and not any(isinstance(h, _Records) for h in logger.handlers)  # not a sibling
-    if (
-        forked and not live.handlers
-    ):  # forked: the parent's handlers, at its level, print LIVE records at once
+    # Forked from briefgen: the parent's handlers, at its level, print LIVE records at once.
+    if forked and not live.handlers:
         live.handlers[:] = logger.handlers
         live.setLevel(logger.getEffectiveLevel())
         live.propagate = False

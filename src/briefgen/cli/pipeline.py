@@ -65,9 +65,8 @@ def _warm_engine(settings: Any, briefs: list[Path]) -> None:
     if settings.format == "pdf" and backend is not None and backend.pdf and fresh:
         documents = len(find_briefs(briefs)) * (len(settings.langs) if settings.langs else LANGUAGES_GUESSED)
         count = max(min(settings.jobs, documents), 1)
-        preload = (
-            RENDERING if documents > count else ()
-        )  # each worker renders some documents too (build.make)
+        # With more documents than workers, each worker renders some of them too (build.make).
+        preload = RENDERING if documents > count else ()
         workers.pool().warm(warm_up, backend.name, *preload, count=count)
 
 
@@ -98,9 +97,8 @@ def _known(briefs: list[Path], settings: Any, quiet: bool) -> list[_Kept]:
 
 def _full_build(briefs: list[Path], settings: Any, quiet: bool) -> Iterator[Any]:
     """Resolve the settings, plan and build, recording what a PDF build read for the next one."""
-    _warm_engine(
-        settings, briefs
-    )  # first: the workers import their engine while this process imports its own
+    # First: the workers import their engine while this process imports its own.
+    _warm_engine(settings, briefs)
 
     from briefgen import progress, uptodate
     from briefgen.build import build as run_build
