@@ -3,6 +3,7 @@ gives, anything it does not read is left to click, and an up-to-date build print
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -173,3 +174,64 @@ def test_an_up_to_date_build_says_what_the_command_line_says(tmp_path: Path) -> 
 
     assert re.sub(timing, "", quick_run.stderr.strip()) == re.sub(timing, "", click_run.stderr.strip())
     assert quick_run.stderr.startswith("0 PDFs written, 2 up to date in out/ in ")
+
+
+PROGRAM = str(Path(sys.executable).parent / "briefgen")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("program", [[PROGRAM], [sys.executable, "-m", "briefgen"]], ids=["script", "module"])
+def test_the_program_ends_with_what_it_wrote_flushed_and_the_command_s_exit_code(
+    tmp_path: Path, program: list[str]
+) -> None:
+    """The program ends without the interpreter's finalization (briefgen.quick.program): what it wrote into a
+    pipe, which Python buffers, is all there, and the exit code is the command's."""
+    schema = subprocess.run([*program, "schema"], capture_output=True, text=True, cwd=tmp_path)
+    assert schema.returncode == 0, schema.stderr
+    assert schema.stdout == CliRunner().invoke(main, ["schema"]).stdout  # every byte, through the pipe
+    assert len(schema.stdout) > 40_000  # the whole schema, through the pipe
+    missing = subprocess.run(
+        [*program, "build", "nowhere.yaml"], capture_output=True, text=True, cwd=tmp_path
+    )
+    assert (missing.returncode, missing.stdout) == (2, "")
+    assert missing.stderr == "nowhere.yaml: no such file or folder\n"
+    usage = subprocess.run([*program, "build", "--jobs", "0"], capture_output=True, text=True, cwd=tmp_path)
+    assert usage.returncode == 2 and "Invalid value for '--jobs'" in usage.stderr
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.slow
+def test_the_program_stops_its_workers_and_removes_its_temporary_folder_before_it_ends(
+    tmp_path: Path,
+) -> None:
+    """After a build, the exit handlers have run: the run's temporary folder, its workers' included, is gone
+    (briefgen.backends.scratch), and so is every process it started."""
+    shutil.copy(FIXTURES / "minimal.yaml", tmp_path / "minimal.yaml")
+    (tmp_path / "tmp").mkdir()
+    # A child subreaper: the workers briefgen leaves running would be re-parented to it, not to init.
+    code = (
+        "import ctypes, os, subprocess, sys, time\n"
+        "ctypes.CDLL(None, use_errno=True).prctl(36, 1, 0, 0, 0)  # PR_SET_CHILD_SUBREAPER\n"
+        "done = subprocess.run(sys.argv[1:], capture_output=True)\n"
+        "time.sleep(0.2)\n"
+        "def state(pid):\n"
+        "    try:\n"
+        "        return open(f'/proc/{pid}/stat').read().rsplit(')', 1)[1].split()[:2]\n"
+        "    except OSError:  # gone since\n"
+        "        return ['Z', '0']\n"
+        "alive = [p for p in os.listdir('/proc') if p.isdigit() and state(p)[0] != 'Z']  # a zombie is dead\n"
+        "left = [p for p in alive if state(p)[1] == str(os.getpid())]\n"
+        "print(done.returncode, left)\n"
+    )
+    argv = ["build", "minimal.yaml", "--engine", "typst", "--lang", "en,fr", "--jobs", "2", "--out", "out"]
+    env = {**os.environ, "TMPDIR": str(tmp_path / "tmp")}
+    done = subprocess.run(
+        [sys.executable, "-c", code, PROGRAM, *argv], cwd=tmp_path, capture_output=True, text=True, env=env
+    )
+    assert done.stdout == "0 []\n", done.stderr
+    assert sorted(p.name for p in (tmp_path / "out").glob("*.pdf")) == [
+        "minimal-brief.en.pdf",
+        "minimal-brief.fr.pdf",
+    ]
+    runs = list((tmp_path / "tmp").glob("briefgen-*/run-*"))
+    assert runs == [], runs

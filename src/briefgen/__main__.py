@@ -1,5 +1,5 @@
 """Allow `python -m briefgen`."""
 
-from briefgen.quick import main
+from briefgen.quick import program
 
-main()
+program()
