@@ -26,7 +26,7 @@ from briefgen.backends import (
     Typeset,
     compile_here,
     get_backend,
-    warm_up,
+    start_workers,
     workers,
 )
 from briefgen.brief.discover import brief_files
@@ -38,7 +38,6 @@ from briefgen.errors import BriefgenError, EngineError, EngineTimeout, InputErro
 from briefgen.language.catalog import Catalog, load_catalog
 from briefgen.language.facts import fact_problems
 from briefgen.output import Batch
-from briefgen.preload import RENDERING
 from briefgen.progress import Progress
 from briefgen.settings import Settings
 from briefgen.theme_check import check_templates
@@ -389,9 +388,7 @@ def make(planned: Build, progress: Progress | None = None) -> list[Output]:
     # The first documents, one for each worker the engine will run at once, are rendered here while those
     # workers import the engine, each sent to its worker as soon as it is rendered; every other one is rendered
     # by the worker that typesets it, so that --jobs N renders N documents at once as well.
-    count = min(max(setup.settings.jobs, 1), len(tasks))
-    preload = RENDERING if len(tasks) > count else ()  # a worker renders each document after the first ones
-    workers.pool().warm(warm_up, backend.name, *preload, count=count)
+    count = start_workers(backend.name, len(tasks), setup.settings.jobs)
     return typeset(tasks[:count], setup, progress, tasks[count:], warned)
 
 

@@ -191,6 +191,18 @@ def warm_up(name: str, *modules: str) -> None:
         importlib.import_module(module)
 
 
+def start_workers(name: str, documents: int, jobs: int) -> int:
+    """Start the engine `name`'s workers for `documents` documents typeset `jobs` at a time, each warming up
+    (warm_up); with more documents than workers, each will render some of them too (build.make), so it imports
+    what rendering needs as well (briefgen.preload). Gives the number of workers."""
+    from briefgen.backends import workers
+    from briefgen.preload import RENDERING
+
+    count = max(min(jobs, documents), 1)
+    workers.pool().warm(warm_up, name, *(RENDERING if documents > count else ()), count=count)
+    return count
+
+
 def compile_here(name: str, job: Job) -> Typeset:
     """Typeset `job` with the engine `name` in this process (in a worker: see Backend.compile). Raises
     EngineError for a standard the engine refuses, whoever made the plan."""

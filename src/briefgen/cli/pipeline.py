@@ -55,19 +55,15 @@ def _warm_engine(settings: Any, briefs: list[Path]) -> None:
     before the briefs are read (one for each document it will typeset at once, as far as the brief files found
     and --lang tell): each imports its engine while this process reads, validates and renders the briefs.
     Elsewhere `make` starts them once it knows that something is not up to date."""
-    from briefgen.backends import BACKENDS, warm_up, workers
+    from briefgen.backends import BACKENDS, start_workers
     from briefgen.brief.discover import find_briefs
-    from briefgen.preload import RENDERING
     from briefgen.uptodate import MANIFEST as NAME
 
     backend = BACKENDS.get(settings.engine)
     fresh = settings.force or not (Path(settings.out) / NAME).exists()
     if settings.format == "pdf" and backend is not None and backend.pdf and fresh:
         documents = len(find_briefs(briefs)) * (len(settings.langs) if settings.langs else LANGUAGES_GUESSED)
-        count = max(min(settings.jobs, documents), 1)
-        # With more documents than workers, each worker renders some of them too (build.make).
-        preload = RENDERING if documents > count else ()
-        workers.pool().warm(warm_up, backend.name, *preload, count=count)
+        start_workers(backend.name, documents, settings.jobs)
 
 
 @dataclass(frozen=True)
